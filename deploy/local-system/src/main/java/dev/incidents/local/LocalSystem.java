@@ -1,0 +1,308 @@
+package dev.incidents.local;
+
+import dev.incidents.infra.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The whole system on one machine: a Kafka broker (KRaft) in a JVM of its own, PostgreSQL, the three services
+ * from their packaged jars, and a demo webhook receiver the notifier delivers to. Data lives under one folder
+ * the user can wipe. Environment variables point it at an existing Kafka or PostgreSQL instead (README).
+ */
+public final class LocalSystem implements AutoCloseable {
+
+    public static final String TOPIC = "incident-events";
+
+    /** Kafka's clients log every setting at INFO; the launcher's own console is for the user. */
+    private static final java.util.logging.Logger KAFKA_LOG = quiet("org.apache.kafka");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
+
+    /**
+     * @param projectRoot where the services' jars are built ({@code <module>/target/quarkus-app/quarkus-run.jar})
+     * @param externalKafka bootstrap servers of an existing Kafka, or null to start one
+     * @param externalPostgresUrl e.g. {@code jdbc:postgresql://db:5432/}, or null to start one
+     * @param ports kafka, postgres, command, query, notifier, receiver; 0 picks a free port
+     */
+    public record Options(
+            Path projectRoot,
+            Path dataDir,
+            String externalKafka,
+            String externalPostgresUrl,
+            String postgresUser,
+            String postgresPassword,
+            int kafkaPort,
+            int postgresPort,
+            int commandPort,
+            int queryPort,
+            int notifierPort,
+            int receiverPort,
+            int topicPartitions) {
+
+        /** Defaults of the local run, overridden by environment variables. */
+        public static Options fromEnvironment(Path projectRoot) {
+            Map<String, String> env = System.getenv();
+            return new Options(
+                    projectRoot,
+                    Path.of(env.getOrDefault("INCIDENTS_DATA_DIR", projectRoot.resolve(".local-data").toString())),
+                    env.get("KAFKA_BOOTSTRAP_SERVERS"),
+                    env.get("INCIDENTS_POSTGRES_URL"),
+                    env.getOrDefault("INCIDENTS_POSTGRES_USER", "postgres"),
+                    env.getOrDefault("INCIDENTS_POSTGRES_PASSWORD", "postgres"),
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_KAFKA_PORT", "19092")),
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_POSTGRES_PORT", "15432")),
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_COMMAND_PORT", "8081")),
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_QUERY_PORT", "8082")),
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_NOTIFIER_PORT", "8083")),
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_RECEIVER_PORT", "8089")),
+                    3);
+        }
+    }
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private String bootstrapServers;
+    private String commandUrl;
+    private String queryUrl;
+    private String notifierUrl;
+    private String webhookSecret;
+    private WebhookReceiver receiver;
+
+    private LocalSystem() {}
+
+    /** Starts everything and returns once every service answers its readiness probe. */
+    public static LocalSystem start(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook) throws Exception {
+        LocalSystem s = new LocalSystem();
+        try {
+            s.startAll(o, progress, onWebhook);
+            return s;
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook) throws Exception {
+        Path logs = o.dataDir().resolve("logs");
+        Files.createDirectories(logs);
+        List<String> jars = List.of("incident-command-service", "incident-query-service", "notifier-service");
+        for (String module : jars) {
+            if (!Files.exists(jar(o, module))) {
+                throw new IllegalStateException(jar(o, module) + " is missing: build first (./mvnw package -DskipTests)");
+            }
+        }
+
+        // Kafka, in a JVM of its own so that a broker restart or crash does not take the launcher down.
+        if (o.externalKafka() != null) {
+            bootstrapServers = o.externalKafka();
+        } else {
+            progress.accept("starting Kafka (KRaft) ...");
+            ChildProcess kafka = ChildProcess.start("kafka", List.of(
+                    ChildProcess.javaExecutable(), "-Xmx512m", "-cp", launcherClasspath(o),
+                    "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka").toString(),
+                    "--port", Integer.toString(freeIfZero(o.kafkaPort()))), Map.of(), logs);
+            started.add(kafka);
+            bootstrapServers = kafka.awaitLogLine("KAFKA_READY", Duration.ofSeconds(90));
+        }
+        createTopic(bootstrapServers, o.topicPartitions());
+
+        // PostgreSQL: one server, one database per service, as in production.
+        String jdbcBase;
+        String user;
+        String password;
+        if (o.externalPostgresUrl() != null) {
+            jdbcBase = o.externalPostgresUrl().endsWith("/") ? o.externalPostgresUrl() : o.externalPostgresUrl() + "/";
+            user = o.postgresUser();
+            password = o.postgresPassword();
+        } else {
+            progress.accept("starting PostgreSQL ...");
+            EmbeddedPostgres pg = EmbeddedPostgres.start(o.dataDir().resolve("postgres"), freeIfZero(o.postgresPort()));
+            started.add(pg);
+            jdbcBase = pg.jdbcUrl("");
+            user = pg.username();
+            password = pg.password();
+        }
+        for (String db : List.of("incident_command", "incident_query", "incident_notifier")) {
+            createDatabase(jdbcBase, user, password, db);
+        }
+
+        webhookSecret = devSecret(o.dataDir());
+        receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, onWebhook);
+        started.add(receiver);
+
+        int commandPort = freeIfZero(o.commandPort());
+        int queryPort = freeIfZero(o.queryPort());
+        int notifierPort = freeIfZero(o.notifierPort());
+        progress.accept("starting the services ...");
+        ChildProcess command = service(o, "incident-command-service", commandPort, jdbcBase + "incident_command", user, password, Map.of(), logs);
+        ChildProcess query = service(o, "incident-query-service", queryPort, jdbcBase + "incident_query", user, password, Map.of(), logs);
+        ChildProcess notifier = service(o, "notifier-service", notifierPort, jdbcBase + "incident_notifier", user, password,
+                Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret), logs);
+        commandUrl = "http://127.0.0.1:" + commandPort;
+        queryUrl = "http://127.0.0.1:" + queryPort;
+        notifierUrl = "http://127.0.0.1:" + notifierPort;
+        command.awaitHttpOk(commandUrl + "/q/health/ready", Duration.ofSeconds(90));
+        query.awaitHttpOk(queryUrl + "/q/health/ready", Duration.ofSeconds(90));
+        notifier.awaitHttpOk(notifierUrl + "/q/health/ready", Duration.ofSeconds(90));
+    }
+
+    private ChildProcess service(Options o, String module, int port, String jdbcUrl, String user, String password,
+            Map<String, String> extraEnv, Path logs) throws IOException {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
+        env.put("QUARKUS_DATASOURCE_USERNAME", user);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", password);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        ChildProcess p = ChildProcess.start(module, List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-jar", jar(o, module).toString()), env, logs);
+        started.add(p);
+        return p;
+    }
+
+    /** This module's runtime classpath as the build wrote it; the running JVM's as a fallback. */
+    private static String launcherClasspath(Options o) throws IOException {
+        Path module = o.projectRoot().resolve("deploy/local-system/target");
+        Path written = module.resolve("classpath.txt");
+        if (Files.exists(written)) {
+            return module.resolve("classes") + java.io.File.pathSeparator + Files.readString(written).trim();
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private static Path jar(Options o, String module) {
+        return o.projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static void createTopic(String bootstrap, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            // Unlimited retention: every read model can be rebuilt from offset 0 (ARCHITECTURE decision 3).
+            NewTopic topic = new NewTopic(TOPIC, partitions, (short) 1).configs(Map.of("retention.ms", "-1"));
+            admin.createTopics(List.of(topic)).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static void createDatabase(String jdbcBase, String user, String password, String db) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcBase + "postgres", user, password);
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + db + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            s.execute("create database " + db);
+        }
+    }
+
+    /** The development signing secret, kept with the data so a receiver configured once keeps working. */
+    private static String devSecret(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("webhook-secret.txt");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String secret = "whsec_" + Base64.getEncoder().encodeToString(key);
+        Files.writeString(file, secret);
+        return secret;
+    }
+
+    private static int freeIfZero(int port) throws IOException {
+        if (port != 0) {
+            return port;
+        }
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String commandUrl() {
+        return commandUrl;
+    }
+
+    public String queryUrl() {
+        return queryUrl;
+    }
+
+    public String notifierUrl() {
+        return notifierUrl;
+    }
+
+    public String webhookSecret() {
+        return webhookSecret;
+    }
+
+    public WebhookReceiver receiver() {
+        return receiver;
+    }
+
+    /** Stops in reverse order of start: services first, then the receiver, PostgreSQL and Kafka. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+        started.clear();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("incidents.project-root", ".")).toAbsolutePath().normalize();
+        Options options = Options.fromEnvironment(root);
+        long t0 = System.nanoTime();
+        LocalSystem system = start(options, msg -> System.out.println("[local] " + msg),
+                r -> System.out.println("[webhook] " + (r.signatureValid() ? "signature ok" : "SIGNATURE INVALID") + " " + r.webhookId() + " " + r.body()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("[local] stopping ...");
+            system.close();
+            stopped.countDown();
+        }, "local-system-stop"));
+        System.out.printf("%n[local] all services ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.println("  command service   " + system.commandUrl() + "   (OpenAPI: " + system.commandUrl() + "/q/openapi)");
+        System.out.println("  query service     " + system.queryUrl());
+        System.out.println("  notifier service  " + system.notifierUrl());
+        System.out.println("  webhook receiver  " + system.receiver().url() + "   (GET lists what arrived)");
+        System.out.println("  webhook secret    " + system.webhookSecret());
+        System.out.println("  Kafka             " + system.bootstrapServers() + "   topic " + TOPIC);
+        System.out.println("  data and logs     " + options.dataDir() + "   (delete it to start afresh)");
+        System.out.println("[local] Ctrl-C stops everything.");
+        stopped.await();
+    }
+}

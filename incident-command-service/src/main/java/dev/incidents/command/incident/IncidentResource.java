@@ -1,0 +1,172 @@
+package dev.incidents.command.incident;
+
+import dev.incidents.command.store.CommandContext;
+import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.IncidentIds;
+import dev.incidents.domain.IncidentCommand;
+import dev.incidents.domain.ResponderRole;
+import dev.incidents.support.problem.Problem;
+import dev.incidents.support.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Commands from people: declare an incident and drive it to closure (API.md). */
+@Path("/api/v1/incidents")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "incidents", description = "Declare and drive incidents")
+public class IncidentResource {
+
+    /** Until authentication lands, people's commands are attributed to this actor unless they name one. */
+    private static final String ANONYMOUS = "api";
+
+    @Inject
+    CommandHandler handler;
+
+    @Inject
+    WriteSupport write;
+
+    @HeaderParam("If-Match")
+    String ifMatch;
+
+    @HeaderParam("Idempotency-Key")
+    String idempotencyKey;
+
+    @POST
+    @Operation(summary = "Declare an incident", description = "Answers 201 with the new incident's id and sequence 1.")
+    public Response declare(@NotNull @Valid Requests.Declare r) {
+        var now = write.now();
+        write.requireNotFuture("startedAt", r.startedAt(), now);
+        write.requireNotFuture("detectedAt", r.detectedAt(), now);
+        CommandContext ctx = context(null, r, "declare");
+        var command = new IncidentCommand.DeclareIncident(
+                r.title().strip(), r.severity(), r.services() == null ? List.of() : r.services(), r.startedAt(), r.detectedAt(), r.detectionSource(), r.summary());
+        return WriteSupport.answer(handler.handle(ctx, IncidentIds.next(), command, 201));
+    }
+
+    @POST
+    @Path("/{id}/acknowledge")
+    @Operation(summary = "Acknowledge: a responder is on it")
+    public Response acknowledge(@PathParam("id") String id, @Valid Requests.Acknowledge r) {
+        var body = r != null ? r : new Requests.Acknowledge(null, null);
+        String by = body.by() != null ? body.by() : ANONYMOUS;
+        return run(id, body, "acknowledge", new IncidentCommand.AcknowledgeIncident(by));
+    }
+
+    @POST
+    @Path("/{id}/timeline")
+    @Operation(summary = "Add a timeline entry", description = "Backdate it with occurredAt.")
+    public Response timeline(@PathParam("id") String id, @NotNull @Valid Requests.TimelineEntry r) {
+        return run(id, r, "timeline", new IncidentCommand.AddTimelineEntry(r.kind(), r.text(), r.by()));
+    }
+
+    @POST
+    @Path("/{id}/impact")
+    @Operation(summary = "Assess the impact on users")
+    public Response impact(@PathParam("id") String id, @NotNull @Valid Requests.Impact r) {
+        return run(id, r, "impact", new IncidentCommand.AssessImpact(r.description(), r.affectedUsersPercent(), r.errorCode()));
+    }
+
+    @POST
+    @Path("/{id}/mitigate")
+    @Operation(summary = "Mitigate: users no longer suffer")
+    public Response mitigate(@PathParam("id") String id, @Valid Requests.Described r) {
+        var body = r != null ? r : new Requests.Described(null, null);
+        return run(id, body, "mitigate", new IncidentCommand.MitigateIncident(body.description()));
+    }
+
+    @POST
+    @Path("/{id}/root-cause")
+    @Operation(summary = "Record the root cause")
+    public Response rootCause(@PathParam("id") String id, @NotNull @Valid Requests.RootCause r) {
+        return run(id, r, "root-cause", new IncidentCommand.IdentifyRootCause(r.description(), r.category()));
+    }
+
+    @POST
+    @Path("/{id}/resolve")
+    @Operation(summary = "Resolve the incident")
+    public Response resolve(@PathParam("id") String id, @Valid Requests.Described r) {
+        var body = r != null ? r : new Requests.Described(null, null);
+        return run(id, body, "resolve", new IncidentCommand.ResolveIncident(body.description()));
+    }
+
+    @POST
+    @Path("/{id}/reopen")
+    @Operation(summary = "Reopen a resolved incident")
+    public Response reopen(@PathParam("id") String id, @Valid Requests.Reopen r) {
+        var body = r != null ? r : new Requests.Reopen(null, null);
+        return run(id, body, "reopen", new IncidentCommand.ReopenIncident(body.reason()));
+    }
+
+    @POST
+    @Path("/{id}/close")
+    @Operation(summary = "Close a resolved incident (final)")
+    public Response close(@PathParam("id") String id, @Valid Requests.Close r) {
+        var body = r != null ? r : new Requests.Close(null, null);
+        return run(id, body, "close", new IncidentCommand.CloseIncident(body.note()));
+    }
+
+    @POST
+    @Path("/{id}/severity")
+    @Operation(summary = "Change the severity")
+    public Response severity(@PathParam("id") String id, @NotNull @Valid Requests.ChangeSeverity r) {
+        return run(id, r, "severity", new IncidentCommand.ChangeSeverity(r.severity(), r.reason()));
+    }
+
+    @POST
+    @Path("/{id}/responders")
+    @Operation(summary = "Assign a responder or the incident commander")
+    public Response responders(@PathParam("id") String id, @NotNull @Valid Requests.AssignResponder r) {
+        ResponderRole role = r.role() != null ? r.role() : ResponderRole.RESPONDER;
+        return run(id, r, "responders", new IncidentCommand.AssignResponder(r.responder(), role));
+    }
+
+    @POST
+    @Path("/{id}/action-items")
+    @Operation(summary = "Add a corrective or preventive action item")
+    public Response actionItem(@PathParam("id") String id, @NotNull @Valid Requests.ActionItem r) {
+        String itemId = UUID.randomUUID().toString();
+        return run(id, r, "action-items", new IncidentCommand.AddActionItem(itemId, r.kind(), r.description(), r.owner(), r.dueDate()));
+    }
+
+    @POST
+    @Path("/{id}/action-items/{itemId}/complete")
+    @Operation(summary = "Complete an action item")
+    public Response completeActionItem(@PathParam("id") String id, @PathParam("itemId") String itemId, @Valid Requests.Described r) {
+        var body = r != null ? r : new Requests.Described(null, null);
+        return run(id, body, "complete:" + itemId, new IncidentCommand.CompleteActionItem(itemId));
+    }
+
+    @POST
+    @Path("/{id}/status-updates")
+    @Operation(summary = "Post a status update for subscribers")
+    public Response statusUpdate(@PathParam("id") String id, @NotNull @Valid Requests.StatusUpdate r) {
+        boolean isPublic = r.isPublic() == null || r.isPublic();
+        return run(id, r, "status-updates", new IncidentCommand.PostStatusUpdate(r.status(), r.message(), isPublic));
+    }
+
+    private Response run(String incidentId, Requests.Timed body, String operation, IncidentCommand command) {
+        if (incidentId == null || incidentId.isBlank() || incidentId.length() > 64) {
+            throw new ProblemException(Problem.invalid("id", "not an incident id"));
+        }
+        CommandContext ctx = context(incidentId, body, operation);
+        return WriteSupport.answer(handler.handle(ctx, incidentId, command, 202));
+    }
+
+    private CommandContext context(String incidentId, Requests.Timed body, String operation) {
+        return write.context(ANONYMOUS, body.occurredAt(), ifMatch, idempotencyKey, operation + "|" + incidentId + "|" + body);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.incidents.command.incident;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.incidents.domain.ActionItemKind;
+import dev.incidents.domain.DetectionSource;
+import dev.incidents.domain.ResponderRole;
+import dev.incidents.domain.Severity;
+import dev.incidents.domain.TimelineKind;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Request bodies of the people-facing commands (API.md). Every one may carry {@code occurredAt}. */
+public final class Requests {
+
+    private Requests() {}
+
+    /** Implemented by every body: when the thing happened in the world, if not now. */
+    public interface Timed {
+        OffsetDateTime occurredAt();
+    }
+
+    public record Declare(
+            @NotBlank @Size(max = 300) String title,
+            @NotNull Severity severity,
+            @Size(max = 50) List<@NotBlank @Size(max = 200) String> services,
+            OffsetDateTime startedAt,
+            OffsetDateTime detectedAt,
+            DetectionSource detectionSource,
+            @Size(max = 20_000) String summary,
+            OffsetDateTime occurredAt)
+            implements Timed {}
+
+    public record Acknowledge(@Size(max = 200) String by, OffsetDateTime occurredAt) implements Timed {}
+
+    public record TimelineEntry(
+            @NotNull TimelineKind kind, @NotBlank @Size(max = 10_000) String text, @Size(max = 200) String by, OffsetDateTime occurredAt)
+            implements Timed {}
+
+    public record Impact(
+            @NotBlank @Size(max = 10_000) String description,
+            @DecimalMin("0") @DecimalMax("100") Double affectedUsersPercent,
+            @Size(max = 100) String errorCode,
+            OffsetDateTime occurredAt)
+            implements Timed {}
+
+    public record Described(@Size(max = 10_000) String description, OffsetDateTime occurredAt) implements Timed {}
+
+    public record RootCause(@NotBlank @Size(max = 20_000) String description, @Size(max = 100) String category, OffsetDateTime occurredAt)
+            implements Timed {}
+
+    public record Reopen(@Size(max = 10_000) String reason, OffsetDateTime occurredAt) implements Timed {}
+
+    public record Close(@Size(max = 10_000) String note, OffsetDateTime occurredAt) implements Timed {}
+
+    public record ChangeSeverity(@NotNull Severity severity, @Size(max = 10_000) String reason, OffsetDateTime occurredAt) implements Timed {}
+
+    public record AssignResponder(@NotBlank @Size(max = 200) String responder, ResponderRole role, OffsetDateTime occurredAt)
+            implements Timed {}
+
+    public record ActionItem(
+            @NotNull ActionItemKind kind,
+            @NotBlank @Size(max = 10_000) String description,
+            @Size(max = 200) String owner,
+            LocalDate dueDate,
+            OffsetDateTime occurredAt)
+            implements Timed {}
+
+    public record StatusUpdate(
+            @NotBlank @Size(max = 100) String status,
+            @NotBlank @Size(max = 10_000) String message,
+            @JsonProperty("public") Boolean isPublic,
+            OffsetDateTime occurredAt)
+            implements Timed {}
+}

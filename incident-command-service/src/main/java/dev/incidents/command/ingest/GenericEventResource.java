@@ -1,0 +1,86 @@
+package dev.incidents.command.ingest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.incidents.command.incident.WriteSupport;
+import dev.incidents.command.store.CommandContext;
+import dev.incidents.domain.IncidentCommand.FireAlert;
+import dev.incidents.domain.IncidentCommand.ResolveAlert;
+import dev.incidents.domain.Severity;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A generic JSON event, for monitoring systems without a native integration and for scripts. */
+@Path("/api/v1/events")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "integrations")
+public class GenericEventResource {
+
+    public enum Status {
+        @JsonProperty("firing")
+        FIRING,
+        @JsonProperty("resolved")
+        RESOLVED
+    }
+
+    /**
+     * @param dedupKey the alert's identity: events with the same key are the same alert
+     * @param status firing (the default) or resolved
+     */
+    public record GenericEvent(
+            @NotBlank @Size(max = 200) String source,
+            @NotBlank @Size(max = 500) String dedupKey,
+            Status status,
+            @Size(max = 300) String title,
+            Severity severity,
+            @Size(max = 200) String service,
+            @Size(max = 20_000) String summary,
+            @Size(max = 100) Map<String, String> labels,
+            OffsetDateTime startsAt,
+            OffsetDateTime occurredAt) {}
+
+    @Inject
+    AlertIngest ingest;
+
+    @Inject
+    WriteSupport write;
+
+    @HeaderParam("Idempotency-Key")
+    String idempotencyKey;
+
+    @POST
+    @Operation(summary = "Post a generic alert event",
+            description = "A firing event opens an incident or attaches to the open incident of its dedupKey; a resolved one records the alert's end.")
+    public Response post(@NotNull @Valid GenericEvent e) {
+        CommandContext ctx = write.context("integration:" + e.source(), e.occurredAt(), null, idempotencyKey, "events|" + e);
+        if (e.status() == Status.RESOLVED) {
+            return WriteSupport.answer(ingest.resolve(ctx, e.dedupKey(), new ResolveAlert(e.source(), e.dedupKey())));
+        }
+        String name = e.title() != null && !e.title().isBlank() ? e.title() : e.dedupKey();
+        var command = new FireAlert(
+                e.source(),
+                e.dedupKey(),
+                name,
+                e.severity() != null ? e.severity() : Severity.SEV3,
+                e.service(),
+                e.summary() != null ? e.summary() : e.title(),
+                e.labels() != null ? e.labels() : Map.of(),
+                e.startsAt(),
+                false);
+        return WriteSupport.answer(ingest.fire(ctx, e.dedupKey(), command));
+    }
+}

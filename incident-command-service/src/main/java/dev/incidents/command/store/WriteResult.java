@@ -1,0 +1,7 @@
+package dev.incidents.command.store;
+
+/**
+ * The answer to every write (API.md): the incident and the last sequence the write produced (or, when the
+ * command changed nothing, the sequence it found), and the HTTP status to answer with.
+ */
+public record WriteResult(String incidentId, long sequence, int status) {}

@@ -1,0 +1,110 @@
+package dev.incidents.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+/**
+ * The JSON form of an {@link EventEnvelope}, the same in the event store, on Kafka and in consumers' logs.
+ * It owns its own mapper so that no service's JSON settings can change a published shape; the approval
+ * snapshots in the tests pin it.
+ */
+public final class EventCodec {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // Keep the offset a time was reported in ("+01:00" for West Africa Time), do not normalise to UTC.
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            // Readers ignore fields they do not know, so adding an optional field is a compatible change.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private EventCodec() {}
+
+    public static String toJson(EventEnvelope e) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("eventId", e.eventId().toString());
+        root.put("incidentId", e.incidentId());
+        root.put("sequence", e.sequence());
+        root.put("type", e.type());
+        root.put("schemaVersion", e.schemaVersion());
+        root.put("occurredAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt()));
+        root.put("recordedAt", e.recordedAt().toString());
+        if (e.actor() != null) {
+            root.put("actor", e.actor());
+        }
+        root.put("tenant", e.tenant());
+        root.set("data", MAPPER.valueToTree(e.data()));
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialise " + e.type(), ex);
+        }
+    }
+
+    /** Just the payload, as stored in the event store's data column. */
+    public static String dataToJson(IncidentEvent data) {
+        try {
+            return MAPPER.writeValueAsString(data);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialise " + EventTypes.nameOf(data), ex);
+        }
+    }
+
+    public static IncidentEvent dataFromJson(String type, int schemaVersion, String json) {
+        try {
+            return toData(type, schemaVersion, MAPPER.readTree(json));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalArgumentException("malformed " + type + " payload", ex);
+        }
+    }
+
+    public static EventEnvelope fromJson(String json) {
+        try {
+            JsonNode n = MAPPER.readTree(json);
+            String type = text(n, "type");
+            int version = n.path("schemaVersion").asInt(EventTypes.CURRENT_SCHEMA_VERSION);
+            return new EventEnvelope(
+                    UUID.fromString(text(n, "eventId")),
+                    text(n, "incidentId"),
+                    n.path("sequence").asLong(),
+                    type,
+                    version,
+                    OffsetDateTime.parse(text(n, "occurredAt")),
+                    Instant.parse(text(n, "recordedAt")),
+                    n.hasNonNull("actor") ? n.get("actor").asText() : null,
+                    text(n, "tenant"),
+                    toData(type, version, n.get("data")));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalArgumentException("malformed event envelope", ex);
+        }
+    }
+
+    private static IncidentEvent toData(String type, int schemaVersion, JsonNode data) throws JsonProcessingException {
+        if (schemaVersion > EventTypes.CURRENT_SCHEMA_VERSION) {
+            throw new IllegalArgumentException(type + " v" + schemaVersion + " is newer than this reader");
+        }
+        // Upcasters for older versions go here once a shape changes.
+        return MAPPER.treeToValue(data, EventTypes.classOf(type));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("event envelope lacks " + field);
+        }
+        return v.asText();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.incidents.query;
+
+import static dev.incidents.query.Events.wat;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import dev.incidents.domain.IncidentEvent;
+import dev.incidents.domain.TimelineKind;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QueryServiceTest
+class IncidentQueryTest {
+
+    @Test
+    void projectedIncident_isServedWithItsMilestones_inTheRequestedZone() {
+        Events events = new Events();
+        events.publish(events.declared());
+        events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
+
+        given().queryParam("minSequence", 2).queryParam("tz", "Africa/Lagos")
+                .when().get("/api/v1/incidents/{id}", events.incidentId)
+                .then().statusCode(200)
+                .body("incidentId", equalTo(events.incidentId))
+                .body("status", equalTo("acknowledged"))
+                .body("severity", equalTo("SEV1"))
+                .body("services", contains("auth"))
+                .body("startedAt", equalTo("2023-08-07T08:30:00+01:00"))
+                .body("acknowledgedAt", equalTo("2023-08-07T09:00:00+01:00"))
+                .body("sequence", equalTo(2));
+
+        given().queryParam("minSequence", 2)
+                .when().get("/api/v1/incidents/{id}", events.incidentId)
+                .then().statusCode(200).body("acknowledgedAt", equalTo("2023-08-07T08:00:00Z"));
+    }
+
+    @Test
+    void timeline_isOrderedByOccurredAt_evenWhenAnEntryWasBackdated() {
+        Events events = new Events();
+        events.publish(events.declared());
+        events.publish(events.envelope(2, wat("10:15"), new IncidentEvent.RootCauseIdentified("dropped column still read", "change")));
+        events.publish(events.envelope(3, wat("09:15"), new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "login page set to maintenance", "ada")));
+
+        given().queryParam("minSequence", 3).queryParam("tz", "Africa/Lagos")
+                .when().get("/api/v1/incidents/{id}/timeline", events.incidentId)
+                .then().statusCode(200)
+                .body("entries.occurredAt", contains("2023-08-07T08:30:00+01:00", "2023-08-07T08:30:00+01:00",
+                        "2023-08-07T09:15:00+01:00", "2023-08-07T10:15:00+01:00"))
+                .body("entries[2].text", equalTo("login page set to maintenance"))
+                .body("entries[2].kind", equalTo("action"));
+    }
+
+    @Test
+    void redeliveredEvent_isAppliedOnce() {
+        Events events = new Events();
+        var declared = events.declared();
+        events.publish(declared);
+        events.publish(declared);
+        events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.TimelineEntryAdded(TimelineKind.OBSERVATION, "restart did not help", "ada")));
+
+        given().queryParam("minSequence", 2)
+                .when().get("/api/v1/incidents/{id}/timeline", events.incidentId)
+                .then().statusCode(200).body("sequence", equalTo(2)).body("entries", hasSize(3));
+    }
+
+    @Test
+    void eventAheadOfAGap_waitsForItsPredecessor() {
+        Events events = new Events();
+        events.publish(events.declared());
+        events.publish(events.envelope(3, wat("11:17"), new IncidentEvent.IncidentResolved("fix deployed")));
+        events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
+
+        given().queryParam("minSequence", 3)
+                .when().get("/api/v1/incidents/{id}", events.incidentId)
+                .then().statusCode(200).body("status", equalTo("resolved")).body("acknowledgedBy", equalTo("ada"));
+    }
+
+    @Test
+    void minSequenceNotReached_answers504Problem() {
+        Events events = new Events();
+        events.publish(events.declared());
+        given().queryParam("minSequence", 1).when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
+
+        given().queryParam("minSequence", 5)
+                .when().get("/api/v1/incidents/{id}", events.incidentId)
+                .then().statusCode(504).contentType("application/problem+json");
+    }
+
+    @Test
+    void unknownIncident_is404Problem() {
+        given().when().get("/api/v1/incidents/{id}", "no-such-incident")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void unknownZone_is400NamingTz() {
+        given().queryParam("tz", "Mars/Olympus").when().get("/api/v1/incidents/{id}", "any")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("tz"));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.incidents.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidents.local.LocalSystem;
+import dev.incidents.local.WebhookReceiver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipe, end to end, on the packaged services started exactly as the local run starts them: a command is
+ * appended and relayed through the real Kafka, projected by the query service and delivered by the notifier
+ * to a webhook receiver that checks its signature on its own.
+ */
+class PipeEndToEndTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalSystem system;
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
+        Path data = Files.createTempDirectory("incidents-system-test");
+        LocalSystem.Options options = new LocalSystem.Options(root, data, null, null, null, null, 0, 0, 0, 0, 0, 0, 3);
+        system = LocalSystem.start(options, msg -> {}, r -> {});
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void declaredIncident_isReadableInTheQueryService_andArrivesSignedAtTheWebhook() throws Exception {
+        HttpResponse<String> declared = post(system.commandUrl() + "/api/v1/incidents", """
+                {"title": "Login returns 500", "severity": "SEV1", "services": ["auth"],
+                 "startedAt": "2023-08-07T08:30:00+01:00", "detectedAt": "2023-08-07T08:30:00+01:00",
+                 "detectionSource": "monitoring"}""");
+        assertEquals(201, declared.statusCode(), declared.body());
+        String incidentId = field(declared.body(), "incidentId");
+        assertEquals("1", field(declared.body(), "sequence"));
+
+        HttpResponse<String> ack = post(system.commandUrl() + "/api/v1/incidents/" + incidentId + "/acknowledge",
+                "{\"by\": \"ada\", \"occurredAt\": \"2023-08-07T09:00:00+01:00\"}");
+        assertEquals(202, ack.statusCode(), ack.body());
+        assertEquals("2", field(ack.body(), "sequence"));
+
+        HttpResponse<String> incident = get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=2&tz=Africa/Lagos");
+        assertEquals(200, incident.statusCode(), incident.body());
+        assertEquals("acknowledged", field(incident.body(), "status"));
+        assertEquals("2023-08-07T09:00:00+01:00", field(incident.body(), "acknowledgedAt"));
+
+        HttpResponse<String> timeline = get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "/timeline?minSequence=2&tz=Africa/Lagos");
+        assertEquals(200, timeline.statusCode(), timeline.body());
+        assertTrue(timeline.body().contains("Acknowledged by ada"), timeline.body());
+
+        List<WebhookReceiver.Received> webhooks = awaitWebhooks(incidentId, 2, Duration.ofSeconds(30));
+        assertEquals(2, webhooks.size(), "webhooks for " + incidentId + ": " + webhooks);
+        assertTrue(webhooks.stream().allMatch(WebhookReceiver.Received::signatureValid), "every signature verifies");
+        assertTrue(webhooks.get(0).body().contains("\"type\":\"incident.IncidentDeclared\""), webhooks.get(0).body());
+        assertTrue(webhooks.get(1).body().contains("\"type\":\"incident.IncidentAcknowledged\""), webhooks.get(1).body());
+    }
+
+    @Test
+    void genericAlertEvent_opensAnIncident_andARepeatAttachesToIt() throws Exception {
+        String body = """
+                {"source": "uptime-probe", "dedupKey": "checkout-5xx", "title": "Checkout 5xx above 5%%",
+                 "severity": "SEV2", "service": "checkout", "occurredAt": "%s"}""";
+        HttpResponse<String> first = post(system.commandUrl() + "/api/v1/events", body.formatted("2026-01-01T10:00:00Z"));
+        assertEquals(202, first.statusCode(), first.body());
+        HttpResponse<String> repeat = post(system.commandUrl() + "/api/v1/events", body.formatted("2026-01-01T10:05:00Z"));
+        assertEquals(202, repeat.statusCode(), repeat.body());
+        String incidentId = field(first.body(), "incidentId");
+        assertEquals(incidentId, field(repeat.body(), "incidentId"), "a re-sent firing alert attaches to the same incident");
+        assertEquals("2", field(repeat.body(), "sequence"), "and appends nothing new");
+
+        HttpResponse<String> incident = get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=2");
+        assertEquals(200, incident.statusCode(), incident.body());
+        assertEquals("triggered", field(incident.body(), "status"));
+        assertEquals("monitoring", field(incident.body(), "detectionSource"));
+    }
+
+    private static List<WebhookReceiver.Received> awaitWebhooks(String incidentId, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<WebhookReceiver.Received> mine = List.of();
+        while (System.nanoTime() < deadline) {
+            mine = system.receiver().received().stream().filter(r -> r.body().contains(incidentId)).toList();
+            if (mine.size() >= count) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return mine;
+    }
+
+    private static HttpResponse<String> post(String url, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String field(String json, String name) throws Exception {
+        return JSON.readTree(json).path(name).asText(null);
+    }
+}
