@@ -47,7 +47,8 @@ public sealed interface IncidentEvent {
             Map<String, String> labels)
             implements IncidentEvent {
         public AlertFired {
-            labels = Map.copyOf(labels);
+            // Sorted, so that the same alert always serialises to the same bytes.
+            labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
         }
 
         public <R> R accept(Visitor<R> v) {

@@ -1,0 +1,104 @@
+package dev.incidents.domain;
+
+import static dev.incidents.domain.TestStream.wat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class FoldTest {
+
+    @Test
+    void samples_coverEveryEventType() {
+        Set<String> permitted = Arrays.stream(IncidentEvent.class.getPermittedSubclasses()).map(Class::getSimpleName).collect(Collectors.toSet());
+        assertEquals(permitted, Samples.events().keySet(), "a new event type needs a sample (and a snapshot)");
+        assertEquals(permitted, EventTypes.names());
+    }
+
+    @Test
+    void everyEventType_foldsIntoTheState() {
+        Incident i = (Incident) IncidentFold.fold(Samples.INCIDENT, Samples.stream());
+
+        assertEquals(IncidentStatus.CLOSED, i.status());
+        assertEquals(Severity.SEV1, i.severity(), "SeverityChanged");
+        assertEquals(List.of("auth", "web"), i.services());
+        assertEquals("ada", i.acknowledgedBy());
+        assertEquals(100.0, i.impact().affectedUsersPercent());
+        assertEquals(ResponderRole.COMMANDER, i.responders().get(0).role());
+        assertFalse(i.alerts().get("a3f1c2e4b5d60718").firing(), "AlertResolved");
+        assertEquals("change", i.rootCause().category());
+        assertEquals(1, i.reopenCount());
+        assertTrue(i.actionItems().get(0).completed());
+        assertEquals("investigating", i.statusUpdates().get(0).status());
+        assertEquals(16, i.postmortem().atSequence());
+        assertEquals(18, i.sequence());
+        assertTrue(i.timeline().stream().anyMatch(t -> t.kind() == TimelineKind.COMMUNICATION), "status updates are on the timeline");
+        assertTrue(i.timeline().stream().anyMatch(t -> t.kind() == TimelineKind.ALERT), "alerts are on the timeline");
+    }
+
+    @Test
+    void reopen_clearsMitigationAndResolution_butKeepsTheFirstAcknowledgement() {
+        TestStream s = new TestStream()
+                .ok(DeciderTest.declare(), DeciderTest.T0)
+                .ok(new IncidentCommand.AcknowledgeIncident("ada"), wat("2023-08-07T08:40"))
+                .ok(new IncidentCommand.MitigateIncident("m"), wat("2023-08-07T08:50"))
+                .ok(new IncidentCommand.ResolveIncident("r"), wat("2023-08-07T09:00"))
+                .ok(new IncidentCommand.ReopenIncident("back"), wat("2023-08-07T09:30"));
+        Incident i = s.incident();
+        assertEquals(IncidentStatus.TRIGGERED, i.status());
+        assertNull(i.mitigatedAt());
+        assertNull(i.resolvedAt());
+        assertEquals(1, i.reopenCount());
+
+        s.ok(new IncidentCommand.AcknowledgeIncident("bob"), wat("2023-08-07T09:35"));
+        assertEquals(wat("2023-08-07T08:40"), s.incident().acknowledgedAt(), "time to acknowledge measures the first response");
+        assertEquals("ada", s.incident().acknowledgedBy());
+        s.ok(new IncidentCommand.ResolveIncident("for good"), wat("2023-08-07T10:00"));
+        assertEquals(java.time.Duration.ofMinutes(90), s.incident().duration(), "duration runs to the last resolution");
+    }
+
+    @Test
+    void evolve_rejectsAGap_aRepeat_anotherIncident_andAStreamThatDoesNotStartWithADeclaration() {
+        List<EventEnvelope> stream = Samples.stream();
+        IncidentState one = IncidentFold.evolve(new IncidentState.NotDeclared(Samples.INCIDENT), stream.get(0));
+
+        assertThrows(IllegalStateException.class, () -> IncidentFold.evolve(one, stream.get(2)), "gap");
+        assertThrows(IllegalStateException.class, () -> IncidentFold.evolve(one, stream.get(0)), "repeat");
+        EventEnvelope other = Samples.envelope(1, wat("2023-08-07T08:30"), Instant.now(), Samples.events().get("IncidentDeclared"));
+        EventEnvelope foreign = new EventEnvelope(other.eventId(), "another", 2, other.type(), 1, other.occurredAt(), other.recordedAt(),
+                null, "acme", other.data());
+        assertThrows(IllegalArgumentException.class, () -> IncidentFold.evolve(one, foreign), "another incident");
+        assertThrows(IllegalStateException.class,
+                () -> IncidentFold.evolve(new IncidentState.NotDeclared(Samples.INCIDENT), stream.get(1)), "must start with a declaration");
+    }
+
+    @Test
+    void asRecordedAt_knowsOnlyWhatWasWrittenByThen_yetKeepsWhenThingsHappened() {
+        EventEnvelope declared = Samples.envelope(1, wat("2023-08-07T08:30"), Instant.parse("2023-08-07T07:31:00Z"),
+                Samples.events().get("IncidentDeclared"));
+        // Acknowledged at 09:00 WAT in the world, but only written down at 10:30 WAT.
+        EventEnvelope ack = Samples.envelope(2, wat("2023-08-07T09:00"), Instant.parse("2023-08-07T09:30:00Z"),
+                new IncidentEvent.IncidentAcknowledged("ada"));
+        List<EventEnvelope> events = List.of(declared, ack);
+        String incidentId = Samples.INCIDENT;
+
+        Incident asOf10 = (Incident) IncidentFold.foldAsRecordedAt(incidentId, events, Instant.parse("2023-08-07T09:00:00Z"));
+        assertNull(asOf10.acknowledgedAt(), "not known at 10:00 WAT");
+        Incident now = (Incident) IncidentFold.fold(incidentId, events);
+        assertEquals(wat("2023-08-07T09:00"), now.acknowledgedAt());
+    }
+
+    @Test
+    void emptyStream_foldsToNotDeclared() {
+        assertInstanceOf(IncidentState.NotDeclared.class, IncidentFold.fold("x", List.of()));
+    }
+}
