@@ -43,6 +43,9 @@ public sealed interface IncidentCommand {
             String service,
             String summary,
             Map<String, String> labels,
+            Map<String, String> annotations,
+            Map<String, String> details,
+            List<AlertLink> links,
             OffsetDateTime startsAt,
             boolean autoResolve)
             implements IncidentCommand {

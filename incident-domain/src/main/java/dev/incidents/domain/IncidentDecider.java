@@ -92,7 +92,8 @@ public final class IncidentDecider {
     }
 
     private static AlertFired alertFired(FireAlert c) {
-        return new AlertFired(c.source(), c.alertKey(), c.name(), c.severity(), c.service(), c.summary(), c.labels());
+        return new AlertFired(c.source(), c.alertKey(), c.name(), c.severity(), c.service(), c.summary(), c.labels(), c.annotations(),
+                c.details(), c.links());
     }
 
     /** Decisions against an existing incident. */

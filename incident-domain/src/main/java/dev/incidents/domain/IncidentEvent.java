@@ -36,7 +36,11 @@ public sealed interface IncidentEvent {
         }
     }
 
-    /** A monitoring system reports an alert firing; {@code alertKey} is its stable identity (fingerprint, dedup key). */
+    /**
+     * A monitoring system reports an alert firing; {@code alertKey} is its stable identity (fingerprint, dedup key).
+     * {@code annotations} is its human text, {@code details} its machine values (Grafana's values, PagerDuty's
+     * custom details), {@code links} where to look (the query, a dashboard, a runbook).
+     */
     record AlertFired(
             String source,
             String alertKey,
@@ -44,11 +48,21 @@ public sealed interface IncidentEvent {
             Severity severity,
             String service,
             String summary,
-            Map<String, String> labels)
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            Map<String, String> details,
+            List<AlertLink> links)
             implements IncidentEvent {
         public AlertFired {
             // Sorted, so that the same alert always serialises to the same bytes.
-            labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+            labels = sorted(labels);
+            annotations = sorted(annotations);
+            details = sorted(details);
+            links = links == null ? List.of() : List.copyOf(links);
+        }
+
+        private static Map<String, String> sorted(Map<String, String> m) {
+            return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
         }
 
         public <R> R accept(Visitor<R> v) {

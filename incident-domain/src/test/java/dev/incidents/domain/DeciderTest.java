@@ -219,7 +219,7 @@ class DeciderTest {
 
     static FireAlert fire(String key) {
         return new FireAlert("alertmanager", key, "HighErrorRate", Severity.SEV1, "auth", "5xx above 5%", Map.of("alertname", "HighErrorRate"),
-                T0.minusMinutes(2), true);
+                Map.of(), Map.of(), List.of(), T0.minusMinutes(2), true);
     }
 
     @Test
@@ -235,7 +235,7 @@ class DeciderTest {
 
     @Test
     void alertStartingInTheFuture_isClampedToWhenItArrived() {
-        FireAlert ahead = new FireAlert("am", "k", "n", Severity.SEV3, null, null, Map.of(), T0.plusMinutes(3), false);
+        FireAlert ahead = new FireAlert("am", "k", "n", Severity.SEV3, null, null, Map.of(), Map.of(), Map.of(), List.of(), T0.plusMinutes(3), false);
         var declared = (IncidentEvent.IncidentDeclared) accepted(IncidentDecider.decide(new IncidentState.NotDeclared("i"), ahead, T0)).get(0);
         assertEquals(T0, declared.startedAt());
     }
@@ -262,7 +262,7 @@ class DeciderTest {
     @Test
     void lastAlertResolved_leavesAPersonDeclaredIncidentOpen() {
         TestStream s = in(IncidentStatus.ACKNOWLEDGED);
-        FireAlert attach = new FireAlert("am", "k1", "n", Severity.SEV3, null, null, Map.of(), null, true);
+        FireAlert attach = new FireAlert("am", "k1", "n", Severity.SEV3, null, null, Map.of(), Map.of(), Map.of(), List.of(), null, true);
         s.ok(attach, T0.plusMinutes(10));
         var events = accepted(s.run(new ResolveAlert("am", "k1"), T0.plusMinutes(20)));
         assertEquals(1, events.size());

@@ -23,7 +23,9 @@ final class Samples {
         put(m, new IncidentEvent.IncidentDeclared("Login requests answer 500", Severity.SEV2, List.of("auth", "web"), t, t,
                 DetectionSource.MONITORING, "No user can log in", true));
         put(m, new IncidentEvent.AlertFired("alertmanager", "a3f1c2e4b5d60718", "LoginErrorRateHigh", Severity.SEV1, "auth",
-                "Login requests fail with HTTP 500", Map.of("alertname", "LoginErrorRateHigh", "severity", "critical")));
+                "Login requests fail with HTTP 500", Map.of("alertname", "LoginErrorRateHigh", "severity", "critical"),
+                Map.of("summary", "Login requests fail with HTTP 500"), Map.of("B", "0.97"),
+                List.of(new AlertLink("http://prometheus:9090/graph?g0.expr=login_5xx_ratio", "source"))));
         put(m, new IncidentEvent.IncidentAcknowledged("ada"));
         put(m, new IncidentEvent.SeverityChanged(Severity.SEV2, Severity.SEV1, "every user is affected"));
         put(m, new IncidentEvent.ImpactAssessed("No user can authenticate", 100.0, "500"));

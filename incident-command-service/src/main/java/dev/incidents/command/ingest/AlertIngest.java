@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Alerts from monitoring systems, whatever their format: a firing alert attaches to the open incident its
@@ -48,8 +47,8 @@ public class AlertIngest {
     }
 
     private WriteResult fireInTransaction(CommandContext ctx, AlertSignal s, boolean autoResolve) {
-        FireAlert command = new FireAlert(s.source(), s.alertKey(), s.name(), s.severity(), s.service(), s.summary(),
-                s.labels() == null ? Map.of() : s.labels(), s.startsAt(), autoResolve);
+        FireAlert command = new FireAlert(s.source(), s.alertKey(), s.name(), s.severity(), s.service(), s.summary(), s.labels(),
+                s.annotations(), s.details(), s.links(), s.startsAt(), autoResolve);
         return fireOnce(ctx, s.routeKey(), command);
     }
 

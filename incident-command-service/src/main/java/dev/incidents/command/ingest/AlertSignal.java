@@ -1,7 +1,9 @@
 package dev.incidents.command.ingest;
 
+import dev.incidents.domain.AlertLink;
 import dev.incidents.domain.Severity;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,5 +25,8 @@ public record AlertSignal(
         String service,
         String summary,
         Map<String, String> labels,
+        Map<String, String> annotations,
+        Map<String, String> details,
+        List<AlertLink> links,
         OffsetDateTime startsAt,
         OffsetDateTime endsAt) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.WriteResult;
+import dev.incidents.domain.AlertLink;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import jakarta.inject.Inject;
@@ -110,6 +111,9 @@ public class AlertmanagerResource {
                 labels.get(config.alertmanager().serviceLabel()),
                 summary,
                 labels,
+                annotations,
+                Map.of(),
+                a.generatorURL() == null ? List.of() : List.of(new AlertLink(a.generatorURL(), "source")),
                 realTime(a.startsAt()),
                 realTime(a.endsAt()));
     }

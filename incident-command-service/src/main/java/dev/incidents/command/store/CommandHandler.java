@@ -126,6 +126,11 @@ public class CommandHandler {
         return new Appended(incidentId, seq, envelopes);
     }
 
+    /** The incident's sequence now (0 when it does not exist), inside the caller's transaction. */
+    public long currentSequence(String incidentId) {
+        return store.lastSequence(incidentId);
+    }
+
     public static Problem toProblem(Decision.Rejected r) {
         return switch (r.kind()) {
             case CONFLICT -> Problem.conflict(r.reason());

@@ -44,6 +44,20 @@ public class EventStore {
         }
     }
 
+    /** The last sequence of the incident's stream; 0 when it has none. */
+    public long lastSequence(String incidentId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select coalesce(max(seq), 0) from event_store where incident_id = ?")) {
+            ps.setString(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read incident " + incidentId, e);
+        }
+    }
+
     /**
      * Appends events and their outbox rows. Throws {@link ConcurrencyConflict} when another writer took one of
      * the positions first; the caller's transaction then rolls back and nothing of this append remains.

@@ -1,0 +1,189 @@
+package dev.incidents.command.ingest;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidents.command.incident.WriteSupport;
+import dev.incidents.command.store.CommandContext;
+import dev.incidents.domain.AlertLink;
+import dev.incidents.support.problem.Problem;
+import dev.incidents.support.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Grafana alerting's webhook contact point, body unchanged: Alertmanager's shape plus title, state, message,
+ * each alert's values and dashboard/panel/silence URLs. With a secret configured, the contact point's HMAC
+ * signature (hex HMAC-SHA256 of [timestamp ":"] body) must verify, or nothing is taken (401).
+ */
+@Path("/api/v1/integrations/grafana")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "integrations")
+public class GrafanaResource {
+
+    static final String SOURCE = "grafana";
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Webhook(
+            String receiver,
+            String status,
+            Long orgId,
+            String groupKey,
+            Map<String, String> groupLabels,
+            Map<String, String> commonLabels,
+            Map<String, String> commonAnnotations,
+            String externalURL,
+            String version,
+            Integer truncatedAlerts,
+            String title,
+            String state,
+            String message,
+            @NotNull List<@Valid @NotNull Alert> alerts) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Alert(
+            @NotBlank String status,
+            @NotNull Map<String, String> labels,
+            Map<String, String> annotations,
+            OffsetDateTime startsAt,
+            OffsetDateTime endsAt,
+            String generatorURL,
+            String fingerprint,
+            String silenceURL,
+            String dashboardURL,
+            String panelURL,
+            Map<String, Object> values,
+            String valueString) {}
+
+    @Inject
+    AlertIngest ingest;
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    WriteSupport write;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Validator validator;
+
+    @Context
+    HttpHeaders headers;
+
+    @HeaderParam("Idempotency-Key")
+    String idempotencyKey;
+
+    @POST
+    @Operation(summary = "Receive a Grafana alerting webhook")
+    public Response receive(String raw) throws Exception {
+        verifySignature(raw);
+        if (raw == null || raw.isBlank()) {
+            throw new ProblemException(Problem.invalid("body", "a Grafana webhook body is required"));
+        }
+        Webhook body = mapper.readValue(raw, Webhook.class);
+        Set<ConstraintViolation<Webhook>> violations = validator.validate(body);
+        if (!violations.isEmpty()) {
+            throw new ProblemException(Problem.invalid(violations.stream()
+                    .map(v -> new Problem.FieldError(v.getPropertyPath().toString(), v.getMessage()))
+                    .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+                    .toList()));
+        }
+        if (body.alerts().size() > config.maxAlertsPerRequest()) {
+            throw new ProblemException(Problem.invalid("alerts", "at most " + config.maxAlertsPerRequest() + " alerts per request"));
+        }
+        List<AlertSignal> signals = new ArrayList<>();
+        for (int i = 0; i < body.alerts().size(); i++) {
+            signals.add(signal(body, body.alerts().get(i), i));
+        }
+        CommandContext ctx = write.context("integration:" + SOURCE, null, null, idempotencyKey, "grafana|" + raw);
+        return AlertmanagerResource.answer(ingest.ingest(ctx, signals, config.grafana().autoResolve()));
+    }
+
+    private void verifySignature(String raw) throws Exception {
+        if (config.grafana().hmacSecret().isEmpty()) {
+            return;
+        }
+        String signature = headers.getHeaderString(config.grafana().signatureHeader());
+        String timestamp = config.grafana().timestampHeader().map(headers::getHeaderString).orElse(null);
+        if (signature == null || (config.grafana().timestampHeader().isPresent() && timestamp == null)) {
+            throw new ProblemException(Problem.of(401, "Unauthorized", "missing " + config.grafana().signatureHeader()));
+        }
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(config.grafana().hmacSecret().get().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signed = (timestamp != null ? timestamp + ":" : "") + (raw == null ? "" : raw);
+        byte[] expected = mac.doFinal(signed.getBytes(StandardCharsets.UTF_8));
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(signature.trim().toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            given = new byte[0];
+        }
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new ProblemException(Problem.of(401, "Unauthorized", config.grafana().signatureHeader() + " does not verify"));
+        }
+    }
+
+    private AlertSignal signal(Webhook body, Alert a, int index) {
+        boolean firing = switch (a.status()) {
+            case "firing" -> true;
+            case "resolved" -> false;
+            default -> throw new ProblemException(Problem.invalid("alerts[" + index + "].status", "must be firing or resolved"));
+        };
+        Map<String, String> labels = a.labels();
+        Map<String, String> annotations = a.annotations() == null ? Map.of() : a.annotations();
+        String name = labels.getOrDefault("alertname", body.title() != null ? body.title() : "alert");
+        String summary = annotations.getOrDefault("summary", annotations.getOrDefault("description", name));
+        String fingerprint = a.fingerprint() != null && !a.fingerprint().isBlank() ? a.fingerprint() : Fingerprints.of(labels);
+        Map<String, String> details = new LinkedHashMap<>();
+        if (a.values() != null) {
+            a.values().forEach((k, v) -> details.put(k, String.valueOf(v)));
+        }
+        if (a.valueString() != null && !a.valueString().isBlank()) {
+            details.put("valueString", a.valueString());
+        }
+        List<AlertLink> links = new ArrayList<>();
+        addLink(links, a.generatorURL(), "source");
+        addLink(links, a.dashboardURL(), "dashboard");
+        addLink(links, a.panelURL(), "panel");
+        addLink(links, a.silenceURL(), "silence");
+        String routeKey = body.groupKey() != null && !body.groupKey().isBlank() ? body.groupKey() : fingerprint;
+        return new AlertSignal(SOURCE, routeKey, fingerprint, firing, name, config.severityOf(labels.get("severity")),
+                labels.get(config.grafana().serviceLabel()), summary, labels, annotations, details, links,
+                AlertmanagerResource.realTime(a.startsAt()), AlertmanagerResource.realTime(a.endsAt()));
+    }
+
+    private static void addLink(List<AlertLink> links, String href, String text) {
+        if (href != null && !href.isBlank()) {
+            links.add(new AlertLink(href, text));
+        }
+    }
+}

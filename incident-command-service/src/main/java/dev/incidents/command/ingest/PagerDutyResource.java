@@ -1,0 +1,222 @@
+package dev.incidents.command.ingest;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidents.command.incident.WriteSupport;
+import dev.incidents.command.store.CommandContext;
+import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.WriteResult;
+import dev.incidents.domain.AlertLink;
+import dev.incidents.domain.IncidentCommand;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * PagerDuty Events API v2, so that anything that can page PagerDuty can open incidents here. Answers as
+ * PagerDuty does (202 {@code {"status":"success","message":"Event processed","dedup_key":...}}, 400
+ * {@code {"status":"invalid event","message":"Event object is invalid","errors":[...]}}) because its clients
+ * read those bodies; our own {@code incidentId} and {@code sequence} ride along.
+ */
+@Path("/api/v1/integrations/pagerduty")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "integrations")
+public class PagerDutyResource {
+
+    static final String SOURCE = "pagerduty";
+    private static final List<String> SEVERITIES = List.of("critical", "error", "warning", "info");
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Answer(
+            String status, String message, @JsonProperty("dedup_key") String dedupKey, List<String> errors, String incidentId, Long sequence) {}
+
+    @Inject
+    AlertIngest ingest;
+
+    @Inject
+    CommandHandler handler;
+
+    @Inject
+    AlertRoutes routes;
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    WriteSupport write;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @HeaderParam("Idempotency-Key")
+    String idempotencyKey;
+
+    @POST
+    @Operation(summary = "Receive a PagerDuty Events API v2 event (trigger, acknowledge, resolve)")
+    public Response receive(String raw) {
+        JsonNode event;
+        try {
+            event = raw == null || raw.isBlank() ? null : mapper.readTree(raw);
+        } catch (JsonProcessingException e) {
+            return invalid(List.of("body is not valid JSON: " + e.getOriginalMessage()));
+        }
+        if (event == null || !event.isObject()) {
+            return invalid(List.of("body must be a JSON object"));
+        }
+        List<String> errors = new ArrayList<>();
+        String action = text(event, "event_action");
+        if (action == null || !List.of("trigger", "acknowledge", "resolve").contains(action)) {
+            errors.add("'event_action' must be one of trigger, acknowledge, resolve");
+        }
+        String dedupKey = text(event, "dedup_key");
+        if (dedupKey != null && dedupKey.length() > 255) {
+            errors.add("'dedup_key' must be at most 255 characters");
+        }
+        if (!"trigger".equals(action) && dedupKey == null && action != null) {
+            errors.add("'dedup_key' is required for " + action + " events");
+        }
+        JsonNode payload = event.get("payload");
+        if ("trigger".equals(action)) {
+            if (payload == null || !payload.isObject()) {
+                errors.add("'payload' is missing or not an object");
+            } else {
+                if (blank(text(payload, "summary"))) {
+                    errors.add("'payload.summary' is missing or blank");
+                } else if (text(payload, "summary").length() > 1024) {
+                    errors.add("'payload.summary' must be at most 1024 characters");
+                }
+                if (blank(text(payload, "source"))) {
+                    errors.add("'payload.source' is missing or blank");
+                }
+                String severity = text(payload, "severity");
+                if (severity == null || !SEVERITIES.contains(severity)) {
+                    errors.add("'payload.severity' must be one of critical, error, warning, info");
+                }
+                String timestamp = text(payload, "timestamp");
+                if (timestamp != null) {
+                    try {
+                        OffsetDateTime.parse(timestamp);
+                    } catch (DateTimeParseException e) {
+                        errors.add("'payload.timestamp' must be an ISO 8601 time with an offset");
+                    }
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            return invalid(errors);
+        }
+
+        // PagerDuty generates a dedup key for a trigger without one, and answers it, so that the sender can
+        // acknowledge and resolve later.
+        String key = dedupKey != null ? dedupKey : UUID.randomUUID().toString().replace("-", "");
+        CommandContext ctx = write.context("integration:" + SOURCE, null, null, idempotencyKey, "pagerduty|" + raw);
+        WriteResult result = switch (action) {
+            case "trigger" -> ingest.ingest(ctx, List.of(trigger(key, payload, event)), config.pagerduty().autoResolve()).get(0);
+            case "resolve" -> ingest.ingest(ctx, List.of(resolve(key)), config.pagerduty().autoResolve()).get(0);
+            default -> acknowledge(ctx, key);
+        };
+        return Response.accepted(new Answer("success", "Event processed", key, null, result.incidentId(),
+                result.incidentId() == null ? null : result.sequence())).build();
+    }
+
+    /** Acknowledges the incident the key feeds; one already acknowledged (or further along) stays as it is. */
+    private WriteResult acknowledge(CommandContext ctx, String key) {
+        return handler.transact(ctx, () -> {
+            String incidentId = routes.lockCurrent(ctx.tenant(), SOURCE, key);
+            if (incidentId == null) {
+                return new WriteResult(null, 0, 202);
+            }
+            CommandHandler.Outcome outcome = handler.decideAndAppend(ctx, incidentId, new IncidentCommand.AcknowledgeIncident(SOURCE));
+            if (outcome instanceof CommandHandler.Appended a) {
+                return new WriteResult(incidentId, a.sequence(), 202);
+            }
+            return new WriteResult(incidentId, handler.currentSequence(incidentId), 202);
+        });
+    }
+
+    private AlertSignal trigger(String key, JsonNode payload, JsonNode event) {
+        String summary = text(payload, "summary");
+        Map<String, String> details = new LinkedHashMap<>();
+        for (String field : List.of("source", "component", "group", "class")) {
+            if (text(payload, field) != null) {
+                details.put(field, text(payload, field));
+            }
+        }
+        JsonNode custom = payload.get("custom_details");
+        if (custom != null && custom.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = custom.fields(); it.hasNext(); ) {
+                var e = it.next();
+                details.put("custom_details." + e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+            }
+        } else if (custom != null && !custom.isNull()) {
+            details.put("custom_details", custom.isTextual() ? custom.asText() : custom.toString());
+        }
+        List<AlertLink> links = new ArrayList<>();
+        for (JsonNode l : iterable(event.get("links"))) {
+            if (text(l, "href") != null) {
+                links.add(new AlertLink(text(l, "href"), text(l, "text")));
+            }
+        }
+        for (JsonNode i : iterable(event.get("images"))) {
+            if (text(i, "src") != null) {
+                links.add(new AlertLink(text(i, "src"), text(i, "alt") != null ? text(i, "alt") : "image"));
+            }
+        }
+        // Our service: what PagerDuty calls the component, else its logical group, else the source host.
+        String service = firstNonBlank(text(payload, "component"), text(payload, "group"), text(payload, "source"));
+        String timestamp = text(payload, "timestamp");
+        return new AlertSignal(SOURCE, key, key, true, summary, config.severityOf(text(payload, "severity")), service, summary, Map.of(),
+                Map.of(), details, links, timestamp == null ? null : OffsetDateTime.parse(timestamp), null);
+    }
+
+    private static AlertSignal resolve(String key) {
+        return new AlertSignal(SOURCE, key, key, false, null, null, null, null, Map.of(), Map.of(), Map.of(), List.of(), null, null);
+    }
+
+    private static Response invalid(List<String> errors) {
+        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new Answer("invalid event", "Event object is invalid", null, errors, null, null)).build();
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (!blank(v)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static Iterable<JsonNode> iterable(JsonNode array) {
+        return array != null && array.isArray() ? array : List.of();
+    }
+}

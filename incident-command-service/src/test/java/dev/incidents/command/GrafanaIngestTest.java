@@ -1,0 +1,74 @@
+package dev.incidents.command;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.incidents.domain.AlertLink;
+import dev.incidents.domain.IncidentEvent;
+import dev.incidents.domain.Severity;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@CommandServiceTest
+class GrafanaIngestTest {
+
+    private static final String SECRET = "grafana-test-secret"; // %test profile
+
+    @Inject
+    EventStoreProbe store;
+
+    private static String body(String unique) {
+        return Fixtures.read("grafana-firing.json").replace("57c6d9296de2ad39", "fp-" + unique).replace("CheckoutLatencyHigh\\\", grafana_folder", "CheckoutLatencyHigh-" + unique + "\\\", grafana_folder");
+    }
+
+    /** What a Grafana contact point with an HMAC secret and a timestamp header sends: hex HMAC-SHA256 of "ts:body". */
+    static String sign(String timestamp, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal((timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void signedWebhook_opensAnIncident_keepingValuesAndDashboardLinks() throws Exception {
+        String body = body("a" + System.nanoTime());
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        String id = given().contentType(ContentType.JSON).header("X-Grafana-Alerting-Signature-Timestamp", ts)
+                .header("X-Grafana-Alerting-Signature", sign(ts, body)).body(body)
+                .when().post("/api/v1/integrations/grafana")
+                .then().statusCode(202).extract().path("incidentId");
+
+        assertEquals(List.of("IncidentDeclared", "AlertFired"), store.types(id));
+        var declared = (IncidentEvent.IncidentDeclared) store.events(id).get(0).data();
+        assertEquals(Severity.SEV3, declared.severity());
+        assertEquals(List.of("checkout"), declared.services());
+        var fired = (IncidentEvent.AlertFired) store.events(id).get(1).data();
+        assertEquals("2.37", fired.details().get("A"));
+        assertTrue(fired.links().contains(new AlertLink("https://grafana.example.org/d/shop-overview?orgId=1", "dashboard")));
+        assertTrue(fired.links().stream().anyMatch(l -> l.text().equals("panel")));
+        assertEquals("https://runbooks.example.org/checkout-latency", fired.annotations().get("runbook_url"));
+    }
+
+    @Test
+    void wronglySignedWebhook_is401_andStoresNothing() throws Exception {
+        String body = body("b" + System.nanoTime());
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        long before = store.totalEvents();
+        given().contentType(ContentType.JSON).header("X-Grafana-Alerting-Signature-Timestamp", ts)
+                .header("X-Grafana-Alerting-Signature", sign(ts, body + " ")).body(body)
+                .when().post("/api/v1/integrations/grafana")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/integrations/grafana")
+                .then().statusCode(401).contentType("application/problem+json");
+        assertEquals(before, store.totalEvents());
+    }
+}
