@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 @CommandServiceTest
 class AlertmanagerIngestTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        Credentials.responderAndIntegration();
+    }
+
     @Inject
     EventStoreProbe store;
 

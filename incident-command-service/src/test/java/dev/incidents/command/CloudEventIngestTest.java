@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 @CommandServiceTest
 class CloudEventIngestTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        Credentials.responderAndIntegration();
+    }
+
     @Inject
     EventStoreProbe store;
 

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 @CommandServiceTest
 class GenericEventIngestTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        Credentials.responderAndIntegration();
+    }
+
     @Inject
     EventStoreProbe store;
 

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 @CommandServiceTest
 class GrafanaIngestTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        Credentials.responderAndIntegration();
+    }
+
     private static final String SECRET = "grafana-test-secret"; // %test profile
 
     @Inject

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
 @CommandServiceTest
 class IncidentCommandsTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        Credentials.responderAndIntegration();
+    }
+
     private static final String DECLARE = """
             {"title": "Login returns 500", "severity": "SEV1", "services": ["auth"],
              "startedAt": "2023-08-07T08:30:00+01:00", "detectedAt": "2023-08-07T08:30:00+01:00",

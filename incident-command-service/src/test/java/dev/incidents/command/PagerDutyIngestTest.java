@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 @CommandServiceTest
 class PagerDutyIngestTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        Credentials.responderAndIntegration();
+    }
+
     @Inject
     EventStoreProbe store;
 

@@ -15,6 +15,27 @@ import org.junit.jupiter.api.Test;
 @QueryServiceTest
 class IncidentQueryTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + dev.incidents.testsupport.TestAuth.token("viewer"))
+                .build();
+    }
+
+    @Test
+    void withoutToken_is401_andAnotherTenantsIncidentIs404() {
+        Events events = new Events();
+        events.publish(events.declared());
+        given().queryParam("minSequence", 1).when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
+
+        io.restassured.RestAssured.requestSpecification = null;
+        given().when().get("/api/v1/incidents/{id}", events.incidentId)
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(dev.incidents.testsupport.TestAuth.tokenFor("globex", "viewer"))
+                .when().get("/api/v1/incidents/{id}", events.incidentId)
+                .then().statusCode(404);
+    }
+
     @Test
     void projectedIncident_isServedWithItsMilestones_inTheRequestedZone() {
         Events events = new Events();

@@ -107,13 +107,16 @@ class PipeEndToEndTest {
         return mine;
     }
 
+    /** As a person would: a responder's bearer token, or the integration key for monitoring endpoints. */
     private static HttpResponse<String> post(String url, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+        b = url.endsWith("/api/v1/events") ? b.header("X-Api-Key", system.apiKey()) : b.header("Authorization", "Bearer " + system.token("responder"));
+        return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + system.token("viewer")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String field(String json, String name) throws Exception {

@@ -24,7 +24,11 @@ public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleMan
                 "kafka.bootstrap.servers", servers.bootstrapServers(),
                 "quarkus.datasource.jdbc.url", servers.jdbcUrl(database),
                 "quarkus.datasource.username", servers.username(),
-                "quarkus.datasource.password", servers.password());
+                "quarkus.datasource.password", servers.password(),
+                // Bearer tokens of TestAuth verify; its API key is installed for the default tenant.
+                "quarkus.oidc.public-key", TestAuth.publicKey(),
+                "quarkus.oidc.token.issuer", dev.incidents.infra.DevTokens.ISSUER,
+                "incidents.auth.bootstrap-api-key", TestAuth.API_KEY);
     }
 
     @Override

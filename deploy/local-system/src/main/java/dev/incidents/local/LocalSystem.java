@@ -1,5 +1,6 @@
 package dev.incidents.local;
 
+import dev.incidents.infra.DevTokens;
 import dev.incidents.infra.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -94,6 +95,8 @@ public final class LocalSystem implements AutoCloseable {
     private String notifierUrl;
     private String webhookSecret;
     private WebhookReceiver receiver;
+    private DevTokens tokens;
+    private String apiKey;
 
     private LocalSystem() {}
 
@@ -153,7 +156,9 @@ public final class LocalSystem implements AutoCloseable {
             createDatabase(jdbcBase, user, password, db);
         }
 
-        webhookSecret = devSecret(o.dataDir());
+        webhookSecret = devSecret(o.dataDir(), "webhook-secret.txt", "whsec_");
+        apiKey = devSecret(o.dataDir(), "api-key.txt", "ik_dev_");
+        tokens = DevTokens.generate();
         receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, onWebhook);
         started.add(receiver);
 
@@ -161,7 +166,8 @@ public final class LocalSystem implements AutoCloseable {
         int queryPort = freeIfZero(o.queryPort());
         int notifierPort = freeIfZero(o.notifierPort());
         progress.accept("starting the services ...");
-        ChildProcess command = service(o, "incident-command-service", commandPort, jdbcBase + "incident_command", user, password, Map.of(), logs);
+        ChildProcess command = service(o, "incident-command-service", commandPort, jdbcBase + "incident_command", user, password,
+                Map.of("INCIDENTS_AUTH_BOOTSTRAP_API_KEY", apiKey), logs);
         ChildProcess query = service(o, "incident-query-service", queryPort, jdbcBase + "incident_query", user, password, Map.of(), logs);
         ChildProcess notifier = service(o, "notifier-service", notifierPort, jdbcBase + "incident_notifier", user, password,
                 Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret), logs);
@@ -177,6 +183,9 @@ public final class LocalSystem implements AutoCloseable {
             Map<String, String> extraEnv, Path logs) throws IOException {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // People's tokens are signed by this run's development key (no identity provider runs locally).
+        env.put("QUARKUS_OIDC_PUBLIC_KEY", tokens.publicKey());
+        env.put("QUARKUS_OIDC_TOKEN_ISSUER", DevTokens.ISSUER);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
         env.put("QUARKUS_DATASOURCE_USERNAME", user);
         env.put("QUARKUS_DATASOURCE_PASSWORD", password);
@@ -226,15 +235,15 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    /** The development signing secret, kept with the data so a receiver configured once keeps working. */
-    private static String devSecret(Path dataDir) throws IOException {
-        Path file = dataDir.resolve("webhook-secret.txt");
+    /** A development secret, kept with the data so that what a user configured once keeps working. */
+    private static String devSecret(Path dataDir, String fileName, String prefix) throws IOException {
+        Path file = dataDir.resolve(fileName);
         if (Files.exists(file)) {
             return Files.readString(file).trim();
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        String secret = "whsec_" + Base64.getEncoder().encodeToString(key);
+        String secret = prefix + (prefix.startsWith("whsec") ? Base64.getEncoder() : Base64.getUrlEncoder().withoutPadding()).encodeToString(key);
         Files.writeString(file, secret);
         return secret;
     }
@@ -270,6 +279,16 @@ public final class LocalSystem implements AutoCloseable {
 
     public WebhookReceiver receiver() {
         return receiver;
+    }
+
+    /** The integration API key of the default tenant. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** A development bearer token of the default tenant with the given roles, valid for a week. */
+    public String token(String... roles) {
+        return tokens.token("developer", "default", List.of(roles), Duration.ofDays(7));
     }
 
     /** Stops in reverse order of start: services first, then the receiver, PostgreSQL and Kafka. */
@@ -310,6 +329,8 @@ public final class LocalSystem implements AutoCloseable {
         System.out.println("  notifier service  " + system.notifierUrl());
         System.out.println("  webhook receiver  " + system.receiver().url() + "   (GET lists what arrived)");
         System.out.println("  webhook secret    " + system.webhookSecret());
+        System.out.println("  API key           " + system.apiKey() + "   (X-Api-Key, for integrations)");
+        System.out.println("  bearer token      " + system.token("responder", "admin") + "   (responder + admin, 7 days)");
         System.out.println("  Kafka             " + system.bootstrapServers() + "   topic " + TOPIC);
         System.out.println("  data and logs     " + options.dataDir() + "   (delete it to start afresh)");
         System.out.println("[local] Ctrl-C stops everything.");

@@ -7,6 +7,8 @@ import dev.incidents.domain.IncidentCommand;
 import dev.incidents.domain.ResponderRole;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import dev.incidents.support.auth.Caller;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -28,16 +30,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "incidents", description = "Declare and drive incidents")
+@RolesAllowed({"responder", "admin"})
 public class IncidentResource {
-
-    /** Until authentication lands, people's commands are attributed to this actor unless they name one. */
-    private static final String ANONYMOUS = "api";
 
     @Inject
     CommandHandler handler;
 
     @Inject
     WriteSupport write;
+
+    @Inject
+    Caller caller;
 
     @HeaderParam("If-Match")
     String ifMatch;
@@ -62,7 +65,7 @@ public class IncidentResource {
     @Operation(summary = "Acknowledge: a responder is on it")
     public Response acknowledge(@PathParam("id") String id, @Valid Requests.Acknowledge r) {
         var body = r != null ? r : new Requests.Acknowledge(null, null);
-        String by = body.by() != null ? body.by() : ANONYMOUS;
+        String by = body.by() != null ? body.by() : caller.actor();
         return run(id, body, "acknowledge", new IncidentCommand.AcknowledgeIncident(by));
     }
 
@@ -167,6 +170,6 @@ public class IncidentResource {
     }
 
     private CommandContext context(String incidentId, Requests.Timed body, String operation) {
-        return write.context(ANONYMOUS, body.occurredAt(), ifMatch, idempotencyKey, operation + "|" + incidentId + "|" + body);
+        return write.context(body.occurredAt(), ifMatch, idempotencyKey, operation + "|" + incidentId + "|" + body);
     }
 }

@@ -4,7 +4,9 @@ import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import dev.incidents.support.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class WriteSupport {
 
-    /** The tenant of requests until authentication assigns one per API key or token. */
-    @ConfigProperty(name = "incidents.default-tenant", defaultValue = "default")
-    String defaultTenant;
+    @Inject
+    Caller caller;
 
     /** How far in the future an occurredAt may lie before it is refused as a clock error. */
     @ConfigProperty(name = "incidents.command.max-clock-skew", defaultValue = "PT5M")
@@ -32,12 +33,13 @@ public class WriteSupport {
     /** The JSON body of every write answer. */
     public record WriteAnswer(String incidentId, long sequence) {}
 
-    public CommandContext context(String actor, OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String requestFingerprint) {
+    /** The context of a write by the current caller (tenant and actor from their token or API key). */
+    public CommandContext context(OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String requestFingerprint) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         requireNotFuture("occurredAt", occurredAt, now);
         return new CommandContext(
-                defaultTenant,
-                actor,
+                caller.tenant(),
+                caller.actor(),
                 occurredAt != null ? occurredAt.truncatedTo(ChronoUnit.MICROS) : now,
                 parseIfMatch(ifMatch),
                 blankToNull(idempotencyKey),

@@ -124,7 +124,7 @@ public class GrafanaResource {
         for (int i = 0; i < body.alerts().size(); i++) {
             signals.add(signal(body, body.alerts().get(i), i));
         }
-        CommandContext ctx = write.context("integration:" + SOURCE, null, null, idempotencyKey, "grafana|" + raw);
+        CommandContext ctx = write.context(null, null, idempotencyKey, "grafana|" + raw);
         return AlertmanagerResource.answer(ingest.ingest(ctx, signals, config.grafana().autoResolve()));
     }
 

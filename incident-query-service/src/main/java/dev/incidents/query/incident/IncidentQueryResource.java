@@ -2,8 +2,10 @@ package dev.incidents.query.incident;
 
 import dev.incidents.query.incident.IncidentViews.IncidentView;
 import dev.incidents.query.incident.IncidentViews.TimelineView;
+import dev.incidents.support.auth.Caller;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -23,14 +24,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/incidents/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "incidents")
+@RolesAllowed({"viewer", "responder", "admin"})
 public class IncidentQueryResource {
 
     @Inject
     IncidentReads reads;
 
-    /** The tenant of requests until authentication assigns one. */
-    @ConfigProperty(name = "incidents.default-tenant", defaultValue = "default")
-    String tenant;
+    @Inject
+    Caller caller;
 
     @GET
     @Operation(summary = "The incident's current state")
@@ -39,7 +40,7 @@ public class IncidentQueryResource {
             @Parameter(description = "Wait (bounded) until the read model has reached this sequence") @QueryParam("minSequence") Long minSequence,
             @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz") String tz) {
         ZoneId zone = zone(tz);
-        return IncidentViews.incident(reads.current(tenant, id, minSequence), zone);
+        return IncidentViews.incident(reads.current(caller.tenant(), id, minSequence), zone);
     }
 
     @GET
@@ -48,7 +49,7 @@ public class IncidentQueryResource {
     public TimelineView timeline(
             @PathParam("id") String id, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz) {
         ZoneId zone = zone(tz);
-        return IncidentViews.timeline(reads.current(tenant, id, minSequence), zone);
+        return IncidentViews.timeline(reads.current(caller.tenant(), id, minSequence), zone);
     }
 
     static ZoneId zone(String tz) {

@@ -88,6 +88,38 @@ public final class ProblemMappers {
         }
     }
 
+    /** No credentials, or credentials that did not verify. */
+    @Provider
+    public static class UnauthorizedMapper implements ExceptionMapper<io.quarkus.security.UnauthorizedException> {
+        @Override
+        public Response toResponse(io.quarkus.security.UnauthorizedException e) {
+            return unauthorized();
+        }
+    }
+
+    @Provider
+    public static class AuthenticationFailedMapper implements ExceptionMapper<io.quarkus.security.AuthenticationFailedException> {
+        @Override
+        public Response toResponse(io.quarkus.security.AuthenticationFailedException e) {
+            return unauthorized();
+        }
+    }
+
+    /** Authenticated, but the role does not allow it (a viewer trying to resolve an incident). */
+    @Provider
+    public static class ForbiddenMapper implements ExceptionMapper<io.quarkus.security.ForbiddenException> {
+        @Override
+        public Response toResponse(io.quarkus.security.ForbiddenException e) {
+            return Problem.of(403, "Forbidden", "your role does not allow this").toResponse();
+        }
+    }
+
+    static Response unauthorized() {
+        return Response.fromResponse(Problem.of(401, "Unauthorized", "a valid bearer token is required").toResponse())
+                .header("WWW-Authenticate", "Bearer")
+                .build();
+    }
+
     /** The last resort: a bug. Logged with its stack, answered without it. */
     @Provider
     public static class UnexpectedMapper implements ExceptionMapper<Exception> {

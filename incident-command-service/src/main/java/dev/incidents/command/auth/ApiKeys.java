@@ -1,0 +1,136 @@
+package dev.incidents.command.auth;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** Integration API keys, kept as SHA-256 hashes; each belongs to one tenant. */
+@ApplicationScoped
+public class ApiKeys {
+
+    public record ApiKey(String keyId, String tenant, String name, OffsetDateTime createdAt, OffsetDateTime revokedAt) {}
+
+    /** A key just created: the only moment its secret is known. */
+    public record Created(ApiKey apiKey, String key) {}
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    AuthConfig config;
+
+    void installBootstrapKey(@Observes StartupEvent ignored) {
+        config.bootstrapApiKey().filter(k -> !k.isBlank()).ifPresent(key -> {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
+                            + " on conflict (key_hash) do nothing")) {
+                ps.setString(1, "bootstrap-" + hash(key).substring(0, 12));
+                ps.setString(2, config.bootstrapTenant());
+                ps.setString(3, config.bootstrapKeyName());
+                ps.setString(4, hash(key));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot install the bootstrap API key", e);
+            }
+        });
+    }
+
+    /** The live key the caller presented, if any. */
+    public Optional<ApiKey> verify(String presented) {
+        if (presented == null || presented.isBlank() || presented.length() > 200) {
+            return Optional.empty();
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
+                        + " where key_hash = ? and revoked_at is null")) {
+            ps.setString(1, hash(presented.trim()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot verify API key", e);
+        }
+    }
+
+    public Created create(String tenant, String name) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String keyId = HexFormat.of().formatHex(secret, 0, 4);
+        String key = "ik_" + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
+                        + " returning key_id, tenant, name, created_at, revoked_at")) {
+            ps.setString(1, keyId);
+            ps.setString(2, tenant);
+            ps.setString(3, name);
+            ps.setString(4, hash(key));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Created(row(rs), key);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create API key", e);
+        }
+    }
+
+    public List<ApiKey> list(String tenant) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
+                        + " where tenant = ? order by created_at")) {
+            ps.setString(1, tenant);
+            List<ApiKey> keys = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(row(rs));
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list API keys", e);
+        }
+    }
+
+    /** False when the tenant has no such live key. */
+    public boolean revoke(String tenant, String keyId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update api_key set revoked_at = now()"
+                        + " where tenant = ? and key_id = ? and revoked_at is null")) {
+            ps.setString(1, tenant);
+            ps.setString(2, keyId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot revoke API key", e);
+        }
+    }
+
+    private static ApiKey row(ResultSet rs) throws SQLException {
+        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class),
+                rs.getObject(5, OffsetDateTime.class));
+    }
+
+    static String hash(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
