@@ -37,6 +37,8 @@ public record Incident(
         List<ActionItem> actionItems,
         List<StatusUpdate> statusUpdates,
         Postmortem postmortem,
+        String mergedInto,
+        List<String> duplicates,
         int reopenCount,
         long sequence,
         Instant lastRecordedAt)

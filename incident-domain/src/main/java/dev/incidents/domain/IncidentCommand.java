@@ -145,6 +145,19 @@ public sealed interface IncidentCommand {
         }
     }
 
+    /** Close this incident as a duplicate of another (the target records it with {@link AttachDuplicate}). */
+    record MergeInto(String targetIncidentId) implements IncidentCommand {
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
+    record AttachDuplicate(String duplicateIncidentId, String duplicateTitle) implements IncidentCommand {
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
     interface Visitor<R> {
         R on(DeclareIncident c);
 
@@ -179,5 +192,9 @@ public sealed interface IncidentCommand {
         R on(PostStatusUpdate c);
 
         R on(PublishPostmortem c);
+
+        R on(MergeInto c);
+
+        R on(AttachDuplicate c);
     }
 }

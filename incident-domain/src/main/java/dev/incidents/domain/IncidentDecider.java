@@ -291,6 +291,23 @@ public final class IncidentDecider {
             return closed() ? closedConflict() : Decision.accept(new StatusUpdatePosted(c.status(), c.message(), c.audiencePublic()));
         }
 
+        public Decision on(IncidentCommand.MergeInto c) {
+            if (c.targetIncidentId().equals(i.incidentId())) {
+                return Decision.invalid("targetIncidentId", "an incident cannot be merged into itself");
+            }
+            return closed() ? closedConflict() : Decision.accept(new IncidentEvent.IncidentMerged(c.targetIncidentId()));
+        }
+
+        public Decision on(IncidentCommand.AttachDuplicate c) {
+            if (closed()) {
+                return Decision.conflict("the target incident is closed");
+            }
+            if (i.duplicates().contains(c.duplicateIncidentId())) {
+                return Decision.accept();
+            }
+            return Decision.accept(new IncidentEvent.DuplicateMerged(c.duplicateIncidentId(), c.duplicateTitle()));
+        }
+
         public Decision on(PublishPostmortem c) {
             if (i.status().isOpen()) {
                 return Decision.conflict("incident is not resolved");

@@ -167,6 +167,20 @@ public sealed interface IncidentEvent {
         }
     }
 
+    /** This incident was a duplicate of {@code targetIncidentId}: it is closed, and its alerts now feed the target. */
+    record IncidentMerged(String targetIncidentId) implements IncidentEvent {
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
+    /** A duplicate of this incident was merged into it. */
+    record DuplicateMerged(String duplicateIncidentId, String duplicateTitle) implements IncidentEvent {
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
     /** One method per event type: implementing it is the compile-time proof of exhaustiveness. */
     interface Visitor<R> {
         R on(IncidentDeclared e);
@@ -202,5 +216,9 @@ public sealed interface IncidentEvent {
         R on(StatusUpdatePosted e);
 
         R on(PostmortemPublished e);
+
+        R on(IncidentMerged e);
+
+        R on(DuplicateMerged e);
     }
 }

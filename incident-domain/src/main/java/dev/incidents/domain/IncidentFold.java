@@ -223,6 +223,20 @@ public final class IncidentFold {
             b.postmortem = new Postmortem(e.atSequence(), e.contentHash(), at);
             return null;
         }
+
+        public Void on(IncidentEvent.IncidentMerged e) {
+            b.status = IncidentStatus.CLOSED;
+            b.closedAt = at;
+            b.mergedInto = e.targetIncidentId();
+            entry(at, TimelineKind.MILESTONE, "Merged into incident " + e.targetIncidentId() + " as a duplicate", env.actor());
+            return null;
+        }
+
+        public Void on(IncidentEvent.DuplicateMerged e) {
+            b.duplicates.add(e.duplicateIncidentId());
+            entry(at, TimelineKind.MILESTONE, "Duplicate merged in: " + e.duplicateTitle() + " (" + e.duplicateIncidentId() + ")", env.actor());
+            return null;
+        }
     }
 
     static String detectedText(DetectionSource source) {
@@ -264,6 +278,8 @@ public final class IncidentFold {
         List<ActionItem> actionItems = new ArrayList<>();
         List<StatusUpdate> statusUpdates = new ArrayList<>();
         Postmortem postmortem;
+        String mergedInto;
+        List<String> duplicates = new ArrayList<>();
         int reopenCount;
         long sequence;
         Instant lastRecordedAt;
@@ -299,6 +315,8 @@ public final class IncidentFold {
             actionItems = new ArrayList<>(i.actionItems());
             statusUpdates = new ArrayList<>(i.statusUpdates());
             postmortem = i.postmortem();
+            mergedInto = i.mergedInto();
+            duplicates = new ArrayList<>(i.duplicates());
             reopenCount = i.reopenCount();
             sequence = i.sequence();
             lastRecordedAt = i.lastRecordedAt();
@@ -333,6 +351,8 @@ public final class IncidentFold {
                     List.copyOf(actionItems),
                     List.copyOf(statusUpdates),
                     postmortem,
+                    mergedInto,
+                    List.copyOf(duplicates),
                     reopenCount,
                     sequence,
                     lastRecordedAt);

@@ -140,7 +140,8 @@ class DeciderTest {
                 new AssignResponder("a", ResponderRole.COMMANDER), new AddTimelineEntry(TimelineKind.ACTION, "t", null), new MitigateIncident(null),
                 new IdentifyRootCause("d", null), new ResolveIncident(null), new ReopenIncident(null), new CloseIncident(null),
                 new AddActionItem("x", ActionItemKind.CORRECTIVE, "d", null, null), new CompleteActionItem("x"),
-                new PostStatusUpdate("s", "m", true), new PublishPostmortem(1, "h"), new ResolveAlert("am", "k"));
+                new PostStatusUpdate("s", "m", true), new PublishPostmortem(1, "h"), new ResolveAlert("am", "k"),
+                new IncidentCommand.MergeInto("other"), new IncidentCommand.AttachDuplicate("other", "t"));
     }
 
     @Test
@@ -215,6 +216,27 @@ class DeciderTest {
     void assigningTheSameResponderTwice_changesNothing() {
         TestStream s = in(IncidentStatus.TRIGGERED).ok(new AssignResponder("ada", ResponderRole.COMMANDER), T0);
         assertTrue(accepted(s.run(new AssignResponder("ada", ResponderRole.COMMANDER), T0)).isEmpty());
+    }
+
+    @Test
+    void merge_closesTheDuplicate_andTheTargetRecordsIt_once() {
+        TestStream duplicate = in(IncidentStatus.ACKNOWLEDGED);
+        duplicate.ok(new IncidentCommand.MergeInto("target-1"), T0.plusHours(1));
+        assertEquals(IncidentStatus.CLOSED, duplicate.incident().status());
+        assertEquals("target-1", duplicate.incident().mergedInto());
+        assertEquals(Kind.CONFLICT, rejected(duplicate.run(new IncidentCommand.MergeInto("target-2"), T0.plusHours(2))).kind());
+
+        TestStream target = in(IncidentStatus.TRIGGERED);
+        target.ok(new IncidentCommand.AttachDuplicate(duplicate.incidentId, "dup"), T0.plusHours(1));
+        assertTrue(accepted(target.run(new IncidentCommand.AttachDuplicate(duplicate.incidentId, "dup"), T0.plusHours(1))).isEmpty());
+        assertEquals(List.of(duplicate.incidentId), target.incident().duplicates());
+    }
+
+    @Test
+    void merge_intoItself_isInvalid_andIntoAClosedIncident_isAConflict() {
+        TestStream s = in(IncidentStatus.TRIGGERED);
+        assertEquals("targetIncidentId", rejected(s.run(new IncidentCommand.MergeInto(s.incidentId), T0)).field());
+        assertEquals(Kind.CONFLICT, rejected(in(IncidentStatus.CLOSED).run(new IncidentCommand.AttachDuplicate("d", "t"), T0)).kind());
     }
 
     static FireAlert fire(String key) {

@@ -40,7 +40,9 @@ class FoldTest {
         assertTrue(i.actionItems().get(0).completed());
         assertEquals("investigating", i.statusUpdates().get(0).status());
         assertEquals(16, i.postmortem().atSequence());
-        assertEquals(18, i.sequence());
+        assertEquals(20, i.sequence());
+        assertEquals(List.of("0189c3a0-7d2e-7000-8000-000000000009"), i.duplicates());
+        assertEquals("0189c3a0-7d2e-7000-8000-000000000010", i.mergedInto());
         assertTrue(i.timeline().stream().anyMatch(t -> t.kind() == TimelineKind.COMMUNICATION), "status updates are on the timeline");
         assertTrue(i.timeline().stream().anyMatch(t -> t.kind() == TimelineKind.ALERT), "alerts are on the timeline");
     }

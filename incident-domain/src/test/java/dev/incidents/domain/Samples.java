@@ -40,8 +40,10 @@ final class Samples {
         put(m, new IncidentEvent.ActionItemAdded("7c1e0d1a-0000-4000-8000-000000000002", ActionItemKind.PREVENTIVE,
                 "Test migrations against the code that reads the schema", "grace", LocalDate.of(2023, 9, 1)));
         put(m, new IncidentEvent.ActionItemCompleted("7c1e0d1a-0000-4000-8000-000000000002"));
+        put(m, new IncidentEvent.DuplicateMerged("0189c3a0-7d2e-7000-8000-000000000009", "Users cannot sign in"));
         put(m, new IncidentEvent.IncidentClosed("Reviewed in the weekly postmortem meeting"));
         put(m, new IncidentEvent.PostmortemPublished(16, "sha256:9f2c"));
+        put(m, new IncidentEvent.IncidentMerged("0189c3a0-7d2e-7000-8000-000000000010"));
         return m;
     }
 

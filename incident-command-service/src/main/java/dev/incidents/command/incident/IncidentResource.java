@@ -42,6 +42,9 @@ public class IncidentResource {
     @Inject
     Caller caller;
 
+    @Inject
+    Merges merges;
+
     @HeaderParam("If-Match")
     String ifMatch;
 
@@ -159,6 +162,15 @@ public class IncidentResource {
     public Response statusUpdate(@PathParam("id") String id, @NotNull @Valid Requests.StatusUpdate r) {
         boolean isPublic = r.isPublic() == null || r.isPublic();
         return run(id, r, "status-updates", new IncidentCommand.PostStatusUpdate(r.status(), r.message(), isPublic));
+    }
+
+    @POST
+    @Path("/{id}/merge")
+    @Operation(summary = "Merge this incident into another as a duplicate",
+            description = "Closes this incident, records it on the target, and points its alerts at the target, in one transaction.")
+    public Response merge(@PathParam("id") String id, @NotNull @Valid Requests.Merge r) {
+        CommandContext ctx = context(id, r, "merge");
+        return WriteSupport.answer(merges.merge(ctx, id, r.into()));
     }
 
     private Response run(String incidentId, Requests.Timed body, String operation, IncidentCommand command) {

@@ -71,6 +71,9 @@ public final class Requests {
             OffsetDateTime occurredAt)
             implements Timed {}
 
+    /** Merge this incident, a duplicate, into {@code into}. */
+    public record Merge(@NotBlank @Size(max = 64) String into, OffsetDateTime occurredAt) implements Timed {}
+
     public record StatusUpdate(
             @NotBlank @Size(max = 100) String status,
             @NotBlank @Size(max = 10_000) String message,

@@ -52,6 +52,20 @@ public class AlertRoutes {
         }
     }
 
+    /** Points every route of one incident at another (a merged duplicate's alerts feed the target). */
+    public void moveAll(String tenant, String fromIncidentId, String toIncidentId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update alert_route set incident_id = ?, updated_at = now()"
+                        + " where tenant = ? and incident_id = ?")) {
+            ps.setString(1, toIncidentId);
+            ps.setString(2, tenant);
+            ps.setString(3, fromIncidentId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot move alert routes", e);
+        }
+    }
+
     /** Points a route that this transaction holds locked at a new incident. */
     public void repoint(String tenant, String source, String routeKey, String incidentId) {
         try (Connection c = dataSource.getConnection();

@@ -126,6 +126,12 @@ public class CommandHandler {
         return new Appended(incidentId, seq, envelopes);
     }
 
+    /** The incident's title as its stream tells it (null when it does not exist). */
+    public String titleOf(String incidentId) {
+        IncidentState state = IncidentFold.fold(incidentId, store.load(incidentId));
+        return state instanceof dev.incidents.domain.Incident i ? i.title() : null;
+    }
+
     /** The incident's sequence now (0 when it does not exist), inside the caller's transaction. */
     public long currentSequence(String incidentId) {
         return store.lastSequence(incidentId);

@@ -1,0 +1,39 @@
+package dev.incidents.command.incident;
+
+import dev.incidents.command.ingest.AlertRoutes;
+import dev.incidents.command.store.CommandContext;
+import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.WriteResult;
+import dev.incidents.domain.IncidentCommand;
+import dev.incidents.support.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Merging a duplicate: two streams and the alert routes change together, or not at all. */
+@ApplicationScoped
+public class Merges {
+
+    @Inject
+    CommandHandler handler;
+
+    @Inject
+    AlertRoutes routes;
+
+    public WriteResult merge(CommandContext ctx, String duplicateId, String targetId) {
+        return handler.transact(ctx, () -> {
+            CommandHandler.Outcome closed = handler.decideAndAppend(ctx, duplicateId, new IncidentCommand.MergeInto(targetId));
+            if (closed instanceof CommandHandler.Refused r) {
+                throw new ProblemException(CommandHandler.toProblem(r.rejection()));
+            }
+            // The target is checked without If-Match: the caller's expectation was about the duplicate.
+            CommandContext onTarget = new CommandContext(ctx.tenant(), ctx.actor(), ctx.occurredAt(), null, null, null);
+            String title = handler.titleOf(duplicateId);
+            CommandHandler.Outcome attached = handler.decideAndAppend(onTarget, targetId, new IncidentCommand.AttachDuplicate(duplicateId, title));
+            if (attached instanceof CommandHandler.Refused r) {
+                throw new ProblemException(CommandHandler.toProblem(r.rejection()));
+            }
+            routes.moveAll(ctx.tenant(), duplicateId, targetId);
+            return new WriteResult(duplicateId, ((CommandHandler.Appended) closed).sequence(), 202);
+        });
+    }
+}
