@@ -71,6 +71,7 @@ public class GenericEventResource {
     String idempotencyKey;
 
     /** A CloudEvent in structured mode whose data is a generic event; source, subject, id and time fill its gaps. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true) // extension attributes
     public record CloudEvent(
             @NotBlank String specversion,
             @NotBlank @Size(max = 500) String id,
