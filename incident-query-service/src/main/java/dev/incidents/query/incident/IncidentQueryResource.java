@@ -13,6 +13,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import dev.incidents.domain.EventEnvelope;
+import dev.incidents.domain.PostmortemHtml;
+import dev.incidents.domain.PostmortemMarkdown;
+import dev.incidents.domain.PostmortemReport;
+import java.util.List;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -20,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** One incident's state and timeline, for dashboards and status pages (API.md). */
+/** One incident's state, timeline and postmortem, for dashboards, status pages and reviews (API.md). */
 @Path("/api/v1/incidents/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "incidents")
@@ -50,6 +56,50 @@ public class IncidentQueryResource {
             @PathParam("id") String id, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz) {
         ZoneId zone = zone(tz);
         return IncidentViews.timeline(reads.current(caller.tenant(), id, minSequence), zone);
+    }
+
+    @GET
+    @Path("/postmortem")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The postmortem, computed from the incident's events",
+            description = "atSequence (default: the latest) is the log position; the same position and tz give the same bytes, "
+                    + "whose hash is the ETag. Also as text/markdown and text/html.")
+    public Response postmortemJson(
+            @PathParam("id") String id,
+            @Parameter(description = "Log position to compute the report at; default the latest") @QueryParam("atSequence") Long atSequence,
+            @QueryParam("minSequence") Long minSequence,
+            @QueryParam("tz") String tz) {
+        PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
+        return Response.ok(r).tag(r.contentHash()).build();
+    }
+
+    @GET
+    @Path("/postmortem")
+    @Produces("text/markdown; charset=utf-8")
+    public Response postmortemMarkdown(
+            @PathParam("id") String id, @QueryParam("atSequence") Long atSequence, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz) {
+        PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
+        return Response.ok(PostmortemMarkdown.render(r)).tag(r.contentHash()).build();
+    }
+
+    @GET
+    @Path("/postmortem")
+    @Produces("text/html; charset=utf-8")
+    public Response postmortemHtml(
+            @PathParam("id") String id, @QueryParam("atSequence") Long atSequence, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz) {
+        PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
+        return Response.ok(PostmortemHtml.render(r)).tag(r.contentHash()).build();
+    }
+
+    private PostmortemReport postmortem(String id, Long atSequence, Long minSequence, String tz) {
+        ZoneId zone = zone(tz);
+        if (atSequence != null && atSequence < 1) {
+            throw new ProblemException(Problem.invalid("atSequence", "must be 1 or more"));
+        }
+        long wait = Math.max(minSequence == null ? 0 : minSequence, atSequence == null ? 0 : atSequence);
+        List<EventEnvelope> events = reads.stream(caller.tenant(), id, wait == 0 ? null : wait);
+        long last = events.get(events.size() - 1).sequence();
+        return PostmortemReport.of(events, atSequence == null ? last : Math.min(atSequence, last), zone);
     }
 
     static ZoneId zone(String tz) {

@@ -4,7 +4,6 @@ import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentFold;
-import dev.incidents.domain.IncidentState;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -32,13 +31,17 @@ public class IncidentReads {
 
     /** The incident now, once the projection reached {@code minSequence}; 404 when it does not exist. */
     public Incident current(String tenant, String incidentId, Long minSequence) {
+        return (Incident) IncidentFold.fold(incidentId, stream(tenant, incidentId, minSequence));
+    }
+
+    /** The incident's projected stream, once it reached {@code minSequence}; 404 when it is not the tenant's. */
+    public List<EventEnvelope> stream(String tenant, String incidentId, Long minSequence) {
         awaitSequence(incidentId, minSequence);
         List<EventEnvelope> events = events(incidentId);
-        IncidentState state = IncidentFold.fold(incidentId, events);
-        if (!(state instanceof Incident incident) || !incident.tenant().equals(tenant)) {
+        if (events.isEmpty() || !events.get(0).tenant().equals(tenant)) {
             throw new ProblemException(Problem.notFound("incident " + incidentId + " does not exist"));
         }
-        return incident;
+        return events;
     }
 
     void awaitSequence(String incidentId, Long minSequence) {

@@ -1,0 +1,162 @@
+package dev.incidents.domain;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The postmortem as Markdown that reads like a hand-written one (headed sections, a timeline list in the
+ * reader's zone), except that every figure comes from the same events. Deterministic: no clock, no map order.
+ */
+public final class PostmortemMarkdown {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
+    private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ENGLISH);
+
+    private PostmortemMarkdown() {}
+
+    public static String render(PostmortemReport r) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Postmortem: ").append(r.title()).append("\n\n");
+        md.append(r.severity()).append(" · ").append(r.services().isEmpty() ? "no service named" : String.join(", ", r.services()))
+                .append(" · ").append(r.status().wireName()).append("\n\n");
+
+        md.append("## Issue summary\n\n").append(summarySentence(r)).append("\n");
+        if (r.summary() != null && !r.summary().isBlank()) {
+            md.append("\n").append(r.summary().strip()).append("\n");
+        }
+        if (r.impact() != null) {
+            md.append("\n**Impact:** ").append(impactSentence(r.impact())).append("\n");
+        }
+
+        md.append("\n## Timeline (all times ").append(zoneLabel(r)).append(")\n\n");
+        boolean oneDay = r.timeline().stream().map(l -> l.occurredAt().toLocalDate()).distinct().count() <= 1;
+        for (PostmortemReport.Line l : r.timeline()) {
+            md.append("- ").append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt())).append(": ").append(l.text());
+            if (l.by() != null && (l.kind() == TimelineKind.ACTION || l.kind() == TimelineKind.OBSERVATION || l.kind() == TimelineKind.COMMUNICATION)) {
+                md.append(" (").append(l.by()).append(")");
+            }
+            md.append("\n");
+        }
+
+        md.append("\n## Root cause\n\n");
+        if (r.rootCause() == null) {
+            md.append("Not identified yet.\n");
+        } else {
+            md.append(r.rootCause().description().strip()).append("\n\n");
+            md.append("Identified at ").append(when(r.rootCause().identifiedAt(), r)).append(r.rootCause().category() == null ? "" : "; category: " + r.rootCause().category()).append(".\n");
+        }
+
+        md.append("\n## Detection and response\n\n");
+        md.append("- ").append(detectionPhrase(r.detectionSource())).append(" at ").append(when(r.detectedAt(), r)).append(", ")
+                .append(human(r.timeToDetectSeconds())).append(" after the incident started.\n");
+        md.append("- ").append(r.acknowledgedAt() == null ? "Not acknowledged." : "Acknowledged at " + when(r.acknowledgedAt(), r) + ", " + human(r.timeToAcknowledgeSeconds()) + " after detection.").append("\n");
+        md.append("- ").append(r.mitigatedAt() == null ? "No separate mitigation was recorded." : "Mitigated at " + when(r.mitigatedAt(), r) + ", " + human(r.timeToMitigateSeconds()) + " after the start.").append("\n");
+        md.append("- ").append(r.resolvedAt() == null ? "Not resolved yet." : "Resolved at " + when(r.resolvedAt(), r) + ": it lasted " + human(r.durationSeconds()) + ".").append("\n");
+
+        md.append("\n## Key figures\n\n| figure | value |\n|---|---|\n");
+        md.append("| Duration (time to resolve) | ").append(figure(r.durationSeconds())).append(" |\n");
+        md.append("| Time to detect | ").append(figure(r.timeToDetectSeconds())).append(" |\n");
+        md.append("| Time to acknowledge | ").append(figure(r.timeToAcknowledgeSeconds())).append(" |\n");
+        md.append("| Time to mitigate | ").append(figure(r.timeToMitigateSeconds())).append(" |\n");
+
+        if (!r.responders().isEmpty()) {
+            md.append("\n## Responders\n\n");
+            r.responders().forEach(p -> md.append("- ").append(p.name()).append(" (").append(p.role().name().toLowerCase(Locale.ROOT)).append(")\n"));
+        }
+
+        md.append("\n## Corrective and preventive measures\n");
+        for (ActionItemKind kind : ActionItemKind.values()) {
+            var items = r.actionItems().stream().filter(a -> a.kind() == kind).toList();
+            md.append("\n### ").append(kind == ActionItemKind.CORRECTIVE ? "Corrective" : "Preventive").append("\n\n");
+            if (items.isEmpty()) {
+                md.append("None recorded.\n");
+            }
+            for (PostmortemReport.ActionItem a : items) {
+                md.append("- [").append(a.completed() ? "x" : " ").append("] ").append(a.description());
+                String owner = a.owner() == null ? "" : "owner: " + a.owner();
+                String due = a.dueDate() == null ? "" : "due " + a.dueDate();
+                if (!owner.isEmpty() || !due.isEmpty()) {
+                    md.append(" (").append(owner).append(!owner.isEmpty() && !due.isEmpty() ? ", " : "").append(due).append(")");
+                }
+                md.append("\n");
+            }
+        }
+
+        md.append("\n---\n\n").append(provenance(r)).append("\n");
+        if (r.contentHash() != null) {
+            md.append("Content hash: ").append(r.contentHash()).append("\n");
+        }
+        return md.toString();
+    }
+
+    /** "From 08:30 to 11:17 on 7 August 2023 (2 h 47 min)": start and end are the timeline's own milestones. */
+    static String summarySentence(PostmortemReport r) {
+        OffsetDateTime s = r.startedAt();
+        OffsetDateTime e = r.resolvedAt();
+        if (e == null) {
+            return "Since " + TIME.format(s) + " on " + DAY.format(s) + " (" + zoneLabel(r) + "); not resolved as of this report.";
+        }
+        String span = s.toLocalDate().equals(e.toLocalDate())
+                ? "From " + TIME.format(s) + " to " + TIME.format(e) + " on " + DAY.format(s)
+                : "From " + TIME.format(s) + " on " + DAY.format(s) + " to " + TIME.format(e) + " on " + DAY.format(e);
+        return span + " (" + zoneLabel(r) + "), " + human(r.durationSeconds()) + ".";
+    }
+
+    static String impactSentence(Incident.Impact impact) {
+        StringBuilder s = new StringBuilder(impact.description() == null ? "" : impact.description().strip());
+        if (impact.affectedUsersPercent() != null) {
+            s.append(s.length() > 0 ? "; " : "").append(percent(impact.affectedUsersPercent())).append("% of users affected");
+        }
+        if (impact.errorCode() != null) {
+            s.append(s.length() > 0 ? "; " : "").append("users saw ").append(impact.errorCode());
+        }
+        return s.append(".").toString();
+    }
+
+    static String zoneLabel(PostmortemReport r) {
+        OffsetDateTime s = r.startedAt();
+        return r.position().zone() + ", UTC" + (s.getOffset().getTotalSeconds() == 0 ? "" : s.getOffset().getId());
+    }
+
+    static String provenance(PostmortemReport r) {
+        return "Computed from events 1 to " + r.position().sequence() + " of incident " + r.incidentId() + ", as recorded up to "
+                + r.position().recordedAt() + ".";
+    }
+
+    private static String when(OffsetDateTime t, PostmortemReport r) {
+        return t.toLocalDate().equals(r.startedAt().toLocalDate()) ? TIME.format(t) : DAY_TIME.format(t);
+    }
+
+    static String detectionPhrase(DetectionSource source) {
+        return switch (source) {
+            case MONITORING -> "Detected by monitoring";
+            case CUSTOMER -> "Reported by a customer";
+            case INTERNAL -> "Detected internally";
+        };
+    }
+
+    static String figure(Long seconds) {
+        return seconds == null ? "n/a" : human(seconds);
+    }
+
+    /** 2 h 47 min, 41 min, 30 s. */
+    static String human(Long seconds) {
+        if (seconds == null) {
+            return "n/a";
+        }
+        Duration d = Duration.ofSeconds(seconds);
+        if (seconds < 60 && seconds != 0) {
+            return seconds + " s";
+        }
+        long h = d.toHours();
+        long m = d.toMinutesPart();
+        return h > 0 ? h + " h " + m + " min" : d.toMinutes() + " min";
+    }
+
+    private static String percent(double p) {
+        return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
+    }
+}

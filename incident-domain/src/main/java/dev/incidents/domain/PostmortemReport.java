@@ -1,0 +1,128 @@
+package dev.incidents.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The postmortem of an incident: a pure function of its events up to a log position (ARCHITECTURE decision 7),
+ * rendered in one zone. It cannot contradict its own timeline, because the summary's start and end are the
+ * same milestones the timeline lists; and the same position and zone always give the same bytes, pinned by
+ * {@link #contentHash()}.
+ *
+ * <p>Durations follow API.md: duration = time to resolve = resolvedAt - startedAt; time to detect =
+ * detectedAt - startedAt; time to acknowledge = acknowledgedAt - detectedAt; time to mitigate = mitigatedAt -
+ * startedAt. An absent milestone leaves its figure null, never zero.
+ */
+public record PostmortemReport(
+        String incidentId,
+        String title,
+        Severity severity,
+        List<String> services,
+        IncidentStatus status,
+        String summary,
+        Incident.Impact impact,
+        DetectionSource detectionSource,
+        OffsetDateTime startedAt,
+        OffsetDateTime detectedAt,
+        OffsetDateTime acknowledgedAt,
+        OffsetDateTime mitigatedAt,
+        OffsetDateTime resolvedAt,
+        Long durationSeconds,
+        Long timeToDetectSeconds,
+        Long timeToAcknowledgeSeconds,
+        Long timeToMitigateSeconds,
+        Long timeToResolveSeconds,
+        List<Line> timeline,
+        RootCause rootCause,
+        List<ActionItem> actionItems,
+        List<Responder> responders,
+        Position position,
+        String contentHash) {
+
+    public record Line(OffsetDateTime occurredAt, TimelineKind kind, String text, String by) {}
+
+    public record RootCause(String description, String category, OffsetDateTime identifiedAt) {}
+
+    public record ActionItem(String actionItemId, ActionItemKind kind, String description, String owner, LocalDate dueDate, boolean completed) {}
+
+    public record Responder(String name, ResponderRole role) {}
+
+    /**
+     * The log position the report was computed from.
+     *
+     * @param sequence the last event of the incident included
+     * @param recordedAt when that event was recorded: what was known then is what the report says
+     * @param zone the IANA zone the times are rendered in
+     */
+    public record Position(String incidentId, long sequence, Instant recordedAt, String zone) {}
+
+    /** The report of the incident as its first {@code atSequence} events tell it, times in {@code zone}. */
+    public static PostmortemReport of(List<EventEnvelope> events, long atSequence, ZoneId zone) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("no events");
+        }
+        String incidentId = events.get(0).incidentId();
+        List<EventEnvelope> upTo = events.stream().filter(e -> e.sequence() <= atSequence).toList();
+        IncidentState state = IncidentFold.fold(incidentId, upTo);
+        if (!(state instanceof Incident i)) {
+            throw new IllegalArgumentException("incident " + incidentId + " was not declared by sequence " + atSequence);
+        }
+        EventEnvelope last = upTo.get(upTo.size() - 1);
+        PostmortemReport unhashed = new PostmortemReport(
+                i.incidentId(),
+                i.title(),
+                i.severity(),
+                i.services(),
+                i.status(),
+                i.summary(),
+                i.impact(),
+                i.detectionSource(),
+                at(i.startedAt(), zone),
+                at(i.detectedAt(), zone),
+                at(i.acknowledgedAt(), zone),
+                at(i.mitigatedAt(), zone),
+                at(i.resolvedAt(), zone),
+                seconds(i.duration()),
+                seconds(i.timeToDetect()),
+                seconds(i.timeToAcknowledge()),
+                seconds(i.timeToMitigate()),
+                seconds(i.timeToResolve()),
+                i.timeline().stream().map(t -> new Line(at(t.occurredAt(), zone), t.kind(), t.text(), t.by())).toList(),
+                i.rootCause() == null ? null : new RootCause(i.rootCause().description(), i.rootCause().category(), at(i.rootCause().identifiedAt(), zone)),
+                i.actionItems().stream().map(a -> new ActionItem(a.actionItemId(), a.kind(), a.description(), a.owner(), a.dueDate(), a.completed())).toList(),
+                i.responders().stream().map(r -> new Responder(r.name(), r.role())).toList(),
+                new Position(incidentId, last.sequence(), last.recordedAt(), zone.getId()),
+                null);
+        return unhashed.withHash(sha256(PostmortemMarkdown.render(unhashed)));
+    }
+
+    private PostmortemReport withHash(String hash) {
+        return new PostmortemReport(incidentId, title, severity, services, status, summary, impact, detectionSource, startedAt, detectedAt,
+                acknowledgedAt, mitigatedAt, resolvedAt, durationSeconds, timeToDetectSeconds, timeToAcknowledgeSeconds, timeToMitigateSeconds,
+                timeToResolveSeconds, timeline, rootCause, actionItems, responders, position, hash);
+    }
+
+    private static OffsetDateTime at(OffsetDateTime t, ZoneId zone) {
+        return t == null ? null : t.atZoneSameInstant(zone).toOffsetDateTime();
+    }
+
+    private static Long seconds(Duration d) {
+        return d == null ? null : d.getSeconds();
+    }
+
+    static String sha256(String s) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.incidents.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PostmortemReportTest {
+
+    static final ZoneId LAGOS = ZoneId.of("Africa/Lagos");
+
+    @Test
+    void seedOne_reportSaysWhatItsTimelineSays_0830To1117Wat() {
+        TestStream seed = SeedReplayTest.seedOne();
+        PostmortemReport r = PostmortemReport.of(seed.events, seed.events.size(), LAGOS);
+
+        assertEquals(10020L, r.durationSeconds(), "2 h 47 min");
+        assertEquals(0L, r.timeToDetectSeconds());
+        assertEquals(1800L, r.timeToAcknowledgeSeconds());
+        assertEquals(2700L, r.timeToMitigateSeconds());
+        assertEquals(r.durationSeconds(), r.timeToResolveSeconds());
+        String md = PostmortemMarkdown.render(r);
+        assertTrue(md.contains("From 08:30 to 11:17 on 7 August 2023 (Africa/Lagos, UTC+01:00), 2 h 47 min."), md);
+        assertTrue(md.contains("- 11:17: Resolved: 100% back online"), md);
+        assertTrue(md.contains("- 09:00: Restarted the server; it did not help (on-call team)"), md);
+        assertTrue(md.contains("**Impact:** Every user could not authenticate; valid sessions kept working; 100% of users affected; users saw 500."), md);
+        assertTrue(md.contains("Detected by monitoring at 08:30, 0 min after the incident started."), md);
+        assertTrue(md.contains("### Corrective\n\n- [ ] Conduct full code reviews (owner: team)"), md);
+        assertTrue(md.contains("Computed from events 1 to 15 of incident"), md);
+        assertTrue(md.contains("Content hash: " + r.contentHash()), md);
+    }
+
+    @Test
+    void seedTwo_reportRuns1207To1248_detectedByACustomer_withoutAMitigationFigure() {
+        TestStream seed = SeedReplayTest.seedTwo();
+        PostmortemReport r = PostmortemReport.of(seed.events, seed.events.size(), LAGOS);
+
+        assertEquals(41 * 60L, r.durationSeconds());
+        assertEquals(5 * 60L, r.timeToDetectSeconds());
+        assertNull(r.timeToMitigateSeconds());
+        String md = PostmortemMarkdown.render(r);
+        assertTrue(md.contains("From 12:07 to 12:48 on 7 August 2023 (Africa/Lagos, UTC+01:00), 41 min."), md);
+        assertTrue(md.contains("Reported by a customer at 12:12, 5 min after the incident started."), md);
+        assertTrue(md.contains("| Time to mitigate | n/a |"), md);
+    }
+
+    @Test
+    void samePositionAndZone_giveTheSameBytes_andALaterPositionAnother() {
+        TestStream seed = SeedReplayTest.seedOne();
+        PostmortemReport a = PostmortemReport.of(seed.events, 10, LAGOS);
+        PostmortemReport b = PostmortemReport.of(List.copyOf(seed.events), 10, LAGOS);
+        assertEquals(PostmortemMarkdown.render(a), PostmortemMarkdown.render(b));
+        assertEquals(PostmortemHtml.render(a), PostmortemHtml.render(b));
+        assertEquals(a.contentHash(), b.contentHash());
+
+        PostmortemReport later = PostmortemReport.of(seed.events, 15, LAGOS);
+        assertNotEquals(a.contentHash(), later.contentHash());
+        assertEquals(10, a.position().sequence());
+        assertTrue(a.actionItems().isEmpty(), "action items added after position 10 are not in it");
+    }
+
+    @Test
+    void beforeResolution_theReportSaysSo_andLeavesTheDurationNull() {
+        TestStream seed = SeedReplayTest.seedOne();
+        PostmortemReport r = PostmortemReport.of(seed.events, 5, LAGOS);
+        assertNull(r.durationSeconds());
+        assertTrue(PostmortemMarkdown.render(r).contains("not resolved as of this report"));
+    }
+
+    @Test
+    void html_isEscaped_andCarriesTheSameFigures() {
+        TestStream s = new TestStream().ok(new IncidentCommand.DeclareIncident("<script>alert(1)</script>", Severity.SEV2, List.of("web"),
+                TestStream.wat("2023-08-07T12:07"), TestStream.wat("2023-08-07T12:12"), DetectionSource.CUSTOMER, null), TestStream.wat("2023-08-07T12:12"));
+        s.ok(new IncidentCommand.ResolveIncident("fixed"), TestStream.wat("2023-08-07T12:48"));
+        String html = PostmortemHtml.render(PostmortemReport.of(s.events, 2, LAGOS));
+        assertFalse(html.contains("<script>"));
+        assertTrue(html.contains("&lt;script&gt;"));
+        assertTrue(html.contains("<tr><th scope=\"row\">Duration (time to resolve)</th><td>41 min</td></tr>"), html);
+    }
+}

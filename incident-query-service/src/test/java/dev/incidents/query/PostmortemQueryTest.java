@@ -1,0 +1,88 @@
+package dev.incidents.query;
+
+import static dev.incidents.query.Events.wat;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.incidents.domain.ActionItemKind;
+import dev.incidents.domain.IncidentEvent;
+import dev.incidents.testsupport.TestAuth;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QueryServiceTest
+class PostmortemQueryTest {
+
+    @BeforeEach
+    void authenticate() {
+        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer " + TestAuth.token("viewer")).build();
+    }
+
+    private static Events resolvedIncident() {
+        Events events = new Events();
+        events.publish(events.declared());
+        events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
+        events.publish(events.envelope(3, wat("10:15"), new IncidentEvent.RootCauseIdentified("Migration dropped a field still read", "change")));
+        events.publish(events.envelope(4, wat("11:17"), new IncidentEvent.IncidentResolved("Patched")));
+        events.publish(events.envelope(5, wat("14:00"), new IncidentEvent.ActionItemAdded("a1", ActionItemKind.PREVENTIVE, "Test migrations", "grace", null)));
+        return events;
+    }
+
+    @Test
+    void postmortemJson_carriesTheMilestonesFiguresAndPosition() {
+        Events events = resolvedIncident();
+        given().queryParam("minSequence", 5).queryParam("tz", "Africa/Lagos").accept("application/json")
+                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then().statusCode(200)
+                .body("incidentId", equalTo(events.incidentId))
+                .body("startedAt", equalTo("2023-08-07T08:30:00+01:00"))
+                .body("resolvedAt", equalTo("2023-08-07T11:17:00+01:00"))
+                .body("durationSeconds", equalTo(10020))
+                .body("timeToDetectSeconds", equalTo(0))
+                .body("timeToAcknowledgeSeconds", equalTo(1800))
+                .body("timeToMitigateSeconds", nullValue())
+                .body("rootCause.description", equalTo("Migration dropped a field still read"))
+                .body("actionItems[0].kind", equalTo("preventive"))
+                .body("position.sequence", equalTo(5))
+                .body("position.zone", equalTo("Africa/Lagos"));
+    }
+
+    @Test
+    void postmortemMarkdown_isTheSameBytesEveryTime_withItsHashAsETag() {
+        Events events = resolvedIncident();
+        var first = given().queryParam("minSequence", 5).queryParam("tz", "Africa/Lagos").accept("text/markdown")
+                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then().statusCode(200).body(containsString("From 08:30 to 11:17 on 7 August 2023 (Africa/Lagos, UTC+01:00), 2 h 47 min."))
+                .extract();
+        String again = given().queryParam("tz", "Africa/Lagos").accept("text/markdown")
+                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId).then().statusCode(200).extract().asString();
+        assertEquals(first.asString(), again);
+        String hash = given().queryParam("tz", "Africa/Lagos").accept("application/json")
+                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId).then().extract().path("contentHash");
+        assertEquals("\"" + hash + "\"", first.header("ETag"));
+    }
+
+    @Test
+    void postmortemAtAnEarlierPosition_leavesOutWhatCameLater() {
+        Events events = resolvedIncident();
+        given().queryParam("minSequence", 5).queryParam("atSequence", 3).accept("application/json")
+                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then().statusCode(200).body("resolvedAt", nullValue()).body("position.sequence", equalTo(3)).body("actionItems.size()", equalTo(0));
+    }
+
+    @Test
+    void postmortemHtml_isAPage() {
+        Events events = resolvedIncident();
+        given().queryParam("minSequence", 5).accept("text/html")
+                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("<h1>Postmortem: Login returns 500</h1>"));
+    }
+}
