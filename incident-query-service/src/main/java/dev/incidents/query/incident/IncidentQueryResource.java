@@ -18,6 +18,12 @@ import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.PostmortemHtml;
 import dev.incidents.domain.PostmortemMarkdown;
 import dev.incidents.domain.PostmortemReport;
+import dev.incidents.domain.Incident;
+import dev.incidents.domain.IncidentFold;
+import dev.incidents.domain.IncidentState;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -44,18 +50,38 @@ public class IncidentQueryResource {
     public IncidentView incident(
             @PathParam("id") String id,
             @Parameter(description = "Wait (bounded) until the read model has reached this sequence") @QueryParam("minSequence") Long minSequence,
-            @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz") String tz) {
+            @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz") String tz,
+            @Parameter(description = "Answer the incident as it was known at this time (events recorded up to then)") @QueryParam("asOf") String asOf) {
         ZoneId zone = zone(tz);
-        return IncidentViews.incident(reads.current(caller.tenant(), id, minSequence), zone);
+        return IncidentViews.incident(incidentAt(id, minSequence, asOf), zone);
+    }
+
+    /** Now, or as recorded up to {@code asOf}: an incident not yet declared then is 404. */
+    private Incident incidentAt(String id, Long minSequence, String asOf) {
+        if (asOf == null || asOf.isBlank()) {
+            return reads.current(caller.tenant(), id, minSequence);
+        }
+        Instant at;
+        try {
+            at = OffsetDateTime.parse(asOf).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(Problem.invalid("asOf", "must be an ISO-8601 time with an offset"));
+        }
+        IncidentState state = IncidentFold.foldAsRecordedAt(id, reads.stream(caller.tenant(), id, minSequence), at);
+        if (!(state instanceof Incident incident)) {
+            throw new ProblemException(Problem.notFound("incident " + id + " did not exist at " + asOf));
+        }
+        return incident;
     }
 
     @GET
     @Path("/timeline")
     @Operation(summary = "The incident's timeline, ordered by when things happened")
     public TimelineView timeline(
-            @PathParam("id") String id, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz) {
+            @PathParam("id") String id, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz,
+            @QueryParam("asOf") String asOf) {
         ZoneId zone = zone(tz);
-        return IncidentViews.timeline(reads.current(caller.tenant(), id, minSequence), zone);
+        return IncidentViews.timeline(incidentAt(id, minSequence, asOf), zone);
     }
 
     @GET
