@@ -39,37 +39,49 @@ public class Projector {
     @Inject
     AgroalDataSource dataSource;
 
+    /** The tables a projection writes: the live ones, or a rebuild's fresh copies. */
+    public record Tables(String events, String view, String pending) {
+        public static final Tables LIVE = new Tables("incident_event", "incident_view", "pending_event");
+        public static final Tables REBUILD = new Tables("incident_event_rebuild", "incident_view_rebuild", "pending_event_rebuild");
+    }
+
     @Transactional
     public Result apply(EventEnvelope event) {
+        return applyTo(Tables.LIVE, event);
+    }
+
+    /** Applies one event to the given tables inside the caller's transaction. */
+    @Transactional
+    public Result applyTo(Tables t, EventEnvelope event) {
         try (Connection c = dataSource.getConnection()) {
-            long position = lockPosition(c, event.incidentId());
+            long position = lockPosition(c, t, event.incidentId());
             if (event.sequence() <= position) {
                 return Result.DUPLICATE;
             }
             if (event.sequence() > position + 1) {
-                park(c, event);
+                park(c, t, event);
                 LOG.warnf("incident %s: event %d parked, waiting for %d", event.incidentId(), event.sequence(), position + 1);
                 return Result.PARKED;
             }
-            List<EventEnvelope> stream = load(c, event.incidentId());
+            List<EventEnvelope> stream = load(c, t, event.incidentId());
             stream.add(event);
-            insertEvent(c, event);
+            insertEvent(c, t, event);
             // Drain events that were waiting for this one.
             EventEnvelope next;
-            while ((next = takePending(c, event.incidentId(), stream.get(stream.size() - 1).sequence() + 1)) != null) {
+            while ((next = takePending(c, t, event.incidentId(), stream.get(stream.size() - 1).sequence() + 1)) != null) {
                 stream.add(next);
-                insertEvent(c, next);
+                insertEvent(c, t, next);
             }
             IncidentState state = IncidentFold.fold(event.incidentId(), stream);
-            upsertView(c, (Incident) state);
+            upsertView(c, t, (Incident) state);
             return Result.APPLIED;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot project event " + event.eventId(), e);
         }
     }
 
-    private static long lockPosition(Connection c, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select last_sequence from incident_view where incident_id = ? for update")) {
+    private static long lockPosition(Connection c, Tables t, String incidentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select last_sequence from " + t.view() + " where incident_id = ? for update")) {
             ps.setString(1, incidentId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
@@ -77,8 +89,8 @@ public class Projector {
         }
     }
 
-    static List<EventEnvelope> load(Connection c, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select envelope from incident_event where incident_id = ? order by seq")) {
+    static List<EventEnvelope> load(Connection c, Tables t, String incidentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select envelope from " + t.events() + " where incident_id = ? order by seq")) {
             ps.setString(1, incidentId);
             List<EventEnvelope> events = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -90,8 +102,8 @@ public class Projector {
         }
     }
 
-    private static void insertEvent(Connection c, EventEnvelope e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into incident_event"
+    private static void insertEvent(Connection c, Tables t, EventEnvelope e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into " + t.events()
                 + " (incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             ps.setString(1, e.incidentId());
             ps.setLong(2, e.sequence());
@@ -105,9 +117,9 @@ public class Projector {
         }
     }
 
-    private static void park(Connection c, EventEnvelope e) throws SQLException {
+    private static void park(Connection c, Tables t, EventEnvelope e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "insert into pending_event (incident_id, seq, envelope) values (?, ?, ?::jsonb) on conflict do nothing")) {
+                "insert into " + t.pending() + " (incident_id, seq, envelope) values (?, ?, ?::jsonb) on conflict do nothing")) {
             ps.setString(1, e.incidentId());
             ps.setLong(2, e.sequence());
             ps.setString(3, EventCodec.toJson(e));
@@ -115,8 +127,8 @@ public class Projector {
         }
     }
 
-    private static EventEnvelope takePending(Connection c, String incidentId, long seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("delete from pending_event where incident_id = ? and seq = ? returning envelope")) {
+    private static EventEnvelope takePending(Connection c, Tables t, String incidentId, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from " + t.pending() + " where incident_id = ? and seq = ? returning envelope")) {
             ps.setString(1, incidentId);
             ps.setLong(2, seq);
             try (ResultSet rs = ps.executeQuery()) {
@@ -125,8 +137,8 @@ public class Projector {
         }
     }
 
-    private static void upsertView(Connection c, Incident i) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into incident_view (incident_id, tenant, title, status, severity, services,"
+    private static void upsertView(Connection c, Tables t, Incident i) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into " + t.view() + " (incident_id, tenant, title, status, severity, services,"
                 + " detection_source, summary, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at,"
                 + " last_sequence, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " on conflict (incident_id) do update set title = excluded.title, status = excluded.status,"

@@ -1,0 +1,173 @@
+package dev.incidents.query.rebuild;
+
+import dev.incidents.domain.EventCodec;
+import dev.incidents.query.projection.Projector;
+import dev.incidents.query.projection.Projector.Tables;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds every read model from offset 0 of {@code incident-events}: the log is projected into fresh tables
+ * while the live projection goes on, the fresh tables replace the live ones in one transaction, and the
+ * rebuild then replays what arrived meanwhile (absorbed by the per-incident positions, so nothing is applied
+ * twice). A changed definition or a projection bug is fixed this way, never by a data migration.
+ */
+@ApplicationScoped
+public class Rebuild {
+
+    private static final Logger LOG = Logger.getLogger(Rebuild.class);
+    private static final String TOPIC = "incident-events";
+
+    /** Progress as the admin API shows it. */
+    public record Progress(
+            String state, Instant startedAt, long events, long totalEvents, double eventsPerSecond, Double percent, Long etaSeconds, String error) {}
+
+    @Inject
+    Projector projector;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private final AtomicReference<Progress> progress = new AtomicReference<>(new Progress("idle", null, 0, 0, 0, null, null, null));
+
+    public Progress progress() {
+        return progress.get();
+    }
+
+    /** Starts a rebuild in the background; false when one is already running. */
+    public synchronized boolean start() {
+        if (progress.get().state().equals("running")) {
+            return false;
+        }
+        progress.set(new Progress("running", Instant.now(), 0, 0, 0, 0.0, null, null));
+        Thread t = new Thread(this::run, "read-model-rebuild");
+        t.setDaemon(true);
+        t.start();
+        return true;
+    }
+
+    void run() {
+        Instant started = Instant.now();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream().map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            execute("drop table if exists incident_event_rebuild, incident_view_rebuild, pending_event_rebuild",
+                    "create table incident_event_rebuild (like incident_event including all)",
+                    "create table incident_view_rebuild (like incident_view including all)",
+                    "create table pending_event_rebuild (like pending_event including all)");
+            // Rebuilt rows get stream positions after every live one, so that a resumed stream never goes back.
+            execute("select setval(pg_get_serial_sequence('incident_event_rebuild', 'position'),"
+                    + " (select coalesce(max(position), 0) + 1 from incident_event), false)");
+
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long total = end.values().stream().mapToLong(Long::longValue).sum();
+            long applied = replay(consumer, Tables.REBUILD, end, started, total, 0);
+            LOG.infof("rebuild: %d events projected into fresh tables; swapping them in", applied);
+
+            // Swap: the live projector waits on the locks for this short transaction, then writes to the new tables.
+            execute("lock table incident_event, incident_view, pending_event in access exclusive mode",
+                    "alter table incident_event rename to incident_event_replaced",
+                    "alter table incident_view rename to incident_view_replaced",
+                    "alter table pending_event rename to pending_event_replaced",
+                    "alter table incident_event_rebuild rename to incident_event",
+                    "alter table incident_view_rebuild rename to incident_view",
+                    "alter table pending_event_rebuild rename to pending_event",
+                    // Dropping the old tables also invalidates plans cached against them.
+                    "drop table incident_event_replaced, incident_view_replaced, pending_event_replaced");
+
+            // What the live projector applied to the old tables after our end offsets is replayed here.
+            Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
+            long tail = replay(consumer, Tables.LIVE, now, started, total + (now.values().stream().mapToLong(Long::longValue).sum() - total), applied);
+            long events = applied + tail;
+            double seconds = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+            progress.set(new Progress("completed", started, events, events, events / seconds, 100.0, 0L, null));
+            LOG.infof("rebuild: completed, %d events in %.1f s (%.0f events/s)", events, seconds, events / seconds);
+        } catch (Exception e) {
+            LOG.error("rebuild failed; the live read models are untouched unless the swap completed", e);
+            Progress p = progress.get();
+            progress.set(new Progress("failed", started, p.events(), p.totalEvents(), p.eventsPerSecond(), p.percent(), null, e.toString()));
+        }
+    }
+
+    private long replay(KafkaConsumer<String, String> consumer, Tables tables, Map<TopicPartition, Long> end, Instant started, long total,
+            long alreadyApplied) {
+        long applied = alreadyApplied;
+        long lastReport = System.nanoTime();
+        while (!reached(consumer, end)) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
+                    continue; // beyond this phase's end; the next phase reads it again from its own position
+                }
+                try {
+                    projector.applyTo(tables, EventCodec.fromJson(r.value()));
+                } catch (IllegalArgumentException unreadable) {
+                    LOG.warnf("rebuild: skipping unreadable record %s-%d@%d", r.topic(), r.partition(), r.offset());
+                }
+                applied++;
+            }
+            if (System.nanoTime() - lastReport > 1_000_000_000L) {
+                lastReport = System.nanoTime();
+                report(started, applied, total);
+            }
+        }
+        report(started, applied, total);
+        return applied - alreadyApplied;
+    }
+
+    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private void report(Instant started, long applied, long total) {
+        double seconds = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        double rate = applied / seconds;
+        Double percent = total == 0 ? 100.0 : Math.min(100.0, Math.round(1000.0 * applied / total) / 10.0);
+        Long eta = rate <= 0 ? null : (long) Math.ceil(Math.max(0, total - applied) / rate);
+        progress.set(new Progress("running", started, applied, total, Math.round(rate * 10) / 10.0, percent, eta, null));
+        LOG.infof("rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %s s", applied, total, percent, rate, eta);
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "incident-query-rebuild-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private void execute(String... statements) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("rebuild step failed", e);
+            }
+        });
+    }
+}
