@@ -60,6 +60,7 @@ class AlertmanagerIngestTest {
         String id = post(firing(group));
 
         assertEquals(List.of("IncidentDeclared", "AlertFired", "AlertFired"), store.types(id));
+        assertEquals(store.types(id), Published.types(id, 3));
         var declared = (IncidentEvent.IncidentDeclared) store.events(id).get(0).data();
         assertEquals(Severity.SEV1, declared.severity());
         assertEquals(List.of("auth"), declared.services());

@@ -39,6 +39,7 @@ class CloudEventIngestTest {
                 .when().post("/api/v1/events").then().statusCode(202).body("incidentId", equalTo(id));
 
         assertEquals(List.of("IncidentDeclared", "AlertFired"), store.types(id));
+        assertEquals(store.types(id), Published.types(id, 2));
         assertEquals("2026-03-02T10:00Z", store.events(id).get(0).occurredAt().toString(), "the CloudEvent's time is when it happened");
     }
 

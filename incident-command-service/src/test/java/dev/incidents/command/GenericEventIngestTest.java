@@ -53,6 +53,7 @@ class GenericEventIngestTest {
 
         assertEquals(id, resolved);
         assertEquals(List.of("IncidentDeclared", "AlertFired", "AlertResolved"), store.types(id));
+        assertEquals(store.types(id), Published.types(id, 3));
     }
 
     @Test

@@ -52,6 +52,7 @@ class GrafanaIngestTest {
                 .then().statusCode(202).extract().path("incidentId");
 
         assertEquals(List.of("IncidentDeclared", "AlertFired"), store.types(id));
+        assertEquals(store.types(id), Published.types(id, 2));
         var declared = (IncidentEvent.IncidentDeclared) store.events(id).get(0).data();
         assertEquals(Severity.SEV3, declared.severity());
         assertEquals(List.of("checkout"), declared.services());

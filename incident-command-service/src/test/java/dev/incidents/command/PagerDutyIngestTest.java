@@ -52,6 +52,7 @@ class PagerDutyIngestTest {
         post("{\"routing_key\": \"r\", \"event_action\": \"acknowledge\", \"dedup_key\": \"" + key + "\"}");
         post("{\"routing_key\": \"r\", \"event_action\": \"resolve\", \"dedup_key\": \"" + key + "\"}");
         assertEquals(List.of("IncidentDeclared", "AlertFired", "IncidentAcknowledged", "AlertResolved", "IncidentResolved"), store.types(id));
+        assertEquals(store.types(id), Published.types(id, 5));
     }
 
     @Test

@@ -288,7 +288,11 @@ public final class LocalSystem implements AutoCloseable {
 
     /** A development bearer token of the default tenant with the given roles, valid for a week. */
     public String token(String... roles) {
-        return tokens.token("developer", "default", List.of(roles), Duration.ofDays(7));
+        return tokenFor("default", roles);
+    }
+
+    public String tokenFor(String tenant, String... roles) {
+        return tokens.token("developer", tenant, List.of(roles), Duration.ofDays(7));
     }
 
     /** Stops in reverse order of start: services first, then the receiver, PostgreSQL and Kafka. */

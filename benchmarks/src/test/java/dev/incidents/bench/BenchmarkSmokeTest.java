@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
  * The benchmark at tiny sizes, so it cannot rot: it runs end to end and produces figures. It asserts no time:
  * these machines are shared, and figures belong in the benchmark's own output.
  */
-class IngestBenchmarkSmokeTest {
+class BenchmarkSmokeTest {
 
     @Test
-    void ingestBenchmark_runsAndReportsEveryStep() throws Exception {
+    void benchmarks_runAndReportTheirFigures() throws Exception {
         Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
         LocalSystem.Options options = new LocalSystem.Options(root, Files.createTempDirectory("bench-smoke"), null, null, null, null,
                 0, 0, 0, 0, 0, 0, 3);
@@ -28,6 +28,11 @@ class IngestBenchmarkSmokeTest {
             String table = IngestBenchmark.table(steps, 2);
             assertTrue(table.contains("| 10 |"), table);
             assertFalse(Double.isNaN(steps.get(1).p99Millis()));
+
+            QueryBenchmark.Figures q = QueryBenchmark.measure(system, 3, 50);
+            assertEquals(3, q.samples());
+            assertEquals(50, q.events());
+            assertTrue(q.catchUpEventsPerSecond() > 0 && q.rebuildEventsPerSecond() > 0, q.toString());
         }
     }
 }
