@@ -91,12 +91,17 @@ public class AlertmanagerResource {
         return answer(ingest.ingest(ctx, signals, config.alertmanager().autoResolve()));
     }
 
-    private AlertSignal signal(Webhook body, Alert a, int index) {
-        boolean firing = switch (a.status()) {
+    /** Alertmanager's and Grafana's alert status: firing or resolved, anything else names the field. */
+    static boolean firing(String status, int index) {
+        return switch (status) {
             case "firing" -> true;
             case "resolved" -> false;
             default -> throw new ProblemException(Problem.invalid("alerts[" + index + "].status", "must be firing or resolved"));
         };
+    }
+
+    private AlertSignal signal(Webhook body, Alert a, int index) {
+        boolean firing = firing(a.status(), index);
         Map<String, String> labels = a.labels();
         Map<String, String> annotations = a.annotations() == null ? Map.of() : a.annotations();
         String name = labels.getOrDefault("alertname", "alert");

@@ -153,11 +153,7 @@ public class GrafanaResource {
     }
 
     private AlertSignal signal(Webhook body, Alert a, int index) {
-        boolean firing = switch (a.status()) {
-            case "firing" -> true;
-            case "resolved" -> false;
-            default -> throw new ProblemException(Problem.invalid("alerts[" + index + "].status", "must be firing or resolved"));
-        };
+        boolean firing = AlertmanagerResource.firing(a.status(), index);
         Map<String, String> labels = a.labels();
         Map<String, String> annotations = a.annotations() == null ? Map.of() : a.annotations();
         String name = labels.getOrDefault("alertname", body.title() != null ? body.title() : "alert");

@@ -1,9 +1,9 @@
 package dev.incidents.query.incident;
 
-import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentFold;
+import dev.incidents.query.projection.Projector;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -14,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -74,16 +73,8 @@ public class IncidentReads {
     }
 
     List<EventEnvelope> events(String incidentId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select envelope from incident_event where incident_id = ? order by seq")) {
-            ps.setString(1, incidentId);
-            List<EventEnvelope> events = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    events.add(EventCodec.fromJson(rs.getString(1)));
-                }
-            }
-            return events;
+        try (Connection c = dataSource.getConnection()) {
+            return Projector.load(c, Projector.Tables.LIVE, incidentId);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read incident " + incidentId, e);
         }

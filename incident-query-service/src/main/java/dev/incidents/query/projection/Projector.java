@@ -89,7 +89,8 @@ public class Projector {
         }
     }
 
-    static List<EventEnvelope> load(Connection c, Tables t, String incidentId) throws SQLException {
+    /** An incident's projected stream in sequence order. */
+    public static List<EventEnvelope> load(Connection c, Tables t, String incidentId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select envelope from " + t.events() + " where incident_id = ? order by seq")) {
             ps.setString(1, incidentId);
             List<EventEnvelope> events = new ArrayList<>();
