@@ -53,9 +53,33 @@ public final class IncidentFold {
         return state;
     }
 
-    /** State as it was known at {@code recordedBefore}: only events recorded up to then (audit view). */
+    /** State as it was known at {@code recordedAt}: only events recorded up to then (audit view). */
     public static IncidentState foldAsRecordedAt(String incidentId, List<EventEnvelope> events, Instant recordedAt) {
         return fold(incidentId, events.stream().filter(e -> !e.recordedAt().isAfter(recordedAt)).toList());
+    }
+
+    /**
+     * Bitemporal state: the incident as it was in the world at {@code worldTime} (events that occurred by then;
+     * the incident itself exists from its start), according to what was recorded by {@code knownAt} (null: all
+     * that is known now). A backdated entry written later is part of the past it describes.
+     */
+    public static IncidentState foldAsOf(String incidentId, List<EventEnvelope> events, Instant worldTime, Instant knownAt) {
+        List<EventEnvelope> kept = new ArrayList<>();
+        for (EventEnvelope e : events) {
+            if (knownAt != null && e.recordedAt().isAfter(knownAt)) {
+                continue;
+            }
+            Instant happened = e.data() instanceof IncidentDeclared d ? d.startedAt().toInstant() : e.occurredAt().toInstant();
+            if (worldTime == null || !happened.isAfter(worldTime)) {
+                // Renumbered: the fold wants a gapless stream, and the kept events keep their order.
+                kept.add(new EventEnvelope(e.eventId(), e.incidentId(), kept.size() + 1, e.type(), e.schemaVersion(), e.occurredAt(),
+                        e.recordedAt(), e.actor(), e.tenant(), e.data()));
+            }
+        }
+        if (kept.isEmpty() || !(kept.get(0).data() instanceof IncidentDeclared)) {
+            return new IncidentState.NotDeclared(incidentId);
+        }
+        return fold(incidentId, kept);
     }
 
     /** One step. Rejects an event out of sequence: a gap or a repeat means the caller lost track of the stream. */

@@ -100,6 +100,29 @@ class FoldTest {
     }
 
     @Test
+    void asOf_isTheWorldAtThatTime_asKnownNowOrThen() {
+        // Declared at 10:30 WAT, started 08:30; acknowledged at 09:00 but written down at 10:45.
+        EventEnvelope declared = Samples.envelope(1, wat("2023-08-07T10:30"), Instant.parse("2023-08-07T09:30:00Z"),
+                new IncidentEvent.IncidentDeclared("Login returns 500", Severity.SEV1, List.of("auth"), wat("2023-08-07T08:30"),
+                        wat("2023-08-07T08:30"), DetectionSource.MONITORING, null, false));
+        EventEnvelope ack = Samples.envelope(2, wat("2023-08-07T09:00"), Instant.parse("2023-08-07T09:45:00Z"),
+                new IncidentEvent.IncidentAcknowledged("ada"));
+        EventEnvelope resolved = Samples.envelope(3, wat("2023-08-07T11:17"), Instant.parse("2023-08-07T10:17:00Z"),
+                new IncidentEvent.IncidentResolved("fixed"));
+        List<EventEnvelope> events = List.of(declared, ack, resolved);
+        String id = Samples.INCIDENT;
+
+        Incident at0915 = (Incident) IncidentFold.foldAsOf(id, events, wat("2023-08-07T09:15").toInstant(), null);
+        assertEquals(IncidentStatus.ACKNOWLEDGED, at0915.status(), "in the world, it had been acknowledged at 09:00");
+        assertNull(at0915.resolvedAt());
+        Incident at0915KnownAt1040 = (Incident) IncidentFold.foldAsOf(id, events, wat("2023-08-07T09:15").toInstant(),
+                wat("2023-08-07T10:40").toInstant());
+        assertEquals(IncidentStatus.TRIGGERED, at0915KnownAt1040.status(), "but at 10:40 nobody had written that down yet");
+        assertInstanceOf(IncidentState.NotDeclared.class, IncidentFold.foldAsOf(id, events, wat("2023-08-07T08:00").toInstant(), null),
+                "before it started, there was no incident");
+    }
+
+    @Test
     void emptyStream_foldsToNotDeclared() {
         assertInstanceOf(IncidentState.NotDeclared.class, IncidentFold.fold("x", List.of()));
     }

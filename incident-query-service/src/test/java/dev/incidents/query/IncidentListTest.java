@@ -78,17 +78,22 @@ class IncidentListTest {
     }
 
     @Test
-    void asOf_answersWhatWasKnownThen() {
+    void asOfAndKnownAt_answerTheWorldThen_asRecordedThen() {
         Events e = new Events();
         e.publish(e.envelope(1, wat("08:30"), new IncidentEvent.IncidentDeclared("Login returns 500", Severity.SEV1, List.of("auth"),
                 wat("08:30"), wat("08:30"), DetectionSource.MONITORING, null, false)));
-        // Events.envelope records event n at 10:30Z + n seconds: the acknowledgement is known from 10:30:02Z.
+        // Events.envelope records event n at 10:30Z + n seconds: the 09:00 acknowledgement is known from 10:30:02Z.
         e.publish(e.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
-        given().queryParam("minSequence", 2).queryParam("asOf", "2023-08-07T10:30:01Z")
-                .when().get("/api/v1/incidents/{id}", e.incidentId).then().statusCode(200).body("status", equalTo("triggered")).body("sequence", equalTo(1));
-        given().queryParam("asOf", "2023-08-07T10:30:02Z")
+        e.publish(e.envelope(3, wat("11:17"), new IncidentEvent.IncidentResolved("patched")));
+        given().queryParam("minSequence", 3).queryParam("asOf", "2023-08-07T09:15:00+01:00")
                 .when().get("/api/v1/incidents/{id}", e.incidentId).then().statusCode(200).body("status", equalTo("acknowledged"));
-        given().queryParam("asOf", "2023-08-07T10:29:00Z")
+        given().queryParam("asOf", "2023-08-07T09:15:00+01:00").queryParam("knownAt", "2023-08-07T10:30:01Z")
+                .when().get("/api/v1/incidents/{id}", e.incidentId).then().statusCode(200).body("status", equalTo("triggered"));
+        given().queryParam("knownAt", "2023-08-07T10:30:02Z")
+                .when().get("/api/v1/incidents/{id}", e.incidentId).then().statusCode(200).body("status", equalTo("acknowledged"));
+        given().queryParam("asOf", "2023-08-07T08:00:00+01:00")
                 .when().get("/api/v1/incidents/{id}", e.incidentId).then().statusCode(404);
+        given().queryParam("asOf", "yesterday")
+                .when().get("/api/v1/incidents/{id}", e.incidentId).then().statusCode(400).body("errors[0].field", equalTo("asOf"));
     }
 }

@@ -94,6 +94,19 @@ class PipeEndToEndTest {
         assertEquals("monitoring", field(incident.body(), "detectionSource"));
     }
 
+    @Test
+    void rebuildCommand_rebuildsTheReadModels_andTheyStillAnswer() throws Exception {
+        HttpResponse<String> declared = post(system.commandUrl() + "/api/v1/incidents", "{\"title\": \"Before the rebuild\", \"severity\": \"SEV4\"}");
+        String incidentId = field(declared.body(), "incidentId");
+        assertEquals(200, get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=1").statusCode());
+
+        dev.incidents.local.RebuildCommand.main(new String[] {system.queryUrl(), system.token("admin")});
+
+        HttpResponse<String> after = get(system.queryUrl() + "/api/v1/incidents/" + incidentId);
+        assertEquals(200, after.statusCode(), after.body());
+        assertEquals("Before the rebuild", field(after.body(), "title"));
+    }
+
     private static List<WebhookReceiver.Received> awaitWebhooks(String incidentId, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<WebhookReceiver.Received> mine = List.of();

@@ -51,27 +51,35 @@ public class IncidentQueryResource {
             @PathParam("id") String id,
             @Parameter(description = "Wait (bounded) until the read model has reached this sequence") @QueryParam("minSequence") Long minSequence,
             @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz") String tz,
-            @Parameter(description = "Answer the incident as it was known at this time (events recorded up to then)") @QueryParam("asOf") String asOf) {
+            @Parameter(description = "The incident as it was in the world at this time (what had happened by then)") @QueryParam("asOf") String asOf,
+            @Parameter(description = "Only what had been recorded by this time (what the dashboard showed then)") @QueryParam("knownAt") String knownAt) {
         ZoneId zone = zone(tz);
-        return IncidentViews.incident(incidentAt(id, minSequence, asOf), zone);
+        return IncidentViews.incident(incidentAt(id, minSequence, asOf, knownAt), zone);
     }
 
-    /** Now, or as recorded up to {@code asOf}: an incident not yet declared then is 404. */
-    private Incident incidentAt(String id, Long minSequence, String asOf) {
-        if (asOf == null || asOf.isBlank()) {
+    /** Now, or bitemporally: the world at {@code asOf}, as recorded by {@code knownAt}; not yet existing is 404. */
+    private Incident incidentAt(String id, Long minSequence, String asOf, String knownAt) {
+        Instant world = instant("asOf", asOf);
+        Instant known = instant("knownAt", knownAt);
+        if (world == null && known == null) {
             return reads.current(caller.tenant(), id, minSequence);
         }
-        Instant at;
-        try {
-            at = OffsetDateTime.parse(asOf).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new ProblemException(Problem.invalid("asOf", "must be an ISO-8601 time with an offset"));
-        }
-        IncidentState state = IncidentFold.foldAsRecordedAt(id, reads.stream(caller.tenant(), id, minSequence), at);
+        IncidentState state = IncidentFold.foldAsOf(id, reads.stream(caller.tenant(), id, minSequence), world, known);
         if (!(state instanceof Incident incident)) {
-            throw new ProblemException(Problem.notFound("incident " + id + " did not exist at " + asOf));
+            throw new ProblemException(Problem.notFound("incident " + id + " did not exist then"));
         }
         return incident;
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(Problem.invalid(field, "must be an ISO-8601 time with an offset"));
+        }
     }
 
     @GET
@@ -79,9 +87,9 @@ public class IncidentQueryResource {
     @Operation(summary = "The incident's timeline, ordered by when things happened")
     public TimelineView timeline(
             @PathParam("id") String id, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz,
-            @QueryParam("asOf") String asOf) {
+            @QueryParam("asOf") String asOf, @QueryParam("knownAt") String knownAt) {
         ZoneId zone = zone(tz);
-        return IncidentViews.timeline(incidentAt(id, minSequence, asOf), zone);
+        return IncidentViews.timeline(incidentAt(id, minSequence, asOf, knownAt), zone);
     }
 
     @GET

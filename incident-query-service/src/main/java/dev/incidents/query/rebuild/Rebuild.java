@@ -102,7 +102,7 @@ public class Rebuild {
             long tail = replay(consumer, Tables.LIVE, now, started, total + (now.values().stream().mapToLong(Long::longValue).sum() - total), applied);
             long events = applied + tail;
             double seconds = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
-            progress.set(new Progress("completed", started, events, events, events / seconds, 100.0, 0L, null));
+            progress.set(new Progress("completed", started, events, events, Math.round(events / seconds * 10) / 10.0, 100.0, 0L, null));
             LOG.infof("rebuild: completed, %d events in %.1f s (%.0f events/s)", events, seconds, events / seconds);
         } catch (Exception e) {
             LOG.error("rebuild failed; the live read models are untouched unless the swap completed", e);
