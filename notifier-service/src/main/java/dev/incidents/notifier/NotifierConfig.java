@@ -31,6 +31,13 @@ public interface NotifierConfig {
     @WithDefault("PT5S")
     Duration requestTimeout();
 
+    /**
+     * Whether webhooks may target loopback and private addresses. Off in production (SSRF); the local run and
+     * the tests turn it on, so a receiver on one's own machine can be tried.
+     */
+    @WithDefault("false")
+    boolean allowPrivateTargets();
+
     /** How often the sender looks for due deliveries when nothing woke it. */
     @WithDefault("PT0.5S")
     Duration pollInterval();

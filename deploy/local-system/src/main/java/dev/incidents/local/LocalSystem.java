@@ -170,7 +170,9 @@ public final class LocalSystem implements AutoCloseable {
                 Map.of("INCIDENTS_AUTH_BOOTSTRAP_API_KEY", apiKey), logs);
         ChildProcess query = service(o, "incident-query-service", queryPort, jdbcBase + "incident_query", user, password, Map.of(), logs);
         ChildProcess notifier = service(o, "notifier-service", notifierPort, jdbcBase + "incident_notifier", user, password,
-                Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret), logs);
+                // The demo receiver is on loopback: the local run allows it, production refuses it (SSRF).
+                Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret, "NOTIFIER_ALLOW_PRIVATE_TARGETS", "true"),
+                logs);
         commandUrl = "http://127.0.0.1:" + commandPort;
         queryUrl = "http://127.0.0.1:" + queryPort;
         notifierUrl = "http://127.0.0.1:" + notifierPort;

@@ -1,6 +1,7 @@
 package dev.incidents.notifier.delivery;
 
 import dev.incidents.notifier.NotifierConfig;
+import dev.incidents.notifier.webhook.TargetGuard;
 import dev.incidents.notifier.webhook.WebhookSignature;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -128,6 +129,12 @@ public class WebhookSender {
     }
 
     private CompletableFuture<Void> send(Claimed d) {
+        String refused = TargetGuard.refusal(d.url(), config.allowPrivateTargets());
+        if (refused != null) {
+            // Never called: dead at once, with the reason in the delivery log.
+            QuarkusTransaction.requiringNew().run(() -> record(d, null, "target refused: " + refused, 0, true));
+            return CompletableFuture.completedFuture(null);
+        }
         long timestamp = Instant.now().getEpochSecond();
         String webhookId = "msg_" + d.eventId();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(d.url()))
@@ -144,16 +151,16 @@ public class WebhookSender {
                     long millis = (System.nanoTime() - t0) / 1_000_000;
                     Integer code = response == null ? null : response.statusCode();
                     String error = failure == null ? null : failure.toString();
-                    QuarkusTransaction.requiringNew().run(() -> record(d, code, error, millis));
+                    QuarkusTransaction.requiringNew().run(() -> record(d, code, error, millis, false));
                     return null;
                 });
     }
 
-    private void record(Claimed d, Integer code, String error, long millis) {
+    private void record(Claimed d, Integer code, String error, long millis, boolean refused) {
         int attempt = d.attempts() + 1;
         boolean ok = code != null && code >= 200 && code < 300;
-        // 4xx other than 408 and 429 will not change by retrying: straight to the dead letters.
-        boolean permanent = code != null && code >= 400 && code < 500 && code != 408 && code != 429;
+        // 4xx other than 408 and 429 will not change by retrying: straight to the dead letters; so is a refused target.
+        boolean permanent = refused || (code != null && code >= 400 && code < 500 && code != 408 && code != 429);
         String status = ok ? "delivered" : (permanent || attempt >= config.maxAttempts() ? "dead" : "retrying");
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("insert into delivery_attempt (delivery_id, attempt, attempted_at, status_code, error, duration_ms)"
