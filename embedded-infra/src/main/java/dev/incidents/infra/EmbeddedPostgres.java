@@ -4,9 +4,13 @@ import com.sun.security.auth.module.UnixSystem;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,6 +18,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,12 +73,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     // PostgreSQL's defaults so that a commit is as durable here as in production.
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
-                    // Changed from PostgreSQL's 100 (zonky's default too): several services, each with a pool.
+                    // 300 rather than PostgreSQL's 100 (zonky's default, stated here on purpose): several services,
+                    // each with a connection pool, share this one server.
                     .setServerConfig("max_connections", "300")
                     .setPGStartupWait(Duration.ofSeconds(60));
             if (dataDir != null) {
                 // Kept across restarts; without a folder zonky makes one of its own and deletes it on close.
                 Files.createDirectories(dataDir);
+                stopOrphanedServer(dataDir);
                 builder.setDataDirectory(dataDir.toAbsolutePath()).setCleanDataDirectory(false);
             }
             var server = builder.start();
@@ -81,7 +89,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return new EmbeddedPostgres(server, dataDir);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot start PostgreSQL in " + (dataDir == null ? "a temporary folder" : dataDir)
-                    + ": " + e.getMessage() + orphanHint(dataDir), e);
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -103,23 +111,60 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    /** A PostgreSQL left running by a JVM that was killed keeps the data folder locked: name it. */
-    private static String orphanHint(Path dataDir) {
-        if (dataDir == null) {
-            return "";
-        }
+    /**
+     * pg_ctl runs the server as a daemon, so a JVM killed without its shutdown hooks leaves it running and holding
+     * the data folder; the next start would wait a minute and fail. zonky holds {@code epg-lock} in the folder for as
+     * long as its JVM runs the server: if that lock is free while postmaster.pid names a live postgres, nobody owns
+     * that server any more, and it is stopped with a fast shutdown (SIGINT: clients are disconnected, then a
+     * checkpoint, so nothing committed is lost) before starting again.
+     */
+    private static void stopOrphanedServer(Path dataDir) throws IOException {
         Path pidFile = dataDir.resolve("postmaster.pid");
-        try {
-            if (Files.exists(pidFile)) {
-                String pid = Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim();
-                if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
-                    return " (a PostgreSQL from an earlier run may still be running on this folder: process " + pid + ")";
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // only a hint
+        if (!Files.exists(pidFile)) {
+            return;
         }
-        return "";
+        try (FileChannel channel = FileChannel.open(dataDir.resolve("epg-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException("another process is running PostgreSQL on " + dataDir.toAbsolutePath());
+            }
+            try {
+                Optional<ProcessHandle> orphan = postmaster(pidFile);
+                if (orphan.isPresent()) {
+                    long pid = orphan.get().pid();
+                    LOG.warn("stopping PostgreSQL (pid {}) left running on {} by an earlier process", pid, dataDir.toAbsolutePath());
+                    try {
+                        try {
+                            new ProcessBuilder("kill", "-INT", Long.toString(pid)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+                        } catch (IOException noKillCommand) {
+                            orphan.get().destroy(); // SIGTERM: a smart shutdown, waits for its clients to leave
+                        }
+                        orphan.get().onExit().get(60, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("PostgreSQL (pid " + pid + ") left running on " + dataDir.toAbsolutePath()
+                                + " by an earlier process did not stop; stop it and start again", e);
+                    }
+                }
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    /** The live postgres process postmaster.pid names, if any (after a reboot the pid may belong to something else). */
+    private static Optional<ProcessHandle> postmaster(Path pidFile) {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // unreadable: PostgreSQL itself will judge the pid file
+        }
     }
 
     public int port() {

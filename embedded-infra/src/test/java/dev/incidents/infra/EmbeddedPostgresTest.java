@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +18,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +52,37 @@ class EmbeddedPostgresTest {
             assertEquals(List.of("kept"), query(pg, "incident_query", "select v from t"));
         }
         assertTrue(Files.exists(dir.resolve("PG_VERSION")), "close leaves a given data folder alone");
+    }
+
+    @Test
+    void serverLeftRunningByAKilledJvm_isStoppedOnNextStart_andItsDataKept(@TempDir Path dir) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(java, "-cp", classpath, PostgresHolder.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long orphanPid;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
+            assertEquals("READY", line);
+            orphanPid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim());
+        } finally {
+            holder.destroyForcibly(); // SIGKILL: no shutdown hook runs, the postmaster is left behind
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertTrue(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "pg_ctl's daemon outlives the JVM");
+
+        try (EmbeddedPostgres pg = timed("PostgreSQL start after an orphan", () -> EmbeddedPostgres.start(dir, 0))) {
+            assertFalse(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "the orphan was stopped");
+            assertEquals(List.of("committed before the kill"), query(pg, "held", "select v from t"));
+        }
+    }
+
+    private static String readLine(BufferedReader reader) {
+        try {
+            return reader.readLine();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
