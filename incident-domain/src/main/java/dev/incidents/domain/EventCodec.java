@@ -71,9 +71,13 @@ public final class EventCodec {
         }
     }
 
+    /** The envelope; any malformed input is an IllegalArgumentException, so readers can tell bad records apart. */
     public static EventEnvelope fromJson(String json) {
         try {
             JsonNode n = MAPPER.readTree(json);
+            if (n == null || !n.isObject() || !n.hasNonNull("data")) {
+                throw new IllegalArgumentException("event envelope lacks data");
+            }
             String type = text(n, "type");
             int version = n.path("schemaVersion").asInt(EventTypes.CURRENT_SCHEMA_VERSION);
             return new EventEnvelope(
@@ -87,12 +91,15 @@ public final class EventCodec {
                     n.hasNonNull("actor") ? n.get("actor").asText() : null,
                     text(n, "tenant"),
                     toData(type, version, n.get("data")));
-        } catch (JsonProcessingException ex) {
+        } catch (JsonProcessingException | java.time.DateTimeException | NullPointerException ex) {
             throw new IllegalArgumentException("malformed event envelope", ex);
         }
     }
 
     private static IncidentEvent toData(String type, int schemaVersion, JsonNode data) throws JsonProcessingException {
+        if (schemaVersion < 1) {
+            throw new IllegalArgumentException(type + " has no valid schema version (" + schemaVersion + ")");
+        }
         if (schemaVersion > EventTypes.CURRENT_SCHEMA_VERSION) {
             throw new IllegalArgumentException(type + " v" + schemaVersion + " is newer than this reader");
         }

@@ -233,8 +233,10 @@ public final class IncidentDecider {
                 case TRIGGERED:
                 case ACKNOWLEDGED:
                 case MITIGATED:
+                    // Resolved before it was mitigated would make time to mitigate exceed the duration.
                     Decision early = notBefore(i.startedAt(), "startedAt");
-                    return early != null ? early : Decision.accept(new IncidentResolved(c.description()));
+                    Decision beforeMitigation = notBefore(i.mitigatedAt(), "mitigatedAt");
+                    return early != null ? early : beforeMitigation != null ? beforeMitigation : Decision.accept(new IncidentResolved(c.description()));
                 case RESOLVED:
                     return Decision.conflict("incident is already resolved");
                 case CLOSED:
@@ -246,7 +248,8 @@ public final class IncidentDecider {
         public Decision on(ReopenIncident c) {
             switch (i.status()) {
                 case RESOLVED:
-                    return Decision.accept(new IncidentReopened(c.reason()));
+                    Decision beforeResolution = notBefore(i.resolvedAt(), "resolvedAt");
+                    return beforeResolution != null ? beforeResolution : Decision.accept(new IncidentReopened(c.reason()));
                 case CLOSED:
                     return Decision.conflict("incident is closed and cannot be reopened");
                 default:

@@ -175,6 +175,16 @@ class DeciderTest {
         return Stream.of(new AcknowledgeIncident("a"), new MitigateIncident(null), new ResolveIncident(null));
     }
 
+    @Test
+    void resolve_isInvalid_beforeTheMitigation_andReopen_beforeTheResolution() {
+        TestStream s = in(IncidentStatus.MITIGATED); // mitigated at T0 + 20 min
+        Decision.Rejected r = rejected(s.run(new ResolveIncident("early"), T0.plusMinutes(10)));
+        assertEquals("occurredAt", r.field());
+        assertEquals("occurredAt must not be before the incident's mitigatedAt", r.reason());
+        s.ok(new ResolveIncident("fixed"), T0.plusMinutes(60));
+        assertEquals("occurredAt", rejected(s.run(new ReopenIncident("back"), T0.plusMinutes(30))).field());
+    }
+
     @ParameterizedTest
     @EnumSource(value = TimelineKind.class, names = {"MILESTONE", "ALERT"})
     void timelineEntry_isInvalid_forKindsOnlyTheSystemWrites(TimelineKind kind) {

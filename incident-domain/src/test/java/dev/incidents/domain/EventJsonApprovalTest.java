@@ -59,5 +59,8 @@ class EventJsonApprovalTest {
         assertEquals(e, EventCodec.fromJson(json.replace("\"tenant\":", "\"addedLater\":true,\"tenant\":")));
         assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replace("\"schemaVersion\":1", "\"schemaVersion\":2")));
         assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replace("\"type\":\"IncidentDeclared\"", "\"type\":\"IncidentExploded\"")));
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replace("\"schemaVersion\":1", "\"schemaVersion\":0")));
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replaceFirst("\"occurredAt\":\"[^\"]+\"", "\"occurredAt\":\"yesterday\"")));
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.substring(0, json.indexOf(",\"data\"")) + "}"));
     }
 }
