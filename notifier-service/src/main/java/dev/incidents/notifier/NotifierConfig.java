@@ -38,6 +38,24 @@ public interface NotifierConfig {
     @WithDefault("false")
     boolean allowPrivateTargets();
 
+    /**
+     * Where a person opens an incident, for the link in Slack messages and e-mails; {@code {incidentId}} is
+     * replaced. Point it at your dashboard; the default is the query service's JSON.
+     */
+    @WithDefault("http://localhost:8082/api/v1/incidents/{incidentId}")
+    String incidentUrl();
+
+    /** Requests in flight at once, over all subscriptions. */
+    @WithDefault("256")
+    int maxInFlight();
+
+    /**
+     * Requests in flight at once to one subscription: a slow or dead endpoint holds at most this many of the
+     * sender's slots, so every other subscriber keeps getting its updates.
+     */
+    @WithDefault("8")
+    int maxInFlightPerSubscription();
+
     /** How often the sender looks for due deliveries when nothing woke it. */
     @WithDefault("PT0.5S")
     Duration pollInterval();

@@ -89,6 +89,9 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private record Launch(List<String> command, Map<String, String> env, Path logs, int port) {}
+    private final Map<String, Launch> launches = new HashMap<>();
+    private int restarts;
     private String bootstrapServers;
     private String commandUrl;
     private String queryUrl;
@@ -192,9 +195,37 @@ public final class LocalSystem implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", user);
         env.put("QUARKUS_DATASOURCE_PASSWORD", password);
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        ChildProcess p = ChildProcess.start(module, List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-jar", jar(o, module).toString()), env, logs);
+        List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-jar", jar(o, module).toString());
+        ChildProcess p = ChildProcess.start(module, command, env, logs);
         started.add(p);
+        launches.put(module, new Launch(command, Map.copyOf(env), logs, port));
         return p;
+    }
+
+    /**
+     * Stops one service cleanly (SIGTERM, as Kubernetes does on a rolling update); {@link #startService} starts it
+     * again on the same port and database. For tests that a service picks up where it left off.
+     */
+    public void stopService(String module) {
+        for (int i = 0; i < started.size(); i++) {
+            if (started.get(i) instanceof ChildProcess c && c.name.startsWith(module) && c.isAlive()) {
+                c.close();
+                started.remove(i);
+                return;
+            }
+        }
+        throw new IllegalStateException(module + " is not running");
+    }
+
+    /** Starts a service stopped by {@link #stopService}; returns once it is ready. */
+    public void startService(String module) throws IOException, InterruptedException {
+        Launch launch = launches.get(module);
+        if (launch == null) {
+            throw new IllegalArgumentException("no service " + module);
+        }
+        ChildProcess again = ChildProcess.start(module + "-restarted-" + (++restarts), launch.command(), launch.env(), launch.logs());
+        started.add(again);
+        again.awaitHttpOk("http://127.0.0.1:" + launch.port() + "/q/health/ready", Duration.ofSeconds(90));
     }
 
     /** This module's runtime classpath as the build wrote it; the running JVM's as a fallback. */

@@ -18,7 +18,7 @@ public class IncidentEventsConsumer {
     DeliveryPlanner planner;
 
     @Inject
-    WebhookSender sender;
+    DeliverySender sender;
 
     @Incoming("incident-events")
     @Blocking

@@ -1,0 +1,198 @@
+package dev.incidents.notifier.delivery;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads the delivery log of a tenant, and sends a delivery again on request. */
+@ApplicationScoped
+public class DeliveryLog {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Attempt(int attempt, Instant attemptedAt, Integer statusCode, String error, long durationMs) {}
+
+    /**
+     * One delivery: which event went (or is going) where, its state and every attempt. {@code subscription} is the
+     * subscription's id, or {@code config:webhook} for the webhook given by configuration.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Delivery(
+            long id,
+            String subscription,
+            String channel,
+            String target,
+            String incidentId,
+            long sequence,
+            UUID eventId,
+            String eventType,
+            String status,
+            int attempts,
+            Integer lastStatusCode,
+            String lastError,
+            Instant nextAttemptAt,
+            Instant createdAt,
+            Instant deliveredAt,
+            List<Attempt> attemptLog) {}
+
+    public record Page(List<Delivery> items, String nextCursor) {}
+
+    public record Filter(String subscription, String status, String incidentId) {}
+
+    /** What a redeliver request came to. */
+    public enum Redelivery { SCHEDULED, NOT_FOUND, STILL_OPEN, SUBSCRIPTION_GONE }
+
+    private static final String COLUMNS = "id, subscription_key, channel, target_url, incident_id, seq, event_id, event_type, status, attempts,"
+            + " last_status_code, last_error, next_attempt_at, created_at, delivered_at";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** Newest first; {@code cursor} is the last id of the previous page. */
+    public Page page(String tenant, Filter filter, Long cursor, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from delivery where tenant = ?");
+        List<Object> args = new ArrayList<>(List.of(tenant));
+        if (filter.subscription() != null) {
+            sql.append(" and subscription_key = ?");
+            args.add(filter.subscription());
+        }
+        if (filter.status() != null) {
+            sql.append(" and status = ?");
+            args.add(filter.status());
+        }
+        if (filter.incidentId() != null) {
+            sql.append(" and incident_id = ?");
+            args.add(filter.incidentId());
+        }
+        if (cursor != null) {
+            sql.append(" and id < ?");
+            args.add(cursor);
+        }
+        sql.append(" order by id desc limit ?");
+        args.add(limit + 1);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<Delivery> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(read(rs));
+                }
+            }
+            String next = null;
+            if (rows.size() > limit) {
+                rows = rows.subList(0, limit);
+                next = Long.toString(rows.get(limit - 1).id());
+            }
+            return new Page(withAttempts(c, rows), next);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the delivery log", e);
+        }
+    }
+
+    public Optional<Delivery> find(String tenant, long id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from delivery where tenant = ? and id = ?")) {
+            ps.setString(1, tenant);
+            ps.setLong(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(withAttempts(c, List.of(read(rs))).get(0));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read delivery " + id, e);
+        }
+    }
+
+    /**
+     * Sends a delivered or dead delivery again, with the same {@code webhook-id} and a fresh attempt budget; its
+     * attempt log goes on. A delivery still being tried, or whose subscription is gone, is not.
+     */
+    @Transactional
+    public Redelivery redeliver(String tenant, long id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update delivery d set status = 'pending', next_attempt_at = now(), attempt_base = attempts,"
+                        + " last_error = null, delivered_at = null"
+                        + " where tenant = ? and id = ? and status in ('delivered', 'dead')"
+                        + " and (subscription_id is null or exists (select 1 from subscription s where s.id = d.subscription_id and s.status = 'active'))")) {
+            ps.setString(1, tenant);
+            ps.setLong(2, id);
+            if (ps.executeUpdate() == 1) {
+                return Redelivery.SCHEDULED;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot redeliver " + id, e);
+        }
+        // Why not: unknown, still being tried, or cancelled / its subscription deleted or disabled.
+        return find(tenant, id)
+                .map(d -> d.status().equals("pending") || d.status().equals("retrying") ? Redelivery.STILL_OPEN : Redelivery.SUBSCRIPTION_GONE)
+                .orElse(Redelivery.NOT_FOUND);
+    }
+
+    private static List<Delivery> withAttempts(Connection c, List<Delivery> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<Long, List<Attempt>> attempts = new LinkedHashMap<>();
+        rows.forEach(r -> attempts.put(r.id(), new ArrayList<>()));
+        try (PreparedStatement ps = c.prepareStatement("select delivery_id, attempt, attempted_at, status_code, error, duration_ms from delivery_attempt"
+                + " where delivery_id = any (?) order by delivery_id, attempt")) {
+            ps.setArray(1, c.createArrayOf("bigint", attempts.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attempts.get(rs.getLong(1)).add(new Attempt(rs.getInt(2), rs.getTimestamp(3).toInstant(), (Integer) rs.getObject(4),
+                            rs.getString(5), rs.getLong(6)));
+                }
+            }
+        }
+        return rows.stream().map(r -> withLog(r, attempts.get(r.id()))).toList();
+    }
+
+    private static Delivery withLog(Delivery r, List<Attempt> log) {
+        return new Delivery(r.id(), r.subscription(), r.channel(), r.target(), r.incidentId(), r.sequence(), r.eventId(), r.eventType(), r.status(),
+                r.attempts(), r.lastStatusCode(), r.lastError(), r.nextAttemptAt(), r.createdAt(), r.deliveredAt(), List.copyOf(log));
+    }
+
+    private static Delivery read(ResultSet rs) throws SQLException {
+        String status = rs.getString("status");
+        boolean open = status.equals("pending") || status.equals("retrying");
+        return new Delivery(
+                rs.getLong("id"),
+                rs.getString("subscription_key"),
+                rs.getString("channel"),
+                rs.getString("target_url"),
+                rs.getString("incident_id"),
+                rs.getLong("seq"),
+                rs.getObject("event_id", UUID.class),
+                rs.getString("event_type"),
+                status,
+                rs.getInt("attempts"),
+                (Integer) rs.getObject("last_status_code"),
+                rs.getString("last_error"),
+                open ? instant(rs.getTimestamp("next_attempt_at")) : null,
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("delivered_at")),
+                List.of());
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,291 @@
+package dev.incidents.notifier.delivery;
+
+import dev.incidents.notifier.NotifierConfig;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends due deliveries and records what became of them. A delivery is claimed with a lease (its next attempt
+ * pushed past the request timeout), sent outside any transaction, and its outcome recorded: delivered, retrying
+ * with exponential backoff and jitter (or after the target's Retry-After), or dead after the last attempt. A crash
+ * mid-send lets the lease expire and the delivery go again with the same {@code webhook-id}, so receivers can
+ * drop the repeat; a restarted notifier simply continues the retries it finds in the table.
+ *
+ * <p>Only the oldest open delivery of each (subscription, incident) is claimed, so one subscriber sees one
+ * incident's updates in order. Sends are asynchronous and bounded twice: in total, and per subscription, so a
+ * slow or dead endpoint holds only its own few slots while every other subscriber keeps getting updates.
+ */
+@ApplicationScoped
+public class DeliverySender {
+
+    private static final Logger LOG = Logger.getLogger(DeliverySender.class);
+    /** How many due rows one claim looks at before ranking them per subscription. */
+    private static final int CANDIDATES = 5_000;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    NotifierConfig config;
+
+    @Inject
+    HttpChannel httpChannel;
+
+    @Inject
+    EmailChannel emailChannel;
+
+    private final Semaphore work = new Semaphore(0);
+    private final Map<String, AtomicInteger> inFlightBySubscription = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Outcomes are written here, off the HTTP client's and mailer's threads. */
+    private final ExecutorService recorder = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "delivery-recorder");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean running;
+    private Thread thread;
+
+    void start(@Observes StartupEvent ignored) {
+        running = true;
+        thread = new Thread(this::loop, "delivery-sender");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        running = false;
+        wakeUp();
+        if (thread != null) {
+            thread.join(5_000);
+        }
+        // Let attempts under way record their outcome; anything left runs again when its lease expires.
+        long deadline = System.nanoTime() + config.requestTimeout().plusSeconds(1).toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        recorder.shutdown();
+        recorder.awaitTermination(2, TimeUnit.SECONDS);
+    }
+
+    public void wakeUp() {
+        if (work.availablePermits() == 0) {
+            work.release();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                int room = config.maxInFlight() - inFlight.get();
+                List<Claimed> claimed = room <= 0 ? List.of() : QuarkusTransaction.requiringNew().call(() -> claim(room));
+                if (claimed.isEmpty()) {
+                    work.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    work.drainPermits();
+                    continue;
+                }
+                for (Claimed d : claimed) {
+                    dispatch(d);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warnf("delivery sender failed: %s", e.toString());
+                    sleep(1_000);
+                }
+            }
+        }
+    }
+
+    /** Leases up to {@code limit} due deliveries, at most the free per-subscription slots of each subscription. */
+    List<Claimed> claim(int limit) throws SQLException {
+        int perSubscription = config.maxInFlightPerSubscription();
+        String[] full = inFlightBySubscription.entrySet().stream()
+                .filter(e -> e.getValue().get() >= perSubscription).map(Map.Entry::getKey).toArray(String[]::new);
+        long leaseMillis = config.requestTimeout().toMillis() * 2 + 1_000;
+        String open = "status in ('pending', 'retrying')";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update delivery d set next_attempt_at = now() + (? * interval '1 millisecond')"
+                        + " from (select id from delivery where " + open + " and next_attempt_at <= now() and id in ("
+                        + "   select id from (select x.id, row_number() over (partition by x.subscription_key order by x.next_attempt_at, x.id) as rank"
+                        + "     from (select d2.id, d2.subscription_key, d2.next_attempt_at from delivery d2"
+                        + "       where d2." + open + " and d2.next_attempt_at <= now() and d2.subscription_key <> all (?)"
+                        + "       and not exists (select 1 from delivery e where e.subscription_key = d2.subscription_key"
+                        + "         and e.incident_id = d2.incident_id and e.id < d2.id and e." + open + ")"
+                        + "       order by d2.next_attempt_at limit " + CANDIDATES + ") x) ranked"
+                        + "   where rank <= ?)"
+                        + " order by next_attempt_at, id limit ? for update skip locked) picked"
+                        + " where d.id = picked.id"
+                        + " returning d.id, d.subscription_key, d.subscription_id, d.channel, d.target_url, d.event_id, d.payload, d.attempts,"
+                        + " d.attempt_base, (select s.secret from subscription s where s.id = d.subscription_id),"
+                        + " (select s.status from subscription s where s.id = d.subscription_id)")) {
+            ps.setLong(1, leaseMillis);
+            ps.setArray(2, c.createArrayOf("text", full));
+            ps.setInt(3, perSubscription);
+            ps.setInt(4, limit);
+            List<Claimed> claimed = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID subscriptionId = rs.getObject(3, UUID.class);
+                    String secret = subscriptionId == null ? config.webhookSecret().orElse(null) : rs.getString(10);
+                    claimed.add(new Claimed(rs.getLong(1), rs.getString(2), subscriptionId, rs.getString(4), rs.getString(5),
+                            rs.getObject(6, UUID.class), rs.getString(7), rs.getInt(8), rs.getInt(9), secret, rs.getString(11)));
+                }
+            }
+            return claimed;
+        }
+    }
+
+    private void dispatch(Claimed d) {
+        if (d.subscriptionStatus() != null && !d.subscriptionStatus().equals("active")) {
+            // Deleted or disabled since the delivery was planned: it ends here, without a call.
+            String status = d.subscriptionStatus().equals("deleted") ? "cancelled" : "dead";
+            QuarkusTransaction.requiringNew().run(() -> close(d.id(), status, "subscription " + d.subscriptionStatus()));
+            return;
+        }
+        AtomicInteger mine = inFlightBySubscription.computeIfAbsent(d.subscriptionKey(), k -> new AtomicInteger());
+        if (mine.incrementAndGet() > config.maxInFlightPerSubscription()) {
+            // Claimed past this subscription's slots (a race with a completion): give the lease back.
+            mine.decrementAndGet();
+            QuarkusTransaction.requiringNew().run(() -> release(d.id()));
+            return;
+        }
+        inFlight.incrementAndGet();
+        long t0 = System.nanoTime();
+        CompletableFuture<Outcome> attempt;
+        try {
+            attempt = d.channel().equals("email") ? emailChannel.send(d) : httpChannel.send(d);
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.completedFuture(Outcome.failed(e));
+        }
+        attempt.thenAcceptAsync(outcome -> {
+            try {
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                QuarkusTransaction.requiringNew().run(() -> record(d, outcome, millis));
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot record attempt of delivery %d (it is retried when its lease expires): %s", d.id(), e.toString());
+            } finally {
+                mine.decrementAndGet();
+                inFlight.decrementAndGet();
+                wakeUp();
+            }
+        }, recorder);
+    }
+
+    private void record(Claimed d, Outcome o, long millis) {
+        int attempt = d.attempts() + 1;
+        boolean ok = o.delivered();
+        boolean lastAttempt = attempt - d.attemptBase() >= config.maxAttempts();
+        String status = ok ? "delivered" : (o.permanent() || lastAttempt ? "dead" : "retrying");
+        Duration wait = o.retryAfter() != null ? o.retryAfter() : backoff(attempt - d.attemptBase());
+        String error = o.gone() && d.subscriptionId() != null ? "410 Gone: subscription disabled" : o.error();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("insert into delivery_attempt (delivery_id, attempt, attempted_at, status_code, error, duration_ms)"
+                    + " values (?, ?, now(), ?, ?, ?)")) {
+                ps.setLong(1, d.id());
+                ps.setInt(2, attempt);
+                ps.setObject(3, o.statusCode());
+                ps.setString(4, error);
+                ps.setLong(5, millis);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("update delivery set status = ?, attempts = ?, last_status_code = ?, last_error = ?,"
+                    + " next_attempt_at = ?, delivered_at = case when ? then now() else null end where id = ?")) {
+                ps.setString(1, status);
+                ps.setInt(2, attempt);
+                ps.setObject(3, o.statusCode());
+                ps.setString(4, error);
+                ps.setTimestamp(5, Timestamp.from(Instant.now().plus(wait)));
+                ps.setBoolean(6, ok);
+                ps.setLong(7, d.id());
+                ps.executeUpdate();
+            }
+            if (o.gone() && d.subscriptionId() != null) {
+                disable(c, d.subscriptionId());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record delivery attempt", e);
+        }
+        if (!ok) {
+            LOG.debugf("delivery %d attempt %d to %s: %s %s -> %s", d.id(), attempt, d.target(), o.statusCode(), o.error(), status);
+        }
+    }
+
+    /** A 410 Gone: the subscriber says the endpoint is no more. Nothing further is planned or sent to it. */
+    private static void disable(Connection c, UUID subscriptionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update subscription set status = 'disabled',"
+                + " status_reason = 'the target answered 410 Gone at ' || now() where id = ? and status = 'active'")) {
+            ps.setObject(1, subscriptionId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("update delivery set status = 'dead', last_error = 'subscription disabled (410 Gone)'"
+                + " where subscription_id = ? and status in ('pending', 'retrying')")) {
+            ps.setObject(1, subscriptionId);
+            ps.executeUpdate();
+        }
+    }
+
+    private void close(long id, String status, String reason) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update delivery set status = ?, last_error = ? where id = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, reason);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot close delivery " + id, e);
+        }
+    }
+
+    private void release(long id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update delivery set next_attempt_at = now() where id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot release delivery " + id, e);
+        }
+    }
+
+    /** Exponential backoff with jitter (half fixed, half random), capped. */
+    Duration backoff(int attempt) {
+        long base = config.initialBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
+        long capped = Math.min(base, config.maxBackoff().toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

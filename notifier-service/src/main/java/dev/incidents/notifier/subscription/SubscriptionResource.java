@@ -1,0 +1,93 @@
+package dev.incidents.notifier.subscription;
+
+import dev.incidents.notifier.NotifierConfig;
+import dev.incidents.support.auth.Caller;
+import dev.incidents.support.problem.Problem;
+import dev.incidents.support.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Who hears about incidents: responders and administrators manage their tenant's subscriptions. Viewers may
+ * not: targets include Slack webhook URLs, which are secrets themselves.
+ */
+@Path("/api/v1/subscriptions")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"responder", "admin"})
+@Tag(name = "subscriptions")
+public class SubscriptionResource {
+
+    @Inject
+    Subscriptions subscriptions;
+
+    @Inject
+    NotifierConfig config;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Operation(summary = "Subscribe a webhook, Slack channel or e-mail address to incident updates",
+            description = "A webhook subscription's answer carries its Standard Webhooks signing secret (whsec_...), shown this once.")
+    public Response create(SubscriptionRequest body) {
+        if (body == null) {
+            throw new ProblemException(Problem.invalid("body", "a JSON subscription is required"));
+        }
+        List<Problem.FieldError> errors = body.problems(config.allowPrivateTargets());
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.invalid(errors));
+        }
+        Subscription created = subscriptions.create(caller.tenant(), caller.actor(), body);
+        return Response.created(URI.create("/api/v1/subscriptions/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Operation(summary = "The tenant's subscriptions (without secrets)")
+    public List<Subscription> list() {
+        return subscriptions.list(caller.tenant());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One subscription (without its secret)")
+    public Subscription get(@PathParam("id") String id) {
+        return subscriptions.find(caller.tenant(), uuid(id)).orElseThrow(() -> notFound(id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a subscription; its open deliveries are cancelled, its delivery log stays")
+    public Response delete(@PathParam("id") String id) {
+        if (!subscriptions.delete(caller.tenant(), uuid(id))) {
+            throw notFound(id);
+        }
+        return Response.noContent().build();
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    private static ProblemException notFound(String id) {
+        return new ProblemException(Problem.notFound("no subscription " + id));
+    }
+}

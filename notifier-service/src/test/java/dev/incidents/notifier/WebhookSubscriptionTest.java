@@ -1,0 +1,183 @@
+package dev.incidents.notifier;
+
+import static dev.incidents.testsupport.ScriptedReceiver.Answer.reset;
+import static dev.incidents.testsupport.ScriptedReceiver.Answer.status;
+import static dev.incidents.testsupport.ScriptedReceiver.Answer.timeout;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.incidents.domain.EventEnvelope;
+import dev.incidents.domain.Severity;
+import dev.incidents.testsupport.ScriptedReceiver;
+import dev.incidents.testsupport.ScriptedReceiver.Request;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhook subscriptions against a real receiver that fails in the ways real endpoints fail. Each test has a
+ * tenant of its own, so it sees only its own deliveries.
+ */
+@QuarkusTest
+@NotifierServiceTest
+class WebhookSubscriptionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(45);
+
+    private final Api api = new Api();
+    private final ScriptedReceiver receiver = TestEndpoints.receiver;
+
+    /** A fresh path on the receiver with a webhook subscription of this test's tenant; returns the subscription id. */
+    private String subscribe(String path) {
+        JsonPath created = api.subscribe("webhook", receiver.url(path));
+        receiver.verifyWith(path, created.getString("secret"));
+        return created.getString("id");
+    }
+
+    private static String path(String name) {
+        return "/" + name + "-" + UUID.randomUUID();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> attemptLog(Map<String, Object> delivery) {
+        return (List<Map<String, Object>>) delivery.get("attemptLog");
+    }
+
+    private static List<Object> column(List<Map<String, Object>> rows, String name) {
+        List<Object> out = new ArrayList<>();
+        rows.forEach(r -> out.add(r.get(name)));
+        return out;
+    }
+
+    @Test
+    void a500_aTimeout_andAReset_areRetriedWithTheSameId_untilDelivered() throws Exception {
+        String path = path("flaky");
+        receiver.script(path, status(500), timeout(Duration.ofSeconds(3)), reset(), status(204));
+        String subscription = subscribe(path);
+        EventEnvelope declared = new Stream(api.tenant).declare("Checkout is slow", Severity.SEV2, "checkout");
+
+        List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(1), WAIT);
+
+        List<Request> got = receiver.requests(path);
+        assertEquals(List.of("500", "timeout", "reset", "204"), got.stream().map(Request::answer).toList());
+        assertTrue(got.stream().allMatch(r -> "msg_".concat(declared.eventId().toString()).equals(r.header("webhook-id"))),
+                "one webhook-id on every attempt");
+        assertTrue(got.stream().allMatch(Request::signatureValid), "every attempt is signed with the subscription's secret");
+
+        Map<String, Object> d = deliveries.get(0);
+        assertEquals("delivered", d.get("status"));
+        assertEquals(4, d.get("attempts"));
+        List<Map<String, Object>> log = attemptLog(d);
+        assertEquals(List.of(1, 2, 3, 4), column(log, "attempt"));
+        assertEquals(java.util.Arrays.asList(500, null, null, 204), column(log, "statusCode"));
+        assertNull(log.get(0).get("error"));
+        assertTrue(String.valueOf(log.get(1).get("error")).contains("Timeout"), "attempt 2 timed out: " + log.get(1));
+        assertNotNull(log.get(2).get("error"), "attempt 3 was reset: " + log.get(2));
+        assertNull(log.get(3).get("error"));
+    }
+
+    @Test
+    void retryAfter_on429and503_isHonoured() throws Exception {
+        String path = path("busy");
+        receiver.script(path, status(429, "Retry-After", "2"), status(503, "Retry-After", "1"));
+        String subscription = subscribe(path);
+        new Stream(api.tenant).declare("Search is down", Severity.SEV2, "search");
+
+        List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(1), WAIT);
+
+        List<Request> got = receiver.requests(path);
+        assertEquals(List.of("429", "503", "204"), got.stream().map(Request::answer).toList());
+        // The backoff in these tests is 0.2-0.5 s: only Retry-After explains these waits.
+        assertTrue(Duration.between(got.get(0).receivedAt(), got.get(1).receivedAt()).toMillis() >= 1_950, "waited the 2 s asked for");
+        assertTrue(Duration.between(got.get(1).receivedAt(), got.get(2).receivedAt()).toMillis() >= 950, "waited the 1 s asked for");
+        assertEquals(List.of(429, 503, 204), column(attemptLog(deliveries.get(0)), "statusCode"));
+        assertEquals("delivered", deliveries.get(0).get("status"));
+    }
+
+    @Test
+    void a410_disablesTheSubscription_andNothingMoreIsSentToIt() throws Exception {
+        String gonePath = path("gone");
+        receiver.script(gonePath, status(410));
+        String gone = subscribe(gonePath);
+        String control = subscribe(path("control"));
+        Stream incident = new Stream(api.tenant);
+        incident.declare("Billing emails bounce", Severity.SEV3, "billing");
+
+        Map<String, Object> first = api.awaitDeliveries(gone, Api.allSettled(1), WAIT).get(0);
+        assertEquals("dead", first.get("status"));
+        assertEquals(List.of(410), column(attemptLog(first), "statusCode"));
+        assertTrue(String.valueOf(first.get("lastError")).contains("410"), String.valueOf(first.get("lastError")));
+        JsonPath subscription = api.as().get("/api/v1/subscriptions/" + gone).then().statusCode(200).extract().jsonPath();
+        assertEquals("disabled", subscription.getString("status"));
+        assertTrue(subscription.getString("statusReason").contains("410"), subscription.getString("statusReason"));
+
+        incident.acknowledge();
+        api.awaitDeliveries(control, Api.allSettled(2), WAIT); // the acknowledgement has been planned
+        assertEquals(1, api.deliveries(gone).size(), "no delivery planned for a disabled subscription");
+        assertEquals(1, receiver.requests(gonePath).size(), "the 410 endpoint was called once");
+        api.as().post("/api/v1/deliveries/" + first.get("id") + "/redeliver").then().statusCode(409);
+    }
+
+    @Test
+    void afterTheLastAttempt_aDeliveryIsDead_andRedeliverSendsItAgain() throws Exception {
+        String path = path("down");
+        receiver.script(path, status(500), status(502), status(503), status(504));
+        String subscription = subscribe(path);
+        EventEnvelope declared = new Stream(api.tenant).declare("Payments time out", Severity.SEV1, "payments");
+
+        Map<String, Object> dead = api.awaitDeliveries(subscription, Api.allSettled(1), WAIT).get(0);
+        assertEquals("dead", dead.get("status"));
+        assertEquals(TestEndpoints.MAX_ATTEMPTS, dead.get("attempts"));
+        List<Map<String, Object>> deadLetters = api.as().queryParam("status", "dead").get("/api/v1/deliveries")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertEquals(List.of(dead.get("id")), column(deadLetters, "id"), "listed among the dead letters");
+
+        api.as().post("/api/v1/deliveries/" + dead.get("id") + "/redeliver").then().statusCode(202);
+        Map<String, Object> again = api.awaitDeliveries(subscription, ds -> "delivered".equals(ds.get(0).get("status")), WAIT).get(0);
+
+        assertEquals(List.of(500, 502, 503, 504, 204), column(attemptLog(again), "statusCode"));
+        List<Request> got = receiver.requests(path);
+        assertEquals(5, got.size());
+        assertTrue(got.stream().allMatch(r -> ("msg_" + declared.eventId()).equals(r.header("webhook-id"))), "a redelivery keeps the webhook-id");
+        api.as().post("/api/v1/deliveries/999999999/redeliver").then().statusCode(404);
+    }
+
+    @Test
+    void underFailures_nothingIsLost_nothingDoubled_andEachIncidentStaysInOrder() throws Exception {
+        String path = path("shaky");
+        // Every update is reset, then refused, then accepted: 36 calls for 12 updates of 4 incidents at once.
+        receiver.scriptEachMessage(path, reset(), status(500));
+        String subscription = subscribe(path);
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            Stream incident = new Stream(api.tenant);
+            List<String> ids = new ArrayList<>();
+            ids.add("msg_" + incident.declare("Incident " + i, Severity.SEV3, "svc" + i).eventId());
+            ids.add("msg_" + incident.acknowledge().eventId());
+            ids.add("msg_" + incident.resolve().eventId());
+            sent.put(incident.incidentId, ids);
+        }
+
+        List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(12), WAIT);
+        assertEquals(12, deliveries.size());
+        assertTrue(deliveries.stream().allMatch(d -> "delivered".equals(d.get("status"))), "all delivered: " + deliveries);
+
+        assertEquals(36, receiver.requests(path).size());
+        List<Request> accepted = receiver.requests(path).stream().filter(r -> r.answer().equals("204")).toList();
+        assertEquals(12, accepted.size(), "each update accepted exactly once");
+        assertTrue(deliveries.stream().allMatch(d -> column(attemptLog(d), "statusCode").equals(java.util.Arrays.asList(null, 500, 204))),
+                "each delivery's log: reset, 500, 204");
+        for (Map.Entry<String, List<String>> incident : sent.entrySet()) {
+            List<String> order = accepted.stream().filter(r -> r.body().contains(incident.getKey())).map(r -> r.header("webhook-id")).toList();
+            assertEquals(incident.getValue(), order, "updates of incident " + incident.getKey() + " in sequence order");
+        }
+    }
+}
