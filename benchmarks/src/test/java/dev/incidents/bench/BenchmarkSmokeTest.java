@@ -33,6 +33,11 @@ class BenchmarkSmokeTest {
             assertEquals(3, q.samples());
             assertEquals(50, q.events());
             assertTrue(q.catchUpEventsPerSecond() > 0 && q.rebuildEventsPerSecond() > 0, q.toString());
+
+            List<FanOutBenchmark.Phase> fanOut = FanOutBenchmark.measure(system, 3, 3, 5);
+            assertEquals(2, fanOut.size());
+            assertTrue(fanOut.stream().allMatch(p -> p.deliveries() == 3 * 2 && p.missing() == 0), fanOut.toString());
+            assertTrue(FanOutBenchmark.table(fanOut).contains("| with one dead subscriber | 3 | 2 | 6 | 0 |"), FanOutBenchmark.table(fanOut));
         }
     }
 }
