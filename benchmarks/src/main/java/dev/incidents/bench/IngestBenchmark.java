@@ -33,6 +33,13 @@ public final class IngestBenchmark {
         boolean sustained() {
             return p99Millis <= 100 && errors <= requests * 0.001;
         }
+
+        /** The median trial of one rate, by p99 (the figure the sustained rate is judged on). */
+        static Step median(List<Step> trials) {
+            List<Step> sorted = new ArrayList<>(trials);
+            sorted.sort(java.util.Comparator.comparingDouble(Step::p99Millis));
+            return sorted.get(sorted.size() / 2);
+        }
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,43 +1,59 @@
 package dev.incidents.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.incidents.local.LocalSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark at tiny sizes, so it cannot rot: it runs end to end and produces figures. It asserts no time:
- * these machines are shared, and figures belong in the benchmark's own output.
+ * The whole benchmark suite at tiny sizes, so it cannot rot: every scenario and floor runs end to end and reports
+ * its figures. It asserts no time: these machines are shared, and figures belong in the benchmark's own output.
  */
 class BenchmarkSmokeTest {
 
     @Test
-    void benchmarks_runAndReportTheirFigures() throws Exception {
+    @SuppressWarnings("unchecked")
+    void everyScenario_runsAndReportsItsFigures() throws Exception {
         Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
         LocalSystem.Options options = new LocalSystem.Options(root, Files.createTempDirectory("bench-smoke"), null, null, null, null,
                 0, 0, 0, 0, 0, 0, 3);
         try (LocalSystem system = LocalSystem.start(options, msg -> {}, r -> {})) {
-            List<IngestBenchmark.Step> steps = IngestBenchmark.measure(system, new int[] {5, 10}, 1, 0, 2);
-            assertEquals(2, steps.size());
+            Map<String, Object> r = BenchmarkSuite.run(system, BenchmarkSuite.Sizes.smoke());
+
+            Map<String, Object> floors = (Map<String, Object>) r.get("floors");
+            assertTrue((double) floors.get("kafkaProducerRecordsPerSecond") > 0, floors.toString());
+            assertTrue((double) floors.get("batchedInsertEventsPerSecond") > 0, floors.toString());
+            assertTrue((double) floors.get("commitPerRequestEventsPerSecond") > 0, floors.toString());
+
+            List<Map<String, Object>> ingest = (List<Map<String, Object>>) r.get("ingest");
+            assertEquals(2, ingest.size());
+            List<IngestBenchmark.Step> steps = (List<IngestBenchmark.Step>) ingest.get(0).get("steps");
             assertTrue(steps.stream().allMatch(s -> s.requests() > 0 && s.errors() == 0), steps.toString());
-            String table = IngestBenchmark.table(steps, 2);
-            assertTrue(table.contains("| 10 |"), table);
-            assertFalse(Double.isNaN(steps.get(1).p99Millis()));
 
-            QueryBenchmark.Figures q = QueryBenchmark.measure(system, 3, 50);
-            assertEquals(3, q.samples());
-            assertEquals(50, q.events());
-            assertTrue(q.catchUpEventsPerSecond() > 0 && q.rebuildEventsPerSecond() > 0, q.toString());
+            VisibleBenchmark.Figures visible = (VisibleBenchmark.Figures) r.get("postToVisible");
+            assertEquals(3, visible.samples());
+            assertEquals(0, visible.errors(), "every sample readable and on the live stream");
 
-            List<FanOutBenchmark.Phase> fanOut = FanOutBenchmark.measure(system, 3, 3, 5);
-            assertEquals(2, fanOut.size());
+            Map<String, Object> rebuild = (Map<String, Object>) r.get("rebuild");
+            assertTrue((long) rebuild.get("rebuiltEvents") >= 50, rebuild.toString());
+            assertTrue((long) rebuild.get("readModelRows") >= 50, rebuild.toString());
+
+            List<FanOutBenchmark.Phase> fanOut = (List<FanOutBenchmark.Phase>) r.get("fanOut");
             assertTrue(fanOut.stream().allMatch(p -> p.deliveries() == 3 * 2 && p.missing() == 0), fanOut.toString());
-            assertTrue(FanOutBenchmark.table(fanOut).contains("| with one dead subscriber | 3 | 2 | 6 | 0 |"), FanOutBenchmark.table(fanOut));
+
+            List<FootprintBenchmark.Service> footprint = (List<FootprintBenchmark.Service>) r.get("footprint");
+            assertEquals(3, footprint.size());
+            assertTrue(footprint.stream().allMatch(s -> s.readySeconds() > 0 && s.idleRssMb() > 0), footprint.toString());
+
+            String md = BenchmarkSuite.markdown(r);
+            for (String section : List.of("## Durable ingest", "## POST to visible", "## Projection", "## Fan-out", "## Footprint")) {
+                assertTrue(md.contains(section), md);
+            }
         }
     }
 }

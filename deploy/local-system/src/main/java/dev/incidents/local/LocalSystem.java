@@ -93,6 +93,9 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, Launch> launches = new HashMap<>();
     private int restarts;
     private String bootstrapServers;
+    private String jdbcBase;
+    private String user;
+    private String password;
     private String commandUrl;
     private String queryUrl;
     private String notifierUrl;
@@ -140,9 +143,6 @@ public final class LocalSystem implements AutoCloseable {
         createTopic(bootstrapServers, o.topicPartitions());
 
         // PostgreSQL: one server, one database per service, as in production.
-        String jdbcBase;
-        String user;
-        String password;
         if (o.externalPostgresUrl() != null) {
             jdbcBase = o.externalPostgresUrl().endsWith("/") ? o.externalPostgresUrl() : o.externalPostgresUrl() + "/";
             user = o.postgresUser();
@@ -288,6 +288,29 @@ public final class LocalSystem implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** The JDBC URL of one of the system's databases (incident_command, incident_query, incident_notifier). */
+    public String jdbcUrl(String database) {
+        return jdbcBase + database;
+    }
+
+    public String postgresUser() {
+        return user;
+    }
+
+    public String postgresPassword() {
+        return password;
+    }
+
+    /** The operating-system process id of a running service, for footprint figures. */
+    public long pid(String module) {
+        for (AutoCloseable a : started) {
+            if (a instanceof ChildProcess c && c.name.startsWith(module) && c.isAlive()) {
+                return c.pid();
+            }
+        }
+        throw new IllegalStateException(module + " is not running");
     }
 
     public String bootstrapServers() {
