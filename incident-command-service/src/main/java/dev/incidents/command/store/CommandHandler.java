@@ -13,9 +13,12 @@ import dev.incidents.support.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -44,6 +47,11 @@ public class CommandHandler {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
+    private static final Object FOLDED = new Object();
 
     /** How often a command is re-decided after losing a race to another writer (without If-Match). */
     @ConfigProperty(name = "incidents.command.conflict-retries", defaultValue = "5")
@@ -97,10 +105,17 @@ public class CommandHandler {
         return result;
     }
 
-    /** Inside the caller's transaction: fold, decide, append. Never throws for a rejected command. */
+    /**
+     * Inside the caller's transaction: fold, decide, append. Never throws for a rejected command. The state an
+     * incident reaches is remembered until the transaction ends, so a webhook with fifty alerts for one incident
+     * reads and folds its stream once, not fifty times.
+     */
     public Outcome decideAndAppend(CommandContext ctx, String incidentId, IncidentCommand command) {
-        List<EventEnvelope> stream = store.load(incidentId);
-        IncidentState state = IncidentFold.fold(incidentId, stream);
+        Map<String, IncidentState> folded = foldedInThisTransaction();
+        IncidentState state = folded.get(incidentId);
+        if (state == null) {
+            state = IncidentFold.fold(incidentId, store.load(incidentId));
+        }
         if (ctx.expectedSequence() != null && ctx.expectedSequence() != state.sequence()) {
             throw new ConcurrencyConflict("If-Match expects sequence " + ctx.expectedSequence()
                     + " but the incident is at " + state.sequence());
@@ -123,7 +138,22 @@ public class CommandHandler {
         if (!envelopes.isEmpty()) {
             store.append(envelopes);
         }
+        for (EventEnvelope e : envelopes) {
+            state = IncidentFold.evolve(state, e);
+        }
+        folded.put(incidentId, state);
         return new Appended(incidentId, seq, envelopes);
+    }
+
+    /** Incident states folded in the current transaction; they go with it (a retry starts from the store again). */
+    @SuppressWarnings("unchecked")
+    private Map<String, IncidentState> foldedInThisTransaction() {
+        Map<String, IncidentState> folded = (Map<String, IncidentState>) transactions.getResource(FOLDED);
+        if (folded == null) {
+            folded = new HashMap<>();
+            transactions.putResource(FOLDED, folded);
+        }
+        return folded;
     }
 
     /** The incident's title as its stream tells it (null when it does not exist). */
