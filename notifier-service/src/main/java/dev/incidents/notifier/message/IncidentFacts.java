@@ -34,7 +34,15 @@ public record IncidentFacts(String incidentId, String tenant, String title, Seve
         } else {
             state = skeleton(before, event);
         }
-        Incident after = (Incident) IncidentFold.evolve(state, event);
+        Incident after;
+        try {
+            after = (Incident) IncidentFold.evolve(state, event);
+        } catch (RuntimeException e) {
+            // An event the fold refuses must not stop the notifier: tell what we can, keep the facts we had.
+            IncidentFacts kept = before != null ? before
+                    : new IncidentFacts(event.incidentId(), event.tenant(), "Incident " + event.incidentId(), null, List.of(), null);
+            return new Applied(kept, event.type());
+        }
         IncidentFacts facts = new IncidentFacts(after.incidentId(), after.tenant(), after.title(), after.severity(), after.services(), after.status());
         return new Applied(facts, headline(after, event));
     }
