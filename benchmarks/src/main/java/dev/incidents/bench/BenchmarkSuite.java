@@ -45,6 +45,9 @@ public final class BenchmarkSuite {
         }
     }
 
+    /** The longest wait for the backlog of one scenario to drain before the next starts. */
+    private static final java.time.Duration QUIET = java.time.Duration.ofMinutes(10);
+
     private BenchmarkSuite() {}
 
     /** Runs every scenario; returns the results as they go into the JSON file. */
@@ -81,9 +84,11 @@ public final class BenchmarkSuite {
         double sustainedAlerts = (double) ingest1.get("sustainedAlertsPerSecond");
         double peakRequests = (double) ingest1.get("peakRequestsPerSecond");
         int half = (int) Math.max(1, (sustainedAlerts > 0 ? sustainedAlerts : peakRequests) / 2);
+        Quiet.await(system, QUIET);
         progress("3/6 POST to visible under " + half + " alerts/s (half the " + (sustainedAlerts > 0 ? "sustained" : "peak") + " ingest rate)");
         results.put("postToVisible", VisibleBenchmark.measure(system, half, sizes.visibleSamples()));
 
+        Quiet.await(system, QUIET);
         progress("4/6 projection catch-up and rebuild over " + sizes.rebuildEvents() + " events, then the read-model floors");
         QueryBenchmark.Projection q = QueryBenchmark.catchUpAndRebuild(system, sizes.rebuildEvents());
         Floors.ReadModelFloor rm = Floors.readModels(system.jdbcUrl("incident_query"), system.postgresUser(), system.postgresPassword());
@@ -96,9 +101,11 @@ public final class BenchmarkSuite {
         rebuild.put("floorCopyEventsPerSecond", q.rebuiltEvents() / rm.copySeconds());
         results.put("rebuild", rebuild);
 
+        Quiet.await(system, QUIET);
         progress("5/6 fan-out to " + sizes.subscribers() + " webhook subscribers, then with one of them dead");
         results.put("fanOut", FanOutBenchmark.measure(system, sizes.subscribers(), sizes.fanOutEvents(), sizes.fanOutRate()));
 
+        Quiet.await(system, QUIET);
         progress("6/6 footprint: each service started alone, then idle " + sizes.idleSeconds() + " s");
         results.put("footprint", FootprintBenchmark.measure(system, sizes.idleSeconds()));
         results.put("cores", cores);
@@ -204,8 +211,9 @@ public final class BenchmarkSuite {
         }
         VisibleBenchmark.Figures v = (VisibleBenchmark.Figures) r.get("postToVisible");
         md.append(String.format(Locale.ROOT, "%n## POST to visible (under %d alerts/s)%n%n| path | p50 ms | p99 ms |%n|---|---|---|%n"
-                + "| 201 -> readable (minSequence) | %.1f | %.1f |%n| 201 -> on the live stream (SSE) | %.1f | %.1f |%n%n%d samples, %d errors.%n",
-                v.loadRate(), v.readP50(), v.readP99(), v.streamP50(), v.streamP99(), v.samples(), v.errors()));
+                + "| 201 -> readable (minSequence) | %.1f | %.1f |%n| 201 -> on the live stream (SSE) | %.1f | %.1f |%n%n"
+                + "%d samples; %d not readable (refused, or 504 after the bounded wait), %d never on the stream.%n",
+                v.loadRate(), v.readP50(), v.readP99(), v.streamP50(), v.streamP99(), v.samples(), v.readErrors(), v.streamMissing()));
         Map<String, Object> rb = (Map<String, Object>) r.get("rebuild");
         double rebuildRate = (double) rb.get("rebuildEventsPerSecond");
         double floorInsert = (double) rb.get("floorBatchedInsertEventsPerSecond");

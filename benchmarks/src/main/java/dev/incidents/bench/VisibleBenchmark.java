@@ -23,7 +23,8 @@ final class VisibleBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Figures(int loadRate, int samples, double readP50, double readP99, double streamP50, double streamP99, int errors) {}
+    /** {@code readErrors}: declarations refused or reads that gave up (504); {@code streamMissing}: never on the stream. */
+    record Figures(int loadRate, int samples, double readP50, double readP99, double streamP50, double streamP99, int readErrors, int streamMissing) {}
 
     static Figures measure(LocalSystem system, int loadRate, int samples) throws Exception {
         String token = system.token("responder");
@@ -104,10 +105,11 @@ final class VisibleBenchmark {
                 live.record(Math.max(0, at - a.getValue()) / 1_000);
             }
         }
-        Figures f = new Figures(loadRate, read.count(), read.percentileMillis(50), read.percentileMillis(99), live.percentileMillis(50),
-                live.percentileMillis(99), read.errors() + live.errors());
+        Figures f = new Figures(loadRate, samples, read.percentileMillis(50), read.percentileMillis(99), live.percentileMillis(50),
+                live.percentileMillis(99), read.errors(), live.errors());
         System.out.printf(Locale.ROOT, "[visible] under %d alerts/s: readable p50 %.1f ms, p99 %.1f ms; on the live stream p50 %.1f ms, p99 %.1f ms"
-                + " (%d samples, %d errors)%n", loadRate, f.readP50(), f.readP99(), f.streamP50(), f.streamP99(), f.samples(), f.errors());
+                + " (%d samples, %d not readable, %d not streamed)%n", loadRate, f.readP50(), f.readP99(), f.streamP50(), f.streamP99(), f.samples(),
+                f.readErrors(), f.streamMissing());
         return f;
     }
 }
