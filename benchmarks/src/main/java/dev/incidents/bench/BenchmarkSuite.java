@@ -84,11 +84,11 @@ public final class BenchmarkSuite {
         double sustainedAlerts = (double) ingest1.get("sustainedAlertsPerSecond");
         double peakRequests = (double) ingest1.get("peakRequestsPerSecond");
         int half = (int) Math.max(1, (sustainedAlerts > 0 ? sustainedAlerts : peakRequests) / 2);
-        Quiet.await(system, QUIET);
+        quiet(system);
         progress("3/6 POST to visible under " + half + " alerts/s (half the " + (sustainedAlerts > 0 ? "sustained" : "peak") + " ingest rate)");
         results.put("postToVisible", VisibleBenchmark.measure(system, half, sizes.visibleSamples()));
 
-        Quiet.await(system, QUIET);
+        quiet(system);
         progress("4/6 projection catch-up and rebuild over " + sizes.rebuildEvents() + " events, then the read-model floors");
         QueryBenchmark.Projection q = QueryBenchmark.catchUpAndRebuild(system, sizes.rebuildEvents());
         Floors.ReadModelFloor rm = Floors.readModels(system.jdbcUrl("incident_query"), system.postgresUser(), system.postgresPassword());
@@ -101,11 +101,11 @@ public final class BenchmarkSuite {
         rebuild.put("floorCopyEventsPerSecond", q.rebuiltEvents() / rm.copySeconds());
         results.put("rebuild", rebuild);
 
-        Quiet.await(system, QUIET);
+        quiet(system);
         progress("5/6 fan-out to " + sizes.subscribers() + " webhook subscribers, then with one of them dead");
         results.put("fanOut", FanOutBenchmark.measure(system, sizes.subscribers(), sizes.fanOutEvents(), sizes.fanOutRate()));
 
-        Quiet.await(system, QUIET);
+        quiet(system);
         progress("6/6 footprint: each service started alone, then idle " + sizes.idleSeconds() + " s");
         results.put("footprint", FootprintBenchmark.measure(system, sizes.idleSeconds()));
         results.put("cores", cores);
@@ -140,6 +140,13 @@ public final class BenchmarkSuite {
         r.put("peakAlertsPerSecond", peak * alerts);
         r.put("table", IngestBenchmark.table(medians, alerts));
         return r;
+    }
+
+    /** A scenario measured on top of the previous one's backlog would measure the backlog: wait for it to drain. */
+    private static void quiet(LocalSystem system) throws Exception {
+        long t0 = System.nanoTime();
+        long left = system.awaitQuiet(QUIET);
+        progress(String.format(Locale.ROOT, "quiet after %.1f s%s", (System.nanoTime() - t0) / 1e9, left > 0 ? " (gave up with " + left + " left)" : ""));
     }
 
     interface Trial {

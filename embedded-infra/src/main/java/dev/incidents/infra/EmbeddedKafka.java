@@ -45,6 +45,65 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final String FOLDER_LOCK = ".embedded-kafka.lock";
 
+    /** One node of a cluster on loopback; every node is both controller and broker. */
+    public record Node(int nodeId, int clientPort, int controllerPort) {}
+
+    /**
+     * A KRaft cluster on loopback, every node a controller and a broker, with a static voter set. With three nodes
+     * or more, topics default to three replicas and two in sync: the cluster takes writes with one node down.
+     */
+    public record Cluster(String clusterId, List<Node> nodes) {
+
+        /** {@code size} nodes on free ports, with a new cluster id. */
+        public static Cluster onFreePorts(int size) {
+            List<Node> nodes = new java.util.ArrayList<>();
+            try {
+                for (int i = 1; i <= size; i++) {
+                    nodes.add(new Node(i, InfraFiles.freePort(), InfraFiles.freePort()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Cluster(Uuid.randomUuid().toString(), List.copyOf(nodes));
+        }
+
+        /** The {@code --cluster} form of EmbeddedKafkaMain: {@code <id>/<node>:<client port>:<controller port>,...}. */
+        public String describe() {
+            return clusterId + "/" + String.join(",", nodes.stream().map(n -> n.nodeId() + ":" + n.clientPort() + ":" + n.controllerPort()).toList());
+        }
+
+        public static Cluster parse(String described) {
+            String[] idAndNodes = described.split("/", 2);
+            List<Node> nodes = new java.util.ArrayList<>();
+            for (String n : idAndNodes[1].split(",")) {
+                String[] parts = n.split(":");
+                nodes.add(new Node(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])));
+            }
+            return new Cluster(idAndNodes[0], List.copyOf(nodes));
+        }
+
+        public Node node(int nodeId) {
+            return nodes.stream().filter(n -> n.nodeId() == nodeId).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no node " + nodeId + " in " + describe()));
+        }
+
+        public String bootstrapServers() {
+            return String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.clientPort()).toList());
+        }
+
+        String voters() {
+            return String.join(",", nodes.stream().map(n -> n.nodeId() + "@127.0.0.1:" + n.controllerPort()).toList());
+        }
+
+        int replication() {
+            return Math.min(3, nodes.size());
+        }
+
+        int minInSync() {
+            return nodes.size() >= 3 ? 2 : 1;
+        }
+    }
+
     private final KafkaRaftServer server;
     private final FileLock folderLock;
     private final String bootstrapServers;
@@ -91,12 +150,46 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(logDir);
             folderLock = lockFolder(logDir);
             int clientPort = port == 0 ? InfraFiles.freePort() : port;
-            KafkaConfig config = new KafkaConfig(brokerProperties(logDir, clientPort, InfraFiles.freePort()), false);
+            Cluster single = new Cluster(Uuid.randomUuid().toString(), List.of(new Node(NODE_ID, clientPort, InfraFiles.freePort())));
+            return startNode(logDir, single, NODE_ID, folderLock, temporary, t0);
+        } catch (IOException | RuntimeException e) {
+            release(folderLock);
+            if (temporary) {
+                InfraFiles.deleteRecursively(dataDir);
+            }
+            throw new IllegalStateException("cannot start Kafka in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
 
+    /**
+     * One node of {@code cluster}, keeping its log in {@code dataDir}; returns once the cluster answers (which takes
+     * a majority of the controllers: start the other nodes at the same time).
+     */
+    public static EmbeddedKafka startClusterNode(Path dataDir, Cluster cluster, int nodeId) {
+        long t0 = System.nanoTime();
+        KafkaLogging.quietBroker();
+        FileLock folderLock = null;
+        try {
+            Path logDir = dataDir.toAbsolutePath();
+            Files.createDirectories(logDir);
+            folderLock = lockFolder(logDir);
+            return startNode(logDir, cluster, nodeId, folderLock, false, t0);
+        } catch (IOException | RuntimeException e) {
+            release(folderLock);
+            throw new IllegalStateException("cannot start Kafka node " + nodeId + " in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static EmbeddedKafka startNode(Path logDir, Cluster cluster, int nodeId, FileLock folderLock, boolean temporary, long t0) {
+        Node node = cluster.node(nodeId);
+        EmbeddedKafka kafka = null;
+        try {
+            KafkaConfig config = new KafkaConfig(brokerProperties(logDir, cluster, node), false);
             boolean fresh = !Files.exists(logDir.resolve("meta.properties"));
             if (fresh) {
-                format(logDir.toString());
+                format(logDir.toString(), cluster.clusterId(), nodeId);
             }
+            int clientPort = node.clientPort();
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             kafka = new EmbeddedKafka(server, folderLock, "127.0.0.1:" + clientPort, logDir, temporary);
             server.startup();
@@ -104,20 +197,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             LOG.info("Kafka ready on {} in {} ms ({} log in {})", kafka.bootstrapServers, (System.nanoTime() - t0) / 1_000_000,
                     fresh ? "new" : "existing", logDir);
             return kafka;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (kafka != null) {
                 try {
-                    kafka.close();
+                    kafka.close(); // releases the folder; the caller's release is then a no-op
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-            } else {
-                release(folderLock);
-                if (temporary) {
-                    InfraFiles.deleteRecursively(dataDir);
-                }
             }
-            throw new IllegalStateException("cannot start Kafka in " + dataDir + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -151,27 +239,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path logDir, int clientPort, int controllerPort) {
+    private static Properties brokerProperties(Path logDir, Cluster cluster, Node node) {
+        int clientPort = node.clientPort();
+        int controllerPort = node.controllerPort();
+        String replication = Integer.toString(cluster.replication());
+        String minInSync = Integer.toString(cluster.minInSync());
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("node.id", Integer.toString(node.nodeId()));
         // A static voter set is read from this configuration at every start, so the controller may take a different
         // free port each time; a dynamic quorum would keep the first port in its log and fail on the next start.
-        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("controller.quorum.voters", cluster.voters());
         p.put("controller.listener.names", CONTROLLER);
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
-        // One node: every topic, internal ones included, has one replica and needs one in sync.
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("default.replication.factor", "1");
+        // One node: every topic, internal ones included, has one replica and needs one in sync. Three or more: three
+        // replicas, two in sync, so that the cluster goes on with any one node down.
+        p.put("offsets.topic.replication.factor", replication);
+        p.put("transaction.state.log.replication.factor", replication);
+        p.put("transaction.state.log.min.isr", minInSync);
+        p.put("share.coordinator.state.topic.replication.factor", replication);
+        p.put("share.coordinator.state.topic.min.isr", minInSync);
+        p.put("min.insync.replicas", minInSync);
+        p.put("default.replication.factor", replication);
         // Fewer partitions of the internal topics (default 50 each): created and loaded in a fraction of the time.
         p.put("offsets.topic.num.partitions", "5");
         p.put("transaction.state.log.num.partitions", "5");
@@ -185,12 +278,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Writes meta.properties and the bootstrap metadata, as {@code kafka-storage.sh format} does. */
-    private static void format(String logDir) {
+    private static void format(String logDir, String clusterId, int nodeId) {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
+                    .setClusterId(clusterId)
+                    .setNodeId(nodeId)
                     .setControllerListenerName(CONTROLLER)
                     .setMetadataLogDirectory(logDir)
                     .setDirectories(List.of(logDir))

@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs {@link EmbeddedKafka} as a process of its own: {@code --data-dir <path> --port <n>} (port 0 picks a free
- * one). Prints exactly one line to stdout, {@code KAFKA_READY <bootstrap servers>}, once clients can connect, and
+ * one), or one node of a cluster: {@code --data-dir <path> --cluster <EmbeddedKafka.Cluster#describe()> --node-id <n>}. Prints exactly one line to stdout, {@code KAFKA_READY <bootstrap servers>}, once clients can connect, and
  * then blocks; SIGTERM or Ctrl-C shuts the broker down cleanly. If it cannot start it exits with status 1.
  *
  * <p>Logging goes to whatever SLF4J backend the classpath holds (slf4j-jdk14 in the local launcher), at WARN, so
@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class EmbeddedKafkaMain {
 
-    private static final String USAGE = "usage: EmbeddedKafkaMain --data-dir <path> --port <n>";
+    private static final String USAGE = "usage: EmbeddedKafkaMain --data-dir <path> (--port <n> | --cluster <id>/<node>:<port>:<controller port>,..."
+            + " --node-id <n>)";
 
     private EmbeddedKafkaMain() {}
 
@@ -23,6 +24,8 @@ public final class EmbeddedKafkaMain {
 
         Path dataDir = Path.of(".local-data/kafka");
         int port = 9092;
+        String cluster = null;
+        int nodeId = 0;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 fail(args[i] + " needs a value; " + USAGE, null);
@@ -30,13 +33,16 @@ public final class EmbeddedKafkaMain {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(args[i + 1]);
                 case "--port" -> port = parsePort(args[i + 1]);
+                case "--cluster" -> cluster = args[i + 1];
+                case "--node-id" -> nodeId = Integer.parseInt(args[i + 1]);
                 default -> fail("unknown option " + args[i] + "; " + USAGE, null);
             }
         }
 
         EmbeddedKafka kafka = null;
         try {
-            kafka = EmbeddedKafka.start(dataDir, port);
+            kafka = cluster == null ? EmbeddedKafka.start(dataDir, port)
+                    : EmbeddedKafka.startClusterNode(dataDir, EmbeddedKafka.Cluster.parse(cluster), nodeId);
         } catch (RuntimeException e) {
             // Broker threads may still be alive: exit rather than leave a launcher waiting for a line that never comes.
             fail("Kafka did not start: " + e.getMessage(), e);

@@ -165,4 +165,14 @@ class EmbeddedKafkaTest {
         }
         return got;
     }
+
+    @Test
+    void aClusterDescription_survivesTheCommandLine() {
+        EmbeddedKafka.Cluster cluster = EmbeddedKafka.Cluster.onFreePorts(3);
+        assertEquals(cluster, EmbeddedKafka.Cluster.parse(cluster.describe()));
+        assertEquals(3, cluster.replication());
+        assertEquals(2, cluster.minInSync());
+        assertEquals("1@127.0.0.1:" + cluster.node(1).controllerPort() + ",2@127.0.0.1:" + cluster.node(2).controllerPort()
+                + ",3@127.0.0.1:" + cluster.node(3).controllerPort(), cluster.voters());
+    }
 }

@@ -80,6 +80,15 @@ final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s; see " + log);
     }
 
+    /** SIGKILL, as a crash or an OOM kill would end it. */
+    void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     long pid() {
         return process.pid();
     }

@@ -1,6 +1,7 @@
 package dev.incidents.local;
 
 import dev.incidents.infra.DevTokens;
+import dev.incidents.infra.EmbeddedKafka;
 import dev.incidents.infra.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,6 +24,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -66,7 +70,27 @@ public final class LocalSystem implements AutoCloseable {
             int queryPort,
             int notifierPort,
             int receiverPort,
-            int topicPartitions) {
+            int topicPartitions,
+            int kafkaNodes,
+            int queryInstances,
+            int notifierInstances) {
+
+        /** One Kafka node, one instance of each service. */
+        public Options(Path projectRoot, Path dataDir, String externalKafka, String externalPostgresUrl, String postgresUser,
+                String postgresPassword, int kafkaPort, int postgresPort, int commandPort, int queryPort, int notifierPort, int receiverPort,
+                int topicPartitions) {
+            this(projectRoot, dataDir, externalKafka, externalPostgresUrl, postgresUser, postgresPassword, kafkaPort, postgresPort, commandPort,
+                    queryPort, notifierPort, receiverPort, topicPartitions, 1, 1, 1);
+        }
+
+        /**
+         * A scaled-out system on free ports: a KRaft cluster of {@code kafkaNodes} (three: replication 3, min ISR 2),
+         * and several instances of the query service and of the notifier, each kind in one consumer group.
+         */
+        public static Options scaledOut(Path projectRoot, Path dataDir, int partitions, int kafkaNodes, int queryInstances, int notifierInstances) {
+            return new Options(projectRoot, dataDir, null, null, null, null, 0, 0, 0, 0, 0, 0, partitions, kafkaNodes, queryInstances,
+                    notifierInstances);
+        }
 
         /** Defaults of the local run, overridden by environment variables. */
         public static Options fromEnvironment(Path projectRoot) {
@@ -93,6 +117,9 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, Launch> launches = new HashMap<>();
     private int restarts;
     private String bootstrapServers;
+    private short replication = 1;
+    private final List<String> queryUrls = new ArrayList<>();
+    private final List<String> notifierUrls = new ArrayList<>();
     private String jdbcBase;
     private String user;
     private String password;
@@ -132,15 +159,34 @@ public final class LocalSystem implements AutoCloseable {
         if (o.externalKafka() != null) {
             bootstrapServers = o.externalKafka();
         } else {
-            progress.accept("starting Kafka (KRaft) ...");
-            ChildProcess kafka = ChildProcess.start("kafka", List.of(
-                    ChildProcess.javaExecutable(), "-Xmx512m", "-cp", launcherClasspath(o),
-                    "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka").toString(),
-                    "--port", Integer.toString(freeIfZero(o.kafkaPort()))), Map.of(), logs);
-            started.add(kafka);
-            bootstrapServers = kafka.awaitLogLine("KAFKA_READY", Duration.ofSeconds(90));
+            progress.accept("starting Kafka (KRaft" + (o.kafkaNodes() > 1 ? ", " + o.kafkaNodes() + " nodes" : "") + ") ...");
+            if (o.kafkaNodes() <= 1) {
+                ChildProcess kafka = ChildProcess.start("kafka", List.of(
+                        ChildProcess.javaExecutable(), "-Xmx512m", "-cp", launcherClasspath(o),
+                        "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka").toString(),
+                        "--port", Integer.toString(freeIfZero(o.kafkaPort()))), Map.of(), logs);
+                started.add(kafka);
+                bootstrapServers = kafka.awaitLogLine("KAFKA_READY", Duration.ofSeconds(90));
+            } else {
+                // Every node at once: a node is ready only when a majority of the controllers answer.
+                EmbeddedKafka.Cluster cluster = EmbeddedKafka.Cluster.onFreePorts(o.kafkaNodes());
+                List<ChildProcess> nodes = new ArrayList<>();
+                for (EmbeddedKafka.Node n : cluster.nodes()) {
+                    ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), List.of(
+                            ChildProcess.javaExecutable(), "-Xmx384m", "-cp", launcherClasspath(o),
+                            "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka-" + n.nodeId()).toString(),
+                            "--cluster", cluster.describe(), "--node-id", Integer.toString(n.nodeId())), Map.of(), logs);
+                    started.add(node);
+                    nodes.add(node);
+                }
+                for (ChildProcess node : nodes) {
+                    node.awaitLogLine("KAFKA_READY", Duration.ofSeconds(120));
+                }
+                bootstrapServers = cluster.bootstrapServers();
+            }
         }
-        createTopic(bootstrapServers, o.topicPartitions());
+        replication = (short) Math.min(3, Math.max(1, o.kafkaNodes()));
+        createTopic(bootstrapServers, o.topicPartitions(), replication);
 
         // PostgreSQL: one server, one database per service, as in production.
         if (o.externalPostgresUrl() != null) {
@@ -166,22 +212,39 @@ public final class LocalSystem implements AutoCloseable {
         started.add(receiver);
 
         int commandPort = freeIfZero(o.commandPort());
-        int queryPort = freeIfZero(o.queryPort());
-        int notifierPort = freeIfZero(o.notifierPort());
         progress.accept("starting the services ...");
         ChildProcess command = service(o, "incident-command-service", commandPort, jdbcBase + "incident_command", user, password,
                 Map.of("INCIDENTS_AUTH_BOOTSTRAP_API_KEY", apiKey), logs);
-        ChildProcess query = service(o, "incident-query-service", queryPort, jdbcBase + "incident_query", user, password, Map.of(), logs);
-        ChildProcess notifier = service(o, "notifier-service", notifierPort, jdbcBase + "incident_notifier", user, password,
-                // The demo receiver is on loopback: the local run allows it, production refuses it (SSRF).
-                Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret, "NOTIFIER_ALLOW_PRIVATE_TARGETS", "true"),
-                logs);
+        List<ChildProcess> readers = new ArrayList<>();
+        for (int i = 1; i <= Math.max(1, o.queryInstances()); i++) {
+            int port = i == 1 ? freeIfZero(o.queryPort()) : freeIfZero(0);
+            readers.add(service(o, instance("incident-query-service", i), port, jdbcBase + "incident_query", user, password, Map.of(), logs));
+            queryUrls.add("http://127.0.0.1:" + port);
+        }
+        List<ChildProcess> notifiers = new ArrayList<>();
+        for (int i = 1; i <= Math.max(1, o.notifierInstances()); i++) {
+            int port = i == 1 ? freeIfZero(o.notifierPort()) : freeIfZero(0);
+            notifiers.add(service(o, instance("notifier-service", i), port, jdbcBase + "incident_notifier", user, password,
+                    // The demo receiver is on loopback: the local run allows it, production refuses it (SSRF).
+                    Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret, "NOTIFIER_ALLOW_PRIVATE_TARGETS", "true"),
+                    logs));
+            notifierUrls.add("http://127.0.0.1:" + port);
+        }
         commandUrl = "http://127.0.0.1:" + commandPort;
-        queryUrl = "http://127.0.0.1:" + queryPort;
-        notifierUrl = "http://127.0.0.1:" + notifierPort;
+        queryUrl = queryUrls.get(0);
+        notifierUrl = notifierUrls.get(0);
         command.awaitHttpOk(commandUrl + "/q/health/ready", Duration.ofSeconds(90));
-        query.awaitHttpOk(queryUrl + "/q/health/ready", Duration.ofSeconds(90));
-        notifier.awaitHttpOk(notifierUrl + "/q/health/ready", Duration.ofSeconds(90));
+        for (int i = 0; i < readers.size(); i++) {
+            readers.get(i).awaitHttpOk(queryUrls.get(i) + "/q/health/ready", Duration.ofSeconds(90));
+        }
+        for (int i = 0; i < notifiers.size(); i++) {
+            notifiers.get(i).awaitHttpOk(notifierUrls.get(i) + "/q/health/ready", Duration.ofSeconds(90));
+        }
+    }
+
+    /** The first instance keeps the module's name, the others get -2, -3, ... */
+    private static String instance(String module, int i) {
+        return i == 1 ? module : module + "-" + i;
     }
 
     private ChildProcess service(Options o, String module, int port, String jdbcUrl, String user, String password,
@@ -195,7 +258,8 @@ public final class LocalSystem implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", user);
         env.put("QUARKUS_DATASOURCE_PASSWORD", password);
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-jar", jar(o, module).toString());
+        String jarModule = module.replaceFirst("-\\d+$", "");
+        List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-jar", jar(o, jarModule).toString());
         ChildProcess p = ChildProcess.start(module, command, env, logs);
         started.add(p);
         launches.put(module, new Launch(command, Map.copyOf(env), logs, port));
@@ -215,6 +279,78 @@ public final class LocalSystem implements AutoCloseable {
             }
         }
         throw new IllegalStateException(module + " is not running");
+    }
+
+    /**
+     * Kills one process at once (SIGKILL: no shutdown hooks, no clean leave of the consumer group, nothing flushed):
+     * {@code kafka-2}, {@code incident-query-service-2}, {@code notifier-service}, ... For failure tests.
+     */
+    public void kill(String name) {
+        for (int i = 0; i < started.size(); i++) {
+            if (started.get(i) instanceof ChildProcess c && c.name.equals(name) && c.isAlive()) {
+                c.kill();
+                started.remove(i);
+                return;
+            }
+        }
+        throw new IllegalStateException(name + " is not running");
+    }
+
+    /**
+     * Waits until the system has digested everything sent to it: the outbox relayed, both consumer groups at the end
+     * of {@value #TOPIC}, no delivery waiting for its first attempt. Returns the backlog left (0 when quiet, -1 when it
+     * could not be measured at the end).
+     */
+    public long awaitQuiet(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long backlog;
+        do {
+            try {
+                backlog = count("incident_command", "select count(*) from outbox") + lag("incident-query-service") + lag("notifier-service")
+                        + count("incident_notifier", "select count(*) from delivery where status = 'pending' and attempts = 0");
+            } catch (java.util.concurrent.ExecutionException | SQLException e) {
+                backlog = -1; // a broker or the group is moving (a node just failed): ask again
+            }
+            if (backlog != 0) {
+                Thread.sleep(250);
+            }
+        } while (backlog != 0 && System.nanoTime() < deadline);
+        return backlog;
+    }
+
+    private long count(String database, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(database), user, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** How many records of the topic the group has not committed yet. */
+    private long lag(String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
+            long lag = 0;
+            for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata c = committed.get(end.getKey());
+                lag += end.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        }
+    }
+
+    /** Every query-service instance, the first one being {@link #queryUrl()}. */
+    public List<String> queryUrls() {
+        return List.copyOf(queryUrls);
+    }
+
+    public List<String> notifierUrls() {
+        return List.copyOf(notifierUrls);
     }
 
     /** Starts a service stopped by {@link #stopService}; returns once it is ready. */
@@ -242,12 +378,13 @@ public final class LocalSystem implements AutoCloseable {
         return o.projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    private static void createTopic(String bootstrap, int partitions) throws Exception {
+    private static void createTopic(String bootstrap, int partitions, short replication) throws Exception {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             // Unlimited retention: every read model can be rebuilt from offset 0 (ARCHITECTURE decision 3).
-            NewTopic topic = new NewTopic(TOPIC, partitions, (short) 1).configs(Map.of("retention.ms", "-1"));
+            NewTopic topic = new NewTopic(TOPIC, partitions, replication)
+                    .configs(Map.of("retention.ms", "-1", "min.insync.replicas", replication >= 3 ? "2" : "1"));
             admin.createTopics(List.of(topic)).all().get();
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
