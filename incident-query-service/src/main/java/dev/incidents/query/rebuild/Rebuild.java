@@ -77,6 +77,7 @@ public class Rebuild {
                     "create table incident_event_rebuild (like incident_event including all)",
                     "create table incident_view_rebuild (like incident_view including all)",
                     "create table pending_event_rebuild (like pending_event including all)");
+            projector.forgetFolded();
             // Rebuilt rows get stream positions after every live one, so that a resumed stream never goes back.
             execute("select setval(pg_get_serial_sequence('incident_event_rebuild', 'position'),"
                     + " (select coalesce(max(position), 0) + 1 from incident_event), false)");
@@ -96,6 +97,7 @@ public class Rebuild {
                     "alter table pending_event_rebuild rename to pending_event",
                     // Dropping the old tables also invalidates plans cached against them.
                     "drop table incident_event_replaced, incident_view_replaced, pending_event_replaced");
+            projector.forgetFolded(); // states remembered for the old tables and under the rebuild's names
 
             // What the live projector applied to the old tables after our end offsets is replayed here.
             Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
