@@ -29,12 +29,14 @@ final class VisibleBenchmark {
     static Figures measure(LocalSystem system, int loadRate, int samples) throws Exception {
         String token = system.token("responder");
         Map<String, Long> streamed = new ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
         CompletableFuture<HttpResponse<Void>> stream = HTTP.sendAsync(
                 HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/stream")).header("Authorization", "Bearer " + token)
                         .header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
                     public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
                         s.request(Long.MAX_VALUE);
+                        listening.countDown(); // the stream answered: the server is listening for changes
                     }
 
                     public void onNext(String line) {
@@ -55,6 +57,9 @@ final class VisibleBenchmark {
 
                     public void onComplete() {}
                 }));
+        if (!listening.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the live stream did not answer");
+        }
         IngestBenchmark load = new IngestBenchmark(system.commandUrl(), system.apiKey(), 1);
         int loadSeconds = Math.max(3, samples / 5 + 5);
         Thread loader = new Thread(() -> {
