@@ -271,14 +271,9 @@ public final class LocalSystem implements AutoCloseable {
      * again on the same port and database. For tests that a service picks up where it left off.
      */
     public void stopService(String module) {
-        for (int i = 0; i < started.size(); i++) {
-            if (started.get(i) instanceof ChildProcess c && c.name.startsWith(module) && c.isAlive()) {
-                c.close();
-                started.remove(i);
-                return;
-            }
-        }
-        throw new IllegalStateException(module + " is not running");
+        ChildProcess c = running(module, false);
+        c.close();
+        started.remove(c);
     }
 
     /**
@@ -286,11 +281,16 @@ public final class LocalSystem implements AutoCloseable {
      * {@code kafka-2}, {@code incident-query-service-2}, {@code notifier-service}, ... For failure tests.
      */
     public void kill(String name) {
-        for (int i = 0; i < started.size(); i++) {
-            if (started.get(i) instanceof ChildProcess c && c.name.equals(name) && c.isAlive()) {
-                c.kill();
-                started.remove(i);
-                return;
+        ChildProcess c = running(name, true);
+        c.kill();
+        started.remove(c);
+    }
+
+    /** The running process of that name ({@code exact}), or of that module (its instances and restarts included). */
+    private ChildProcess running(String name, boolean exact) {
+        for (AutoCloseable a : started) {
+            if (a instanceof ChildProcess c && (exact ? c.name.equals(name) : c.name.startsWith(name)) && c.isAlive()) {
+                return c;
             }
         }
         throw new IllegalStateException(name + " is not running");
@@ -304,17 +304,21 @@ public final class LocalSystem implements AutoCloseable {
     public long awaitQuiet(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long backlog;
-        do {
-            try {
-                backlog = count("incident_command", "select count(*) from outbox") + lag("incident-query-service") + lag("notifier-service")
-                        + count("incident_notifier", "select count(*) from delivery where status = 'pending' and attempts = 0");
-            } catch (java.util.concurrent.ExecutionException | SQLException e) {
-                backlog = -1; // a broker or the group is moving (a node just failed): ask again
-            }
-            if (backlog != 0) {
-                Thread.sleep(250);
-            }
-        } while (backlog != 0 && System.nanoTime() < deadline);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            do {
+                try {
+                    backlog = count("incident_command", "select count(*) from outbox") + lag(admin, "incident-query-service")
+                            + lag(admin, "notifier-service")
+                            + count("incident_notifier", "select count(*) from delivery where status = 'pending' and attempts = 0");
+                } catch (java.util.concurrent.ExecutionException | SQLException e) {
+                    backlog = -1; // a broker or the group is moving (a node just failed): ask again
+                }
+                if (backlog != 0) {
+                    Thread.sleep(250);
+                }
+            } while (backlog != 0 && System.nanoTime() < deadline);
+        }
         return backlog;
     }
 
@@ -328,20 +332,17 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     /** How many records of the topic the group has not committed yet. */
-    private long lag(String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
-            long lag = 0;
-            for (var end : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                lag += end.getValue().offset() - (c == null ? 0 : c.offset());
-            }
-            return lag;
+    private static long lag(Admin admin, String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()
+                .forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
+        long lag = 0;
+        for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+            OffsetAndMetadata c = committed.get(end.getKey());
+            lag += end.getValue().offset() - (c == null ? 0 : c.offset());
         }
+        return lag;
     }
 
     /** Every query-service instance, the first one being {@link #queryUrl()}. */
@@ -442,12 +443,7 @@ public final class LocalSystem implements AutoCloseable {
 
     /** The operating-system process id of a running service, for footprint figures. */
     public long pid(String module) {
-        for (AutoCloseable a : started) {
-            if (a instanceof ChildProcess c && c.name.startsWith(module) && c.isAlive()) {
-                return c.pid();
-            }
-        }
-        throw new IllegalStateException(module + " is not running");
+        return running(module, false).pid();
     }
 
     public String bootstrapServers() {

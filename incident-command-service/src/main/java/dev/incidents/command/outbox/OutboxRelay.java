@@ -2,6 +2,7 @@ package dev.incidents.command.outbox;
 
 import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
+import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -71,53 +71,23 @@ public class OutboxRelay {
     @ConfigProperty(name = "incidents.relay.send-timeout", defaultValue = "PT30S")
     Duration sendTimeout;
 
-    private final Semaphore work = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread;
+    private WorkLoop loop;
 
     void start(@Observes StartupEvent ignored) {
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        loop = new WorkLoop("outbox-relay", idlePoll, LOG, () -> QuarkusTransaction.requiringNew().call(this::publishBatch) > 0);
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        running = false;
-        wakeUp();
-        if (thread != null) {
-            thread.join(5_000);
+        if (loop != null) {
+            loop.stop();
         }
     }
 
     /** Called after a write committed, so an event does not wait for the next poll. */
     public void wakeUp() {
-        if (work.availablePermits() == 0) {
-            work.release();
-        }
-    }
-
-    private void loop() {
-        long backoffMillis = 200;
-        while (running) {
-            try {
-                int published = QuarkusTransaction.requiringNew().call(this::publishBatch);
-                backoffMillis = 200;
-                if (published == 0) {
-                    work.tryAcquire(idlePoll.toMillis(), TimeUnit.MILLISECONDS);
-                    work.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warnf("outbox relay failed, retrying in %d ms: %s", backoffMillis, e.toString());
-                sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 10_000);
-            }
+        if (loop != null) {
+            loop.wakeUp();
         }
     }
 
@@ -183,14 +153,6 @@ public class OutboxRelay {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.incidents.notifier.delivery;
 
 import dev.incidents.notifier.NotifierConfig;
+import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,7 +59,6 @@ public class DeliverySender {
     @Inject
     EmailChannel emailChannel;
 
-    private final Semaphore work = new Semaphore(0);
     private final Map<String, AtomicInteger> inFlightBySubscription = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Outcomes are written here, off the HTTP client's and mailer's threads. */
@@ -68,21 +67,16 @@ public class DeliverySender {
         t.setDaemon(true);
         return t;
     });
-    private volatile boolean running;
-    private Thread thread;
+    private WorkLoop loop;
 
     void start(@Observes StartupEvent ignored) {
-        running = true;
-        thread = new Thread(this::loop, "delivery-sender");
-        thread.setDaemon(true);
-        thread.start();
+        loop = new WorkLoop("delivery-sender", config.pollInterval(), LOG, this::sendDue);
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        running = false;
-        wakeUp();
-        if (thread != null) {
-            thread.join(5_000);
+        if (loop != null) {
+            loop.stop();
         }
         // Let attempts under way record their outcome; anything left runs again when its lease expires.
         long deadline = System.nanoTime() + config.requestTimeout().plusSeconds(1).toNanos();
@@ -94,34 +88,20 @@ public class DeliverySender {
     }
 
     public void wakeUp() {
-        if (work.availablePermits() == 0) {
-            work.release();
+        if (loop != null) {
+            loop.wakeUp();
         }
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                int room = config.maxInFlight() - inFlight.get();
-                List<Claimed> claimed = room <= 0 ? List.of() : QuarkusTransaction.requiringNew().call(() -> claim(room));
-                if (claimed.isEmpty()) {
-                    work.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                    work.drainPermits();
-                    continue;
-                }
-                for (Claimed d : claimed) {
-                    dispatch(d);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("delivery sender failed: %s", e.toString());
-                    sleep(1_000);
-                }
-            }
+    /** One round: claim what the free slots allow and start sending it; true when something was claimed. */
+    private boolean sendDue() throws Exception {
+        int room = config.maxInFlight() - inFlight.get();
+        if (room <= 0) {
+            return false; // a completing send wakes the loop
         }
+        List<Claimed> claimed = QuarkusTransaction.requiringNew().call(() -> claim(room));
+        claimed.forEach(this::dispatch);
+        return !claimed.isEmpty();
     }
 
     /** Leases up to {@code limit} due deliveries, at most the free per-subscription slots of each subscription. */
@@ -279,13 +259,5 @@ public class DeliverySender {
         long base = config.initialBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
         long capped = Math.min(base, config.maxBackoff().toMillis());
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
