@@ -41,6 +41,40 @@ class AuthenticationTest {
     }
 
     @Test
+    void tokenWithoutTenant_getsNoRole_403_andStoresNothing() {
+        long before = store.totalEvents();
+        given().contentType(ContentType.JSON).auth().oauth2(TestAuth.tokenWithoutTenant("responder", "admin")).body(DECLARE)
+                .when().post("/api/v1/incidents")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(TestAuth.tokenWithoutTenant("admin")).when().get("/api/v1/admin/api-keys").then().statusCode(403);
+        assertEquals(before, store.totalEvents());
+    }
+
+    @Test
+    void tokenForAnotherAudience_orForNone_is401() {
+        for (String token : new String[] {TestAuth.tokenForAudience("another-system", "responder"), TestAuth.tokenForAudience(null, "responder")}) {
+            given().contentType(ContentType.JSON).auth().oauth2(token).body(DECLARE)
+                    .when().post("/api/v1/incidents")
+                    .then().statusCode(401).contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void personsToken_onAnIntegration_is401_andAnApiKey_onPeoplesEndpoints_isRefused() {
+        long before = store.totalEvents();
+        given().contentType(ContentType.JSON).auth().oauth2(TestAuth.token("responder", "admin")).body(EVENT.formatted("token-" + System.nanoTime()))
+                .when().post("/api/v1/events")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).header("X-Api-Key", TestAuth.API_KEY).body(DECLARE)
+                .when().post("/api/v1/incidents")
+                .then().statusCode(401);
+        given().contentType(ContentType.JSON).auth().oauth2(TestAuth.API_KEY).body(DECLARE)
+                .when().post("/api/v1/incidents")
+                .then().statusCode(401);
+        assertEquals(before, store.totalEvents());
+    }
+
+    @Test
     void viewer_cannotCommand_403() {
         given().contentType(ContentType.JSON).auth().oauth2(TestAuth.token("viewer")).body(DECLARE)
                 .when().post("/api/v1/incidents")
@@ -58,6 +92,25 @@ class AuthenticationTest {
                 .when().post("/api/v1/incidents/{id}/acknowledge", id)
                 .then().statusCode(404);
         assertEquals(1, store.types(id).size());
+    }
+
+    @Test
+    void ifMatch_onAnotherTenantsIncident_answersLikeAMissingOne_andNeverTellsItsSequence() {
+        String id = given().contentType(ContentType.JSON).auth().oauth2(TestAuth.tokenFor("acme", "responder")).body(DECLARE)
+                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
+        given().contentType(ContentType.JSON).auth().oauth2(TestAuth.tokenFor("acme", "responder")).body("{}")
+                .when().post("/api/v1/incidents/{id}/acknowledge", id).then().statusCode(202);
+        String missing = "0190aaaa-0000-7000-8000-000000000000";
+        for (String expected : new String[] {"\"0\"", "\"1\"", "\"2\"", "\"7\""}) {
+            var theirs = given().contentType(ContentType.JSON).auth().oauth2(TestAuth.tokenFor("globex", "responder")).header("If-Match", expected)
+                    .body("{}").when().post("/api/v1/incidents/{id}/acknowledge", id).then().extract();
+            var none = given().contentType(ContentType.JSON).auth().oauth2(TestAuth.tokenFor("globex", "responder")).header("If-Match", expected)
+                    .body("{}").when().post("/api/v1/incidents/{id}/acknowledge", missing).then().extract();
+            assertEquals(404, theirs.statusCode(), "If-Match " + expected + ": " + theirs.asString());
+            assertEquals(none.statusCode(), theirs.statusCode());
+            assertEquals(none.asString().replace(missing, id), theirs.asString(), "the same answer as for a missing incident");
+        }
+        assertEquals(2, store.types(id).size());
     }
 
     @Test

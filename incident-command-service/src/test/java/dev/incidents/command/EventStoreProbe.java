@@ -22,8 +22,13 @@ public class EventStoreProbe {
     EventStore store;
 
     public long totalEvents() {
+        return count("select count(*) from event_store");
+    }
+
+    /** The single number a {@code select count(*) ...} answers. */
+    public long count(String sql) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select count(*) from event_store");
+                PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

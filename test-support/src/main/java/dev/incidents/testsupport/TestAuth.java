@@ -26,4 +26,14 @@ public final class TestAuth {
     public static String tokenFor(String tenant, String... roles) {
         return TOKENS.token("tester", tenant, List.of(roles), Duration.ofHours(1));
     }
+
+    /** A validly signed token without a tenant claim. */
+    public static String tokenWithoutTenant(String... roles) {
+        return TOKENS.token("tester", null, List.of(roles), Duration.ofHours(1), DevTokens.AUDIENCE);
+    }
+
+    /** A validly signed token of the default tenant, issued for another audience (null: no audience claim). */
+    public static String tokenForAudience(String audience, String... roles) {
+        return TOKENS.token("tester", "default", List.of(roles), Duration.ofHours(1), audience);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.incidents.command.auth;
 
+import io.quarkus.oidc.BearerTokenAuthentication;
 import dev.incidents.support.auth.Caller;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("admin")
 @Tag(name = "admin")
+@BearerTokenAuthentication
 public class ApiKeyResource {
 
     public record CreateKey(@NotBlank @Size(max = 100) String name) {}

@@ -1,5 +1,6 @@
 package dev.incidents.command.incident;
 
+import io.quarkus.oidc.BearerTokenAuthentication;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
 import dev.incidents.command.store.IncidentIds;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "incidents", description = "Declare and drive incidents")
 @RolesAllowed({"responder", "admin"})
+@BearerTokenAuthentication
 public class IncidentResource {
 
     @Inject

@@ -1,5 +1,6 @@
 package dev.incidents.command.incident;
 
+import dev.incidents.support.validation.SaneTime;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.incidents.domain.ActionItemKind;
 import dev.incidents.domain.DetectionSource;
@@ -29,55 +30,55 @@ public final class Requests {
             @NotBlank @Size(max = 300) String title,
             @NotNull Severity severity,
             @Size(max = 50) List<@NotBlank @Size(max = 200) String> services,
-            OffsetDateTime startedAt,
-            OffsetDateTime detectedAt,
+            @SaneTime OffsetDateTime startedAt,
+            @SaneTime OffsetDateTime detectedAt,
             DetectionSource detectionSource,
             @Size(max = 20_000) String summary,
-            OffsetDateTime occurredAt)
+            @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
-    public record Acknowledge(@Size(max = 200) String by, OffsetDateTime occurredAt) implements Timed {}
+    public record Acknowledge(@Size(max = 200) String by, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
     public record TimelineEntry(
-            @NotNull TimelineKind kind, @NotBlank @Size(max = 10_000) String text, @Size(max = 200) String by, OffsetDateTime occurredAt)
+            @NotNull TimelineKind kind, @NotBlank @Size(max = 10_000) String text, @Size(max = 200) String by, @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
     public record Impact(
             @NotBlank @Size(max = 10_000) String description,
             @DecimalMin("0") @DecimalMax("100") Double affectedUsersPercent,
             @Size(max = 100) String errorCode,
-            OffsetDateTime occurredAt)
+            @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
-    public record Described(@Size(max = 10_000) String description, OffsetDateTime occurredAt) implements Timed {}
+    public record Described(@Size(max = 10_000) String description, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record RootCause(@NotBlank @Size(max = 20_000) String description, @Size(max = 100) String category, OffsetDateTime occurredAt)
+    public record RootCause(@NotBlank @Size(max = 20_000) String description, @Size(max = 100) String category, @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
-    public record Reopen(@Size(max = 10_000) String reason, OffsetDateTime occurredAt) implements Timed {}
+    public record Reopen(@Size(max = 10_000) String reason, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record Close(@Size(max = 10_000) String note, OffsetDateTime occurredAt) implements Timed {}
+    public record Close(@Size(max = 10_000) String note, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record ChangeSeverity(@NotNull Severity severity, @Size(max = 10_000) String reason, OffsetDateTime occurredAt) implements Timed {}
+    public record ChangeSeverity(@NotNull Severity severity, @Size(max = 10_000) String reason, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record AssignResponder(@NotBlank @Size(max = 200) String responder, ResponderRole role, OffsetDateTime occurredAt)
+    public record AssignResponder(@NotBlank @Size(max = 200) String responder, ResponderRole role, @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
     public record ActionItem(
             @NotNull ActionItemKind kind,
             @NotBlank @Size(max = 10_000) String description,
             @Size(max = 200) String owner,
-            LocalDate dueDate,
-            OffsetDateTime occurredAt)
+            @SaneTime LocalDate dueDate,
+            @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
     /** Merge this incident, a duplicate, into {@code into}. */
-    public record Merge(@NotBlank @Size(max = 64) String into, OffsetDateTime occurredAt) implements Timed {}
+    public record Merge(@NotBlank @Size(max = 64) String into, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
     public record StatusUpdate(
             @NotBlank @Size(max = 100) String status,
             @NotBlank @Size(max = 10_000) String message,
             @JsonProperty("public") Boolean isPublic,
-            OffsetDateTime occurredAt)
+            @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 }

@@ -1,5 +1,10 @@
 package dev.incidents.command.ingest;
 
+import dev.incidents.support.validation.SaneTime;
+import dev.incidents.command.auth.ApiKeyAuthentication;
+import dev.incidents.command.auth.ApiKeyIdentityProvider;
+import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
@@ -35,6 +40,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "integrations")
+@HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
+@RolesAllowed(ApiKeyIdentityProvider.ROLE)
 public class AlertmanagerResource {
 
     static final String SOURCE = "alertmanager";
@@ -57,8 +64,8 @@ public class AlertmanagerResource {
             @NotBlank String status,
             @NotNull Map<String, String> labels,
             Map<String, String> annotations,
-            OffsetDateTime startsAt,
-            OffsetDateTime endsAt,
+            @SaneTime(zeroMeansUnset = true) OffsetDateTime startsAt,
+            @SaneTime(zeroMeansUnset = true) OffsetDateTime endsAt,
             String generatorURL,
             String fingerprint) {}
 

@@ -1,5 +1,10 @@
 package dev.incidents.command.ingest;
 
+import dev.incidents.support.validation.SaneTime;
+import dev.incidents.command.auth.ApiKeyAuthentication;
+import dev.incidents.command.auth.ApiKeyIdentityProvider;
+import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
@@ -33,6 +38,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "integrations")
+@HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
+@RolesAllowed(ApiKeyIdentityProvider.ROLE)
 public class GenericEventResource {
 
     public enum Status {
@@ -58,8 +65,8 @@ public class GenericEventResource {
             @Size(max = 100) Map<String, String> annotations,
             @Size(max = 100) Map<String, String> details,
             @Size(max = 20) List<@Valid AlertLink> links,
-            OffsetDateTime startsAt,
-            OffsetDateTime occurredAt) {}
+            @SaneTime OffsetDateTime startsAt,
+            @SaneTime OffsetDateTime occurredAt) {}
 
     @Inject
     AlertIngest ingest;
@@ -78,7 +85,7 @@ public class GenericEventResource {
             @NotBlank @Size(max = 200) String source,
             @NotBlank @Size(max = 200) String type,
             @Size(max = 500) String subject,
-            OffsetDateTime time,
+            @SaneTime OffsetDateTime time,
             String datacontenttype,
             @NotNull GenericEvent data) {}
 

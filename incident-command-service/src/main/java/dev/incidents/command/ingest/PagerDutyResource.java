@@ -1,5 +1,11 @@
 package dev.incidents.command.ingest;
 
+import dev.incidents.support.json.NulRefusingJson;
+import dev.incidents.support.validation.SaneTime;
+import dev.incidents.command.auth.ApiKeyAuthentication;
+import dev.incidents.command.auth.ApiKeyIdentityProvider;
+import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -41,6 +47,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "integrations")
+@HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
+@RolesAllowed(ApiKeyIdentityProvider.ROLE)
 public class PagerDutyResource {
 
     static final String SOURCE = "pagerduty";
@@ -84,6 +92,10 @@ public class PagerDutyResource {
             return invalid(List.of("body must be a JSON object"));
         }
         List<String> errors = new ArrayList<>();
+        String nul = NulRefusingJson.nulIn(event);
+        if (nul != null) {
+            errors.add("'" + nul.substring(1).replace('/', '.') + "' " + NulRefusingJson.MESSAGE);
+        }
         String action = text(event, "event_action");
         if (action == null || !List.of("trigger", "acknowledge", "resolve").contains(action)) {
             errors.add("'event_action' must be one of trigger, acknowledge, resolve");
@@ -115,7 +127,10 @@ public class PagerDutyResource {
                 String timestamp = text(payload, "timestamp");
                 if (timestamp != null) {
                     try {
-                        OffsetDateTime.parse(timestamp);
+                        String outside = SaneTime.Window.problem(OffsetDateTime.parse(timestamp));
+                        if (outside != null) {
+                            errors.add("'payload.timestamp' " + outside);
+                        }
                     } catch (DateTimeParseException e) {
                         errors.add("'payload.timestamp' must be an ISO 8601 time with an offset");
                     }

@@ -116,13 +116,17 @@ public class CommandHandler {
         if (state == null) {
             state = IncidentFold.fold(incidentId, store.load(incidentId));
         }
+        // The tenant first: another tenant's incident does not exist for this caller, and nothing about it (not
+        // even its sequence, through If-Match) may be told.
+        if (state instanceof dev.incidents.domain.Incident incident && !incident.tenant().equals(ctx.tenant())) {
+            return new Refused(new Decision.Rejected(Decision.Rejected.Kind.NOT_FOUND, null, "incident " + incidentId + " does not exist"));
+        }
         if (ctx.expectedSequence() != null && ctx.expectedSequence() != state.sequence()) {
+            if (state.sequence() == 0) {
+                return new Refused(new Decision.Rejected(Decision.Rejected.Kind.NOT_FOUND, null, "incident " + incidentId + " does not exist"));
+            }
             throw new ConcurrencyConflict("If-Match expects sequence " + ctx.expectedSequence()
                     + " but the incident is at " + state.sequence());
-        }
-        if (state instanceof dev.incidents.domain.Incident incident && !incident.tenant().equals(ctx.tenant())) {
-            // Another tenant's incident does not exist for this caller.
-            return new Refused(new Decision.Rejected(Decision.Rejected.Kind.NOT_FOUND, null, "incident " + incidentId + " does not exist"));
         }
         Decision decision = IncidentDecider.decide(state, command, ctx.occurredAt());
         if (decision instanceof Decision.Rejected rejected) {

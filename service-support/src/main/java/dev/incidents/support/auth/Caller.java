@@ -1,57 +1,44 @@
 package dev.incidents.support.auth;
 
+import dev.incidents.support.problem.Problem;
+import dev.incidents.support.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Who is calling, for which tenant. People present an OIDC bearer token (tenant in its {@code tenant} claim);
- * monitoring systems present an integration API key, which an authentication filter records here.
+ * Who is calling, for which tenant, as the framework's authentication decided it: people by an OIDC bearer
+ * token, monitoring systems by an integration API key. The tenant is the identity attribute that
+ * {@link TenantAugmentor} (tokens) or the API key's identity provider set; nothing here reads a request.
  */
 @RequestScoped
 public class Caller {
 
-    /** The tenant of a token without a tenant claim: single-tenant installations need not add one. */
-    @ConfigProperty(name = "incidents.default-tenant", defaultValue = "default")
-    String defaultTenant;
+    /** Identity attribute of an integration API key's name. */
+    public static final String KEY_NAME = "incidents.key-name";
 
     @Inject
     SecurityIdentity identity;
 
-    @Inject
-    JsonWebToken token;
-
-    private String keyTenant;
-    private String keyName;
-
-    /** Called by the API key filter once a key verified. */
-    public void authenticatedByKey(String tenant, String name) {
-        this.keyTenant = tenant;
-        this.keyName = name;
-    }
-
-    public boolean byKey() {
-        return keyTenant != null;
-    }
-
+    /** The caller's tenant; an endpoint reached without one is refused (it cannot happen behind a role check). */
     public String tenant() {
-        if (keyTenant != null) {
-            return keyTenant;
+        String tenant = identity.getAttribute(TenantAugmentor.TENANT);
+        if (tenant == null) {
+            throw new ProblemException(Problem.of(403, "Forbidden", "the credential names no tenant"));
         }
-        Object claim = token == null ? null : token.getClaim("tenant");
-        return claim == null || claim.toString().isBlank() ? defaultTenant : claim.toString();
+        return tenant;
     }
 
     /** The actor written into events: the person's name, or {@code integration:<key name>}. */
     public String actor() {
+        String keyName = identity.getAttribute(KEY_NAME);
         if (keyName != null) {
             return "integration:" + keyName;
         }
-        if (token != null && token.getClaim("preferred_username") != null) {
+        if (identity.getPrincipal() instanceof JsonWebToken token && token.getClaim("preferred_username") != null) {
             return token.getClaim("preferred_username").toString();
         }
-        return identity == null || identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
     }
 }

@@ -1,5 +1,6 @@
 package dev.incidents.support.problem;
 
+import dev.incidents.support.json.NulRefusingJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -138,6 +139,9 @@ public final class ProblemMappers {
                     .replace(".[", "[");
             if (e instanceof UnrecognizedPropertyException) {
                 return Problem.invalid(field, "unknown field");
+            }
+            if (e instanceof InvalidFormatException f && f.getTargetType() == String.class) {
+                return Problem.invalid(field, NulRefusingJson.MESSAGE);
             }
             if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
                 String allowed = Arrays.stream(f.getTargetType().getEnumConstants())
