@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.incidents.domain.IncidentEvent;
 import dev.incidents.domain.TimelineKind;
@@ -34,6 +35,29 @@ class IncidentQueryTest {
         given().auth().oauth2(dev.incidents.testsupport.TestAuth.tokenFor("globex", "viewer"))
                 .when().get("/api/v1/incidents/{id}", events.incidentId)
                 .then().statusCode(404);
+    }
+
+    @Test
+    void minSequence_onAnotherTenantsIncident_waitsAndAnswersLikeAMissingOne() {
+        Events events = new Events();
+        events.publish(events.declared());
+        given().queryParam("minSequence", 1).when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
+        String missing = "0190aaaa-0000-7000-8000-000000000000";
+        String globex = dev.incidents.testsupport.TestAuth.tokenFor("globex", "viewer");
+        for (long minSequence : new long[] {1, 99}) {
+            long t0 = System.nanoTime();
+            var theirs = given().auth().oauth2(globex).queryParam("minSequence", minSequence)
+                    .when().get("/api/v1/incidents/{id}", events.incidentId).then().extract();
+            long theirsMillis = (System.nanoTime() - t0) / 1_000_000;
+            var none = given().auth().oauth2(globex).queryParam("minSequence", minSequence)
+                    .when().get("/api/v1/incidents/{id}", missing).then().extract();
+            assertEquals(504, theirs.statusCode(), "minSequence " + minSequence + ": " + theirs.asString());
+            assertEquals(none.statusCode(), theirs.statusCode());
+            assertEquals(none.asString().replace(missing, events.incidentId), theirs.asString());
+            // Not a speed assertion: the answer must not come before the configured wait (2 s in tests) is over,
+            // as it does not for a missing incident.
+            org.junit.jupiter.api.Assertions.assertTrue(theirsMillis >= 2_000, "answered after " + theirsMillis + " ms");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.incidents.local;
 
 import dev.incidents.infra.DevTokens;
+import dev.incidents.infra.OwnerOnlyFiles;
 import dev.incidents.infra.EmbeddedKafka;
 import dev.incidents.infra.EmbeddedPostgres;
 import java.io.IOException;
@@ -38,6 +39,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class LocalSystem implements AutoCloseable {
 
     public static final String TOPIC = "incident-events";
+
+    /** Where the local run keeps the key pair that signs its development tokens (0600). */
+    static final String TOKEN_KEY_FILE = "dev-token-key.txt";
 
     /** Kafka's clients log every setting at INFO; the launcher's own console is for the user. */
     private static final java.util.logging.Logger KAFKA_LOG = quiet("org.apache.kafka");
@@ -207,7 +211,7 @@ public final class LocalSystem implements AutoCloseable {
 
         webhookSecret = devSecret(o.dataDir(), "webhook-secret.txt", "whsec_");
         apiKey = devSecret(o.dataDir(), "api-key.txt", "ik_dev_");
-        tokens = DevTokens.generate();
+        tokens = DevTokens.loadOrGenerate(o.dataDir().resolve(TOKEN_KEY_FILE));
         receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, onWebhook);
         started.add(receiver);
 
@@ -410,12 +414,13 @@ public final class LocalSystem implements AutoCloseable {
     private static String devSecret(Path dataDir, String fileName, String prefix) throws IOException {
         Path file = dataDir.resolve(fileName);
         if (Files.exists(file)) {
+            OwnerOnlyFiles.restrict(file);
             return Files.readString(file).trim();
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String secret = prefix + (prefix.startsWith("whsec") ? Base64.getEncoder() : Base64.getUrlEncoder().withoutPadding()).encodeToString(key);
-        Files.writeString(file, secret);
+        OwnerOnlyFiles.write(file, secret);
         return secret;
     }
 

@@ -3,6 +3,7 @@ package dev.incidents.query.incident;
 import dev.incidents.domain.IncidentStatus;
 import dev.incidents.domain.Severity;
 import dev.incidents.support.auth.Caller;
+import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -45,13 +48,11 @@ public class IncidentListResource {
             @Parameter(description = "Incidents started before this time") @QueryParam("to") String to,
             @Parameter(description = "Text in the title or summary") @QueryParam("q") String q,
             @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1 to 200 (default 50)") @QueryParam("limit") Integer limit,
+            @Parameter(description = "Page size, 1 to 200 (default 50)") @Schema(type = SchemaType.INTEGER) @QueryParam("limit") String limit,
             @QueryParam("tz") String tz) {
-        int size = limit == null ? 50 : limit;
-        if (size < 1 || size > 200) {
-            throw new ProblemException(Problem.invalid("limit", "must be between 1 and 200"));
-        }
-        var filter = new IncidentList.Filter(statuses(status), severities(severity), blankToNull(service), time("from", from), time("to", to), q);
+        Long requested = QueryParams.number("limit", limit, 1, 200);
+        int size = requested == null ? 50 : requested.intValue();
+        var filter = new IncidentList.Filter(statuses(status), severities(severity), blankToNull(service), QueryParams.time("from", from), QueryParams.time("to", to), q);
         return list.page(caller.tenant(), filter, blankToNull(cursor), size, IncidentQueryResource.zone(tz));
     }
 
@@ -91,17 +92,6 @@ public class IncidentListResource {
             }
         }
         return out;
-    }
-
-    private static OffsetDateTime time(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new ProblemException(Problem.invalid(field, "must be an ISO-8601 time with an offset, e.g. 2023-08-07T08:30:00+01:00"));
-        }
     }
 
     private static String blankToNull(String s) {

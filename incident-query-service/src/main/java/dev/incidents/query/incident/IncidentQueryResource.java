@@ -3,6 +3,7 @@ package dev.incidents.query.incident;
 import dev.incidents.query.incident.IncidentViews.IncidentView;
 import dev.incidents.query.incident.IncidentViews.TimelineView;
 import dev.incidents.support.auth.Caller;
+import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -29,6 +30,8 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,7 +52,7 @@ public class IncidentQueryResource {
     @Operation(summary = "The incident's current state")
     public IncidentView incident(
             @PathParam("id") String id,
-            @Parameter(description = "Wait (bounded) until the read model has reached this sequence") @QueryParam("minSequence") Long minSequence,
+            @Parameter(description = "Wait (bounded) until the read model has reached this sequence") @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
             @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz") String tz,
             @Parameter(description = "The incident as it was in the world at this time (what had happened by then)") @QueryParam("asOf") String asOf,
             @Parameter(description = "Only what had been recorded by this time (what the dashboard showed then)") @QueryParam("knownAt") String knownAt) {
@@ -58,7 +61,8 @@ public class IncidentQueryResource {
     }
 
     /** Now, or bitemporally: the world at {@code asOf}, as recorded by {@code knownAt}; not yet existing is 404. */
-    private Incident incidentAt(String id, Long minSequence, String asOf, String knownAt) {
+    private Incident incidentAt(String id, String minSequenceParam, String asOf, String knownAt) {
+        Long minSequence = QueryParams.number("minSequence", minSequenceParam, 0);
         Instant world = instant("asOf", asOf);
         Instant known = instant("knownAt", knownAt);
         if (world == null && known == null) {
@@ -72,21 +76,15 @@ public class IncidentQueryResource {
     }
 
     private static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new ProblemException(Problem.invalid(field, "must be an ISO-8601 time with an offset"));
-        }
+        OffsetDateTime time = QueryParams.time(field, value);
+        return time == null ? null : time.toInstant();
     }
 
     @GET
     @Path("/timeline")
     @Operation(summary = "The incident's timeline, ordered by when things happened")
     public TimelineView timeline(
-            @PathParam("id") String id, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz,
+            @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz,
             @QueryParam("asOf") String asOf, @QueryParam("knownAt") String knownAt) {
         ZoneId zone = zone(tz);
         return IncidentViews.timeline(incidentAt(id, minSequence, asOf, knownAt), zone);
@@ -100,8 +98,8 @@ public class IncidentQueryResource {
                     + "whose hash is the ETag. Also as text/markdown and text/html.")
     public Response postmortemJson(
             @PathParam("id") String id,
-            @Parameter(description = "Log position to compute the report at; default the latest") @QueryParam("atSequence") Long atSequence,
-            @QueryParam("minSequence") Long minSequence,
+            @Parameter(description = "Log position to compute the report at; default the latest") @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
             @QueryParam("tz") String tz) {
         PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
         return Response.ok(r).tag(r.contentHash()).build();
@@ -111,7 +109,7 @@ public class IncidentQueryResource {
     @Path("/postmortem")
     @Produces("text/markdown; charset=utf-8")
     public Response postmortemMarkdown(
-            @PathParam("id") String id, @QueryParam("atSequence") Long atSequence, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz) {
+            @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz) {
         PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
         return Response.ok(PostmortemMarkdown.render(r)).tag(r.contentHash()).build();
     }
@@ -120,16 +118,15 @@ public class IncidentQueryResource {
     @Path("/postmortem")
     @Produces("text/html; charset=utf-8")
     public Response postmortemHtml(
-            @PathParam("id") String id, @QueryParam("atSequence") Long atSequence, @QueryParam("minSequence") Long minSequence, @QueryParam("tz") String tz) {
+            @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz) {
         PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
         return Response.ok(PostmortemHtml.render(r)).tag(r.contentHash()).build();
     }
 
-    private PostmortemReport postmortem(String id, Long atSequence, Long minSequence, String tz) {
+    private PostmortemReport postmortem(String id, String atSequenceParam, String minSequenceParam, String tz) {
         ZoneId zone = zone(tz);
-        if (atSequence != null && atSequence < 1) {
-            throw new ProblemException(Problem.invalid("atSequence", "must be 1 or more"));
-        }
+        Long atSequence = QueryParams.number("atSequence", atSequenceParam, 1);
+        Long minSequence = QueryParams.number("minSequence", minSequenceParam, 0);
         long wait = Math.max(minSequence == null ? 0 : minSequence, atSequence == null ? 0 : atSequence);
         List<EventEnvelope> events = reads.stream(caller.tenant(), id, wait == 0 ? null : wait);
         long last = events.get(events.size() - 1).sequence();

@@ -33,9 +33,13 @@ public class IncidentReads {
         return (Incident) IncidentFold.fold(incidentId, stream(tenant, incidentId, minSequence));
     }
 
-    /** The incident's projected stream, once it reached {@code minSequence}; 404 when it is not the tenant's. */
+    /**
+     * The incident's projected stream, once it reached {@code minSequence}; 404 when it is not the tenant's. The
+     * wait sees only the tenant's incidents: another tenant's incident is waited for like a missing one, so
+     * neither the answer nor its timing tells that it exists.
+     */
     public List<EventEnvelope> stream(String tenant, String incidentId, Long minSequence) {
-        awaitSequence(incidentId, minSequence);
+        awaitSequence(tenant, incidentId, minSequence);
         List<EventEnvelope> events = events(incidentId);
         if (events.isEmpty() || !events.get(0).tenant().equals(tenant)) {
             throw new ProblemException(Problem.notFound("incident " + incidentId + " does not exist"));
@@ -43,13 +47,13 @@ public class IncidentReads {
         return events;
     }
 
-    void awaitSequence(String incidentId, Long minSequence) {
+    void awaitSequence(String tenant, String incidentId, Long minSequence) {
         if (minSequence == null || minSequence <= 0) {
             return;
         }
         long deadline = System.nanoTime() + minSequenceTimeout.toNanos();
         long pause = 5;
-        while (position(incidentId) < minSequence) {
+        while (position(tenant, incidentId) < minSequence) {
             if (System.nanoTime() > deadline) {
                 throw new ProblemException(new Problem("/problems/projection-behind", "Read model not caught up", 504,
                         "incident " + incidentId + " has not reached sequence " + minSequence + " within " + minSequenceTimeout.toMillis() + " ms",
@@ -60,10 +64,11 @@ public class IncidentReads {
         }
     }
 
-    long position(String incidentId) {
+    long position(String tenant, String incidentId) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select last_sequence from incident_view where incident_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("select last_sequence from incident_view where incident_id = ? and tenant = ?")) {
             ps.setString(1, incidentId);
+            ps.setString(2, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }

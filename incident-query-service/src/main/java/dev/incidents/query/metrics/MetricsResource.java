@@ -1,6 +1,7 @@
 package dev.incidents.query.metrics;
 
 import dev.incidents.support.auth.Caller;
+import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -62,8 +63,8 @@ public class MetricsResource {
             case "detectionSource" -> "v.detection_source";
             default -> throw new ProblemException(Problem.invalid("groupBy", "must be service, severity or detectionSource"));
         };
-        OffsetDateTime fromTime = time("from", from);
-        OffsetDateTime toTime = time("to", to);
+        OffsetDateTime fromTime = QueryParams.time("from", from);
+        OffsetDateTime toTime = QueryParams.time("to", to);
         String source = "service".equals(groupBy) ? "incident_view v cross join lateral unnest(v.services) as s(service)" : "incident_view v";
         String sql = "select " + key + " as k, count(*),"
                 + " avg(extract(epoch from v.detected_at - v.started_at)), count(v.detected_at),"
@@ -99,16 +100,5 @@ public class MetricsResource {
         double mean = rs.getDouble(column);
         boolean none = rs.wasNull();
         return new Figure(none ? null : Math.round(mean * 10) / 10.0, rs.getLong(column + 1));
-    }
-
-    private static OffsetDateTime time(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new ProblemException(Problem.invalid(field, "must be an ISO-8601 time with an offset"));
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.incidents.notifier.delivery;
 
 import dev.incidents.support.auth.Caller;
+import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,6 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -43,11 +46,9 @@ public class DeliveryResource {
             @Parameter(description = "pending, retrying, delivered, dead, cancelled") @QueryParam("status") String status,
             @QueryParam("incidentId") String incidentId,
             @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1 to 200 (default 50)") @QueryParam("limit") Integer limit) {
-        int size = limit == null ? 50 : limit;
-        if (size < 1 || size > 200) {
-            throw new ProblemException(Problem.invalid("limit", "must be between 1 and 200"));
-        }
+            @Parameter(description = "Page size, 1 to 200 (default 50)") @Schema(type = SchemaType.INTEGER) @QueryParam("limit") String limit) {
+        Long requested = QueryParams.number("limit", limit, 1, 200);
+        int size = requested == null ? 50 : requested.intValue();
         if (status != null && !STATUSES.contains(status)) {
             throw new ProblemException(Problem.invalid("status", "'" + status + "' is not one of " + String.join(", ", STATUSES)));
         }
