@@ -32,8 +32,12 @@ final class Events {
     }
 
     void publish(EventEnvelope e) {
-        TopicProbe.produce("incident-events", e.incidentId(), EventCodec.toJson(e), Map.of(
-                "ce_specversion", "1.0", "ce_id", e.eventId().toString(), "ce_type", "dev.incidents." + e.type(),
-                "ce_source", "/incident-command-service", "content-type", "application/json"));
+        TopicProbe.produce("incident-events", e.incidentId(), EventCodec.toJson(e), headers(e));
+    }
+
+    /** The CloudEvents headers the relay sends with an event (Kafka binary mode). */
+    static Map<String, String> headers(EventEnvelope e) {
+        return Map.of("ce_specversion", "1.0", "ce_id", e.eventId().toString(), "ce_type", "dev.incidents." + e.type(),
+                "ce_source", "/incident-command-service", "content-type", "application/json");
     }
 }

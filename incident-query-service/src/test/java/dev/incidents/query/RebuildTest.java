@@ -5,18 +5,37 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.incidents.domain.EventCodec;
+import dev.incidents.domain.EventEnvelope;
+import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentEvent;
+import dev.incidents.domain.IncidentFold;
 import dev.incidents.domain.TimelineKind;
 import dev.incidents.testsupport.TestAuth;
+import dev.incidents.testsupport.TestInfrastructure;
 import io.agroal.api.AgroalDataSource;
+import io.restassured.path.json.JsonPath;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -82,6 +101,162 @@ class RebuildTest {
         a.publish(a.envelope(3, wat("11:17"), new IncidentEvent.IncidentResolved("patched")));
         given().auth().oauth2(admin).queryParam("minSequence", 3).when().get("/api/v1/incidents/{id}", a.incidentId)
                 .then().statusCode(200).body("status", equalTo("resolved"));
+    }
+
+    @Test
+    void rebuildWhileEventsKeepArriving_leavesEveryIncidentAsTheFoldOfAllItsEvents() throws Exception {
+        String admin = TestAuth.token("admin");
+        try (Writer writer = new Writer(30)) {
+            writer.write(600); // a log the rebuild reads in several fetches, with the live projection caught up with it
+            writer.flush();
+            awaitProjected(writer, Duration.ofSeconds(120));
+
+            Thread background = new Thread(writer::keepWriting, "rebuild-test-writer");
+            background.start();
+            try {
+                given().auth().oauth2(admin).when().post("/api/v1/admin/rebuild").then().statusCode(202);
+                String state = "running";
+                for (int i = 0; i < 1_800 && state.equals("running"); i++) {
+                    Thread.sleep(100);
+                    state = given().auth().oauth2(admin).when().get("/api/v1/admin/rebuild").then().statusCode(200).extract().path("state");
+                }
+                assertEquals("completed", state);
+                Thread.sleep(1_000); // and some more after the swap, for the live projection alone
+            } finally {
+                writer.stop = true;
+                background.join(10_000);
+            }
+            writer.flush();
+            assertTrue(writer.writtenInBackground() > 0, "events were written while the rebuild ran");
+
+            // Every incident's read models, once the live projection had the time to apply the last event, against the fold of its events.
+            awaitProjected(writer, Duration.ofSeconds(60));
+            List<String> expected = new ArrayList<>();
+            List<String> actual = new ArrayList<>();
+            for (Map.Entry<String, List<EventEnvelope>> written : writer.written.entrySet()) {
+                String id = written.getKey();
+                Incident fold = (Incident) IncidentFold.fold(id, written.getValue());
+                expected.add(describe(id, fold.sequence(), fold.status().wireName(), fold.sequence(), fold.sequence(), fold.status().wireName(),
+                        fold.timeline().size(), 0));
+                JsonPath incident = given().auth().oauth2(admin).when().get("/api/v1/incidents/{id}", id).then().statusCode(200).extract().jsonPath();
+                int timeline = given().auth().oauth2(admin).when().get("/api/v1/incidents/{id}/timeline", id).then().statusCode(200)
+                        .extract().path("entries.size()");
+                try (Connection c = dataSource.getConnection();
+                        PreparedStatement ps = c.prepareStatement("select last_sequence, status,"
+                                + " (select count(*) from incident_event e where e.incident_id = v.incident_id),"
+                                + " (select count(*) from pending_event p where p.incident_id = v.incident_id) from incident_view v where incident_id = ?")) {
+                    ps.setString(1, id);
+                    try (ResultSet view = ps.executeQuery()) {
+                        assertTrue(view.next(), id + " has a view");
+                        actual.add(describe(id, view.getLong(1), view.getString(2), view.getLong(3), incident.getLong("sequence"), incident.getString("status"),
+                                timeline, view.getLong(4)));
+                    }
+                }
+            }
+            assertEquals(expected, actual, "after the rebuild, each incident is the fold of every event written, none lost, none doubled");
+        }
+    }
+
+    /** Waits (bounded) until every incident's view is at the last event written; a lost event keeps it below for good. */
+    private void awaitProjected(Writer writer, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Map.Entry<String, List<EventEnvelope>> written : writer.written.entrySet()) {
+            while (viewSequence(written.getKey()) < written.getValue().size() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private long viewSequence(String incidentId) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select last_sequence from incident_view where incident_id = ?")) {
+            ps.setString(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static String describe(String id, long viewSequence, String viewStatus, long rows, long sequence, String status, int timeline, long pending) {
+        return id + ": view at " + viewSequence + " " + viewStatus + ", " + rows + " events projected, read at " + sequence + " " + status
+                + " with " + timeline + " timeline entries, " + pending + " pending";
+    }
+
+    /**
+     * Produces the next event of each of its incidents in turn, as the relay does (keyed by incident, idempotent, acks=all),
+     * and remembers every event written. Their lives go round: acknowledged, a note, mitigated, resolved, reopened, ...
+     */
+    private static final class Writer implements AutoCloseable {
+        final List<Events> incidents = new ArrayList<>();
+        final Map<String, List<EventEnvelope>> written = new ConcurrentHashMap<>();
+        final KafkaProducer<String, String> producer;
+        final AtomicReference<Exception> failed = new AtomicReference<>();
+        final AtomicLong inBackground = new AtomicLong();
+        volatile boolean stop;
+        private int turn;
+
+        Writer(int incidentCount) {
+            for (int i = 0; i < incidentCount; i++) {
+                incidents.add(new Events());
+            }
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.servers().bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new StringSerializer());
+        }
+
+        void write(int count) {
+            for (int n = 0; n < count; n++) {
+                Events incident = incidents.get(turn++ % incidents.size());
+                List<EventEnvelope> events = written.computeIfAbsent(incident.incidentId, k -> new ArrayList<>());
+                long seq = events.size() + 1;
+                // A few KB each, like events with long notes: the rebuild needs several fetches to read the log.
+                String note = "step " + seq + ": " + "what was tried, what was seen, what comes next. ".repeat(80);
+                EventEnvelope e = seq == 1 ? incident.declared() : incident.envelope(seq, wat("08:30").plusMinutes(seq), switch ((int) (seq % 5)) {
+                    case 2 -> new IncidentEvent.IncidentAcknowledged("ada");
+                    case 3 -> new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, note, "ada");
+                    case 4 -> new IncidentEvent.IncidentMitigated(note);
+                    case 0 -> new IncidentEvent.IncidentResolved(note);
+                    default -> new IncidentEvent.IncidentReopened(note);
+                });
+                ProducerRecord<String, String> record = new ProducerRecord<>("incident-events", e.incidentId(), EventCodec.toJson(e));
+                Events.headers(e).forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                producer.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        failed.compareAndSet(null, error);
+                    }
+                });
+                events.add(e);
+            }
+        }
+
+        /** About 20 events a second until stopped: what the live projection keeps up with on a busy build machine. */
+        void keepWriting() {
+            while (!stop) {
+                write(1);
+                inBackground.incrementAndGet();
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long writtenInBackground() {
+            return inBackground.get();
+        }
+
+        void flush() {
+            producer.flush();
+            assertNull(failed.get(), "every event reached the topic");
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
     }
 
     @Test

@@ -26,15 +26,19 @@ import org.jboss.logging.Logger;
 
 /**
  * Rebuilds every read model from offset 0 of {@code incident-events}: the log is projected into fresh tables
- * while the live projection goes on, the fresh tables replace the live ones in one transaction, and the
- * rebuild then replays what arrived meanwhile (absorbed by the per-incident positions, so nothing is applied
- * twice). A changed definition or a projection bug is fixed this way, never by a data migration.
+ * while the live projection goes on, the rebuild catches up with the head of the log, and its last catch-up
+ * and the swap of the fresh tables for the live ones happen in one short transaction that holds the live tables'
+ * locks. A changed definition or a projection bug is fixed this way, never by a data migration.
  */
 @ApplicationScoped
 public class Rebuild {
 
     private static final Logger LOG = Logger.getLogger(Rebuild.class);
     private static final String TOPIC = "incident-events";
+    /** Catch-up passes outside the lock (each shorter than the last while the rebuild outpaces the writes); then the rest under it. */
+    private static final int MAX_UNLOCKED_PASSES = 10;
+    /** What is left for the last pass, under the lock (the live projection and reads wait for it). */
+    private static final long LOCKED_PASS_EVENTS = 100;
 
     /** Progress as the admin API shows it. */
     public record Progress(
@@ -67,6 +71,14 @@ public class Rebuild {
         return true;
     }
 
+    /*
+     * Why nothing is lost or applied twice: the live projection writes a record to the live tables only once it is in the
+     * log, in a transaction that holds those tables' locks. Once the swap transaction holds them, every record applied
+     * to the old tables is below the end offsets read next; the rebuild projects everything up to those offsets, then
+     * renames, all before the live projection writes again. The live consumer then goes on from its own offsets in the
+     * fresh tables: what it sees again, the per-incident positions absorb. Nothing is replayed after the swap, so a crash
+     * at any point leaves either the old tables or complete fresh ones.
+     */
     void run() {
         Instant started = Instant.now();
         try (KafkaConsumer<String, String> consumer = consumer()) {
@@ -82,48 +94,61 @@ public class Rebuild {
             execute("select setval(pg_get_serial_sequence('incident_event_rebuild', 'position'),"
                     + " (select coalesce(max(position), 0) + 1 from incident_event), false)");
 
+            // The log up to its end when we started, then what arrived meanwhile, while the live projection goes on.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long total = end.values().stream().mapToLong(Long::longValue).sum();
-            long applied = replay(consumer, Tables.REBUILD, end, started, total, 0);
-            LOG.infof("rebuild: %d events projected into fresh tables; swapping them in", applied);
+            long applied = replay(consumer, end, started, sum(end), 0);
+            for (int pass = 0; pass < MAX_UNLOCKED_PASSES; pass++) {
+                end = consumer.endOffsets(partitions);
+                long behind = behind(consumer, end);
+                if (behind <= LOCKED_PASS_EVENTS) {
+                    break;
+                }
+                applied += replay(consumer, end, started, applied + behind, applied);
+            }
+            LOG.infof("rebuild: %d events projected into fresh tables; catching up under the lock and swapping them in", applied);
 
-            // Swap: the live projector waits on the locks for this short transaction, then writes to the new tables.
-            execute("lock table incident_event, incident_view, pending_event in access exclusive mode",
-                    "alter table incident_event rename to incident_event_replaced",
-                    "alter table incident_view rename to incident_view_replaced",
-                    "alter table pending_event rename to pending_event_replaced",
-                    "alter table incident_event_rebuild rename to incident_event",
-                    "alter table incident_view_rebuild rename to incident_view",
-                    "alter table pending_event_rebuild rename to pending_event",
-                    // Dropping the old tables also invalidates plans cached against them.
-                    "drop table incident_event_replaced, incident_view_replaced, pending_event_replaced");
+            long before = applied;
+            long tail = QuarkusTransaction.requiringNew().call(() -> {
+                // The live projector locks incident_view first (its row, for update), then incident_event, pending_event.
+                statements("lock table incident_view, incident_event, pending_event in access exclusive mode");
+                Map<TopicPartition, Long> head = consumer.endOffsets(partitions);
+                long last = replay(consumer, head, started, before + behind(consumer, head), before); // joins this transaction
+                statements(
+                        // Positions of what the live projection writes next come after any the old table handed out.
+                        "select setval(pg_get_serial_sequence('incident_event_rebuild', 'position'), greatest("
+                                + "(select coalesce(max(position), 0) from incident_event), (select coalesce(max(position), 0) from incident_event_rebuild), 1))",
+                        "alter table incident_event rename to incident_event_replaced",
+                        "alter table incident_view rename to incident_view_replaced",
+                        "alter table pending_event rename to pending_event_replaced",
+                        "alter table incident_event_rebuild rename to incident_event",
+                        "alter table incident_view_rebuild rename to incident_view",
+                        "alter table pending_event_rebuild rename to pending_event",
+                        // Dropping the old tables also invalidates plans cached against them.
+                        "drop table incident_event_replaced, incident_view_replaced, pending_event_replaced");
+                return last;
+            });
             projector.forgetFolded(); // states remembered for the old tables and under the rebuild's names
 
-            // What the live projector applied to the old tables after our end offsets is replayed here.
-            Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
-            long tail = replay(consumer, Tables.LIVE, now, started, total + (now.values().stream().mapToLong(Long::longValue).sum() - total), applied);
             long events = applied + tail;
             double seconds = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
             progress.set(new Progress("completed", started, events, events, Math.round(events / seconds * 10) / 10.0, 100.0, 0L, null));
-            LOG.infof("rebuild: completed, %d events in %.1f s (%.0f events/s)", events, seconds, events / seconds);
+            LOG.infof("rebuild: completed, %d events in %.1f s (%.0f events/s), %d of them under the lock", events, seconds, events / seconds, tail);
         } catch (Exception e) {
-            LOG.error("rebuild failed; the live read models are untouched unless the swap completed", e);
+            LOG.error("rebuild failed; the live read models are untouched", e);
             Progress p = progress.get();
             progress.set(new Progress("failed", started, p.events(), p.totalEvents(), p.eventsPerSecond(), p.percent(), null, e.toString()));
         }
     }
 
-    private long replay(KafkaConsumer<String, String> consumer, Tables tables, Map<TopicPartition, Long> end, Instant started, long total,
-            long alreadyApplied) {
+    /** Projects every record polled into the fresh tables until the consumer reached {@code end} on every partition. */
+    private long replay(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end, Instant started, long total, long alreadyApplied) {
         long applied = alreadyApplied;
         long lastReport = System.nanoTime();
         while (!reached(consumer, end)) {
+            // A record past the end is applied too: the consumer's position has moved beyond it, and nothing reads it again.
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-                    continue; // beyond this phase's end; the next phase reads it again from its own position
-                }
                 try {
-                    projector.applyTo(tables, EventCodec.fromJson(r.value()));
+                    projector.applyTo(Tables.REBUILD, EventCodec.fromJson(r.value()));
                 } catch (IllegalArgumentException unreadable) {
                     LOG.warnf("rebuild: skipping unreadable record %s-%d@%d", r.topic(), r.partition(), r.offset());
                 }
@@ -131,15 +156,24 @@ public class Rebuild {
             }
             if (System.nanoTime() - lastReport > 1_000_000_000L) {
                 lastReport = System.nanoTime();
-                report(started, applied, total);
+                report(started, applied, Math.max(total, applied));
             }
         }
-        report(started, applied, total);
+        report(started, applied, Math.max(total, applied));
         return applied - alreadyApplied;
     }
 
     private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    /** Records between the consumer's positions and {@code end}. */
+    private static long behind(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - consumer.position(e.getKey()))).sum();
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private void report(Instant started, long applied, long total) {
@@ -162,14 +196,17 @@ public class Rebuild {
     }
 
     private void execute(String... statements) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                for (String sql : statements) {
-                    s.execute(sql);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("rebuild step failed", e);
+        QuarkusTransaction.requiringNew().run(() -> statements(statements));
+    }
+
+    /** Runs the statements in the current transaction. */
+    private void statements(String... statements) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
             }
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("rebuild step failed", e);
+        }
     }
 }
