@@ -1,5 +1,7 @@
 package dev.incidents.domain;
 
+import static java.util.stream.Collectors.joining;
+
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -8,6 +10,8 @@ import java.util.Locale;
 /**
  * The postmortem as Markdown that reads like a hand-written one (headed sections, a timeline list in the
  * reader's zone), except that every figure comes from the same events. Deterministic: no clock, no map order.
+ * Every text that people or monitoring systems wrote goes through {@link MarkdownText#escape}: it renders as
+ * the literal text it is, never as HTML, a link or a heading of its own.
  */
 public final class PostmortemMarkdown {
 
@@ -19,24 +23,24 @@ public final class PostmortemMarkdown {
 
     public static String render(PostmortemReport r) {
         StringBuilder md = new StringBuilder();
-        md.append("# Postmortem: ").append(r.title()).append("\n\n");
-        md.append(r.severity()).append(" · ").append(r.services().isEmpty() ? "no service named" : String.join(", ", r.services()))
+        md.append("# Postmortem: ").append(text(r.title())).append("\n\n");
+        md.append(r.severity()).append(" · ").append(r.services().isEmpty() ? "no service named" : r.services().stream().map(PostmortemMarkdown::text).collect(joining(", ")))
                 .append(" · ").append(r.status().wireName()).append("\n\n");
 
         md.append("## Issue summary\n\n").append(summarySentence(r)).append("\n");
         if (r.summary() != null && !r.summary().isBlank()) {
-            md.append("\n").append(r.summary().strip()).append("\n");
+            md.append("\n").append(text(r.summary())).append("\n");
         }
         if (r.impact() != null) {
-            md.append("\n**Impact:** ").append(impactSentence(r.impact())).append("\n");
+            md.append("\n**Impact:** ").append(text(impactSentence(r.impact()))).append("\n");
         }
 
         md.append("\n## Timeline (all times ").append(zoneLabel(r)).append(")\n\n");
         boolean oneDay = r.timeline().stream().map(l -> l.occurredAt().toLocalDate()).distinct().count() <= 1;
         for (PostmortemReport.Line l : r.timeline()) {
-            md.append("- ").append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt())).append(": ").append(l.text());
+            md.append("- ").append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt())).append(": ").append(text(l.text()));
             if (l.by() != null && (l.kind() == TimelineKind.ACTION || l.kind() == TimelineKind.OBSERVATION || l.kind() == TimelineKind.COMMUNICATION)) {
-                md.append(" (").append(l.by()).append(")");
+                md.append(" (").append(text(l.by())).append(")");
             }
             md.append("\n");
         }
@@ -45,8 +49,8 @@ public final class PostmortemMarkdown {
         if (r.rootCause() == null) {
             md.append("Not identified yet.\n");
         } else {
-            md.append(r.rootCause().description().strip()).append("\n\n");
-            md.append("Identified at ").append(when(r.rootCause().identifiedAt(), r)).append(r.rootCause().category() == null ? "" : "; category: " + r.rootCause().category()).append(".\n");
+            md.append(text(r.rootCause().description())).append("\n\n");
+            md.append("Identified at ").append(when(r.rootCause().identifiedAt(), r)).append(r.rootCause().category() == null ? "" : "; category: " + text(r.rootCause().category())).append(".\n");
         }
 
         md.append("\n## Detection and response\n\n");
@@ -64,7 +68,7 @@ public final class PostmortemMarkdown {
 
         if (!r.responders().isEmpty()) {
             md.append("\n## Responders\n\n");
-            r.responders().forEach(p -> md.append("- ").append(p.name()).append(" (").append(p.role().name().toLowerCase(Locale.ROOT)).append(")\n"));
+            r.responders().forEach(p -> md.append("- ").append(text(p.name())).append(" (").append(p.role().name().toLowerCase(Locale.ROOT)).append(")\n"));
         }
 
         md.append("\n## Corrective and preventive measures\n");
@@ -75,8 +79,8 @@ public final class PostmortemMarkdown {
                 md.append("None recorded.\n");
             }
             for (PostmortemReport.ActionItem a : items) {
-                md.append("- [").append(a.completed() ? "x" : " ").append("] ").append(a.description());
-                String owner = a.owner() == null ? "" : "owner: " + a.owner();
+                md.append("- [").append(a.completed() ? "x" : " ").append("] ").append(text(a.description()));
+                String owner = a.owner() == null ? "" : "owner: " + text(a.owner());
                 String due = a.dueDate() == null ? "" : "due " + a.dueDate();
                 if (!owner.isEmpty() || !due.isEmpty()) {
                     md.append(" (").append(owner).append(!owner.isEmpty() && !due.isEmpty() ? ", " : "").append(due).append(")");
@@ -85,11 +89,15 @@ public final class PostmortemMarkdown {
             }
         }
 
-        md.append("\n---\n\n").append(provenance(r)).append("\n");
+        md.append("\n---\n\n").append(text(provenance(r))).append("\n");
         if (r.contentHash() != null) {
             md.append("Content hash: ").append(r.contentHash()).append("\n");
         }
         return md.toString();
+    }
+
+    private static String text(String userText) {
+        return MarkdownText.escape(userText);
     }
 
     /** "From 08:30 to 11:17 on 7 August 2023 (2 h 47 min)": start and end are the timeline's own milestones. */

@@ -2,8 +2,10 @@ package dev.incidents.query;
 
 import static dev.incidents.query.Events.wat;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -84,5 +86,33 @@ class PostmortemQueryTest {
                 .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
                 .then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<h1>Postmortem: Login returns 500</h1>"));
+    }
+
+    @Test
+    void postmortemHtml_runsNoScript_cannotBeFramed_andStaysOutOfSharedCaches() {
+        Events events = resolvedIncident();
+        given().queryParam("minSequence", 5).accept("text/html")
+                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then().statusCode(200)
+                .header("Content-Security-Policy", allOf(containsString("default-src 'none'"), containsString("style-src 'unsafe-inline'"),
+                        containsString("frame-ancestors 'none'"), not(containsString("script-src"))))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", allOf(containsString("private"), containsString("no-store")));
+    }
+
+    @Test
+    void everyOtherAnswer_isNotSniffed_andOnlyHtmlCarriesThePagePolicy() {
+        Events events = resolvedIncident();
+        for (String type : new String[] {"text/markdown", "application/json"}) {
+            given().queryParam("minSequence", 5).accept(type)
+                    .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                    .then().statusCode(200).header("X-Content-Type-Options", "nosniff").header("Content-Security-Policy", nullValue());
+        }
+        given().accept("text/html").when().get("/api/v1/incidents/{id}/postmortem", "no-such-incident")
+                .then().statusCode(404).header("X-Content-Type-Options", "nosniff");
+        given().accept("text/html").when().get("/no-such-page").then().statusCode(404).header("X-Content-Type-Options", "nosniff");
+        RestAssured.requestSpecification = null;
+        given().accept("text/html").when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then().statusCode(401).header("X-Content-Type-Options", "nosniff");
     }
 }

@@ -34,7 +34,8 @@ class ChannelsTest {
         List<Request> got = TestEndpoints.receiver.await(path, rs -> rs.size() >= 2, Duration.ofSeconds(30));
         assertEquals(2, got.size());
         JsonPath ack = new JsonPath(got.get(1).body());
-        assertEquals("[SEV1] Checkout <b>broken</b> & slow: Acknowledged by ada (acknowledged)", ack.getString("text"));
+        assertEquals("[SEV1] Checkout &lt;b&gt;broken&lt;/b&gt; &amp; slow: Acknowledged by ada (acknowledged)", ack.getString("text"),
+                "the fallback text is mrkdwn too, escaped");
         assertEquals("header", ack.getString("blocks[0].type"));
         assertEquals("[SEV1] Checkout <b>broken</b> & slow", ack.getString("blocks[0].text.text"));
         assertEquals("Acknowledged by ada", ack.getString("blocks[1].text.text"));

@@ -41,7 +41,8 @@ class SubscriptionApiTest {
         assertEquals("tester", created.getString("createdBy"));
 
         String id = created.getString("id");
-        JsonPath one = api.as().get("/api/v1/subscriptions/" + id).then().statusCode(200).extract().jsonPath();
+        JsonPath one = api.as().get("/api/v1/subscriptions/" + id).then().statusCode(200)
+                .header("X-Content-Type-Options", "nosniff").extract().jsonPath();
         assertEquals("https://hooks.example.com/incidents", one.getString("target"));
         assertFalse(one.getMap("").containsKey("secret"), "never shown again");
         List<Map<String, Object>> all = api.as().get("/api/v1/subscriptions").then().statusCode(200).extract().jsonPath().getList("");

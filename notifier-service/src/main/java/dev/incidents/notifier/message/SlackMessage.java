@@ -18,7 +18,8 @@ public final class SlackMessage {
 
     public static String render(Notification n) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("text", n.label() + ": " + n.headline() + " (" + n.status() + ")");
+        // Slack reads the fallback as mrkdwn too: unescaped, a title's <!channel> would ping and <https://x|y> would link.
+        root.put("text", escape(n.label() + ": " + n.headline() + " (" + n.status() + ")"));
         ArrayNode blocks = root.putArray("blocks");
 
         ObjectNode header = blocks.addObject().put("type", "header");
@@ -44,7 +45,7 @@ public final class SlackMessage {
         fields.addObject().put("type", "mrkdwn").put("text", "*" + name + "*\n" + escape(value));
     }
 
-    /** Slack's three control characters in mrkdwn text. */
+    /** Slack's three control characters in mrkdwn text (and in the fallback text). */
     static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
