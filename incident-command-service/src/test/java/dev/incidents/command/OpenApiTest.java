@@ -14,10 +14,13 @@ import org.junit.jupiter.api.Test;
 @CommandServiceTest
 class OpenApiTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URI management;
+
     @Test
     void everyWrite_isDescribed_withAnExampleRequest() throws Exception {
         Credentials.none();
-        String json = given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200).extract().asString();
+        String json = given().queryParam("format", "json").when().get(management.resolve("/q/openapi")).then().statusCode(200).extract().asString();
         JsonNode paths = new ObjectMapper().readTree(json).get("paths");
         List<String> missing = new ArrayList<>();
         int posts = 0;

@@ -30,6 +30,9 @@ class SecuritySweepTest {
     @TestHTTPResource("/")
     URI root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
+
     @Inject
     EventStoreProbe store;
 
@@ -48,7 +51,7 @@ class SecuritySweepTest {
         long events = store.totalEvents();
         long liveKeys = store.count("select count(*) from api_key where revoked_at is null");
 
-        var sweep = new RouteSweep(URI.create(root.toString().replaceAll("/$", "")));
+        var sweep = new RouteSweep(root, management);
         List<RouteSweep.Route> routes = sweep.routes();
         assertTrue(routes.size() >= 20, "the OpenAPI document lists the command service's routes: " + routes);
         String token = "Bearer " + TestAuth.tokenFor("default", "responder", "admin");

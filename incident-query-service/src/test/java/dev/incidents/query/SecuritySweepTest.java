@@ -26,6 +26,9 @@ class SecuritySweepTest {
     @TestHTTPResource("/")
     URI root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
+
     @Test
     void noRouteOpensWithoutAProperToken() {
         Events events = new Events();
@@ -33,7 +36,7 @@ class SecuritySweepTest {
         given().auth().oauth2(TestAuth.token("viewer")).queryParam("minSequence", 1)
                 .when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
 
-        var sweep = new RouteSweep(URI.create(root.toString().replaceAll("/$", "")));
+        var sweep = new RouteSweep(root, management);
         List<RouteSweep.Route> routes = sweep.routes();
         assertTrue(routes.size() >= 8, "the OpenAPI document lists the query service's routes: " + routes);
         Map<String, Map<String, String>> credentials = new LinkedHashMap<>();

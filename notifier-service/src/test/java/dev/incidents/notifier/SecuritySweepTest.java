@@ -25,6 +25,9 @@ class SecuritySweepTest {
     @TestHTTPResource("/")
     URI root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
+
     private final Api api = new Api();
 
     @Test
@@ -32,7 +35,7 @@ class SecuritySweepTest {
         String subscriptionId = api.subscribe("webhook", "https://hooks.example.com/sweep").getString("id");
         int subscriptions = subscriptions();
 
-        var sweep = new RouteSweep(URI.create(root.toString().replaceAll("/$", "")));
+        var sweep = new RouteSweep(root, management);
         List<RouteSweep.Route> routes = sweep.routes();
         assertTrue(routes.size() >= 6, "the OpenAPI document lists the notifier's routes: " + routes);
         Map<String, Map<String, String>> credentials = new LinkedHashMap<>();

@@ -47,15 +47,25 @@ public final class RouteSweep {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
     private final URI base;
+    private final URI management;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public RouteSweep(URI base) {
-        this.base = base;
+    /**
+     * @param base the service's application interface, e.g. http://localhost:8081
+     * @param management its management interface, which serves the OpenAPI document
+     */
+    public RouteSweep(URI base, URI management) {
+        this.base = trimmed(base);
+        this.management = trimmed(management);
+    }
+
+    private static URI trimmed(URI uri) {
+        return URI.create(uri.toString().replaceAll("/$", ""));
     }
 
     /** Every operation of the service's OpenAPI document under {@code /api/}. */
     public List<Route> routes() {
-        JsonNode paths = get("/q/openapi?format=json").path("paths");
+        JsonNode paths = get(management + "/q/openapi?format=json").path("paths");
         List<Route> routes = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
             var path = it.next();
@@ -156,9 +166,9 @@ public final class RouteSweep {
         }
     }
 
-    private JsonNode get(String path) {
+    private JsonNode get(String url) {
         try {
-            var response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+            var response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -165,6 +165,15 @@ class ManifestsTest {
             assertEquals("/q/health/started", c.at("/startupProbe/httpGet/path").asText());
             assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText());
             assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText());
+            // Operator endpoints live on the management interface, which no Ingress routes to.
+            for (String probe : List.of("/startupProbe", "/readinessProbe", "/livenessProbe")) {
+                assertEquals("management", c.at(probe + "/httpGet/port").asText(), name(d) + probe);
+            }
+            boolean management = false;
+            for (JsonNode port : c.path("ports")) {
+                management |= port.path("name").asText().equals("management") && port.path("containerPort").asInt() == 9000;
+            }
+            assertTrue(management, name(d) + " declares its management port 9000");
             assertTrue(c.at("/resources/requests/memory").isTextual() && c.at("/resources/limits/memory").isTextual(), name(d));
         }
         for (JsonNode s : services) {
@@ -178,6 +187,16 @@ class ManifestsTest {
         for (JsonNode monitor : byKind.getOrDefault("ServiceMonitor", List.of())) {
             assertEquals(3, services.stream().filter(s -> matches(monitor.at("/spec/selector/matchLabels"), s.at("/metadata/labels"))).count(),
                     "Prometheus scrapes all three services");
+            for (JsonNode endpoint : monitor.at("/spec/endpoints")) {
+                assertEquals("management", endpoint.path("port").asText(), "metrics are scraped from the management port");
+                for (JsonNode s : services) {
+                    boolean named = false;
+                    for (JsonNode port : s.at("/spec/ports")) {
+                        named |= port.path("name").asText().equals("management");
+                    }
+                    assertTrue(named, name(s) + " names the management port the ServiceMonitor scrapes");
+                }
+            }
         }
 
         // Autoscaling: one autoscaler per Deployment at most (KEDA makes an HPA of its own), never beyond the partitions.

@@ -117,7 +117,11 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
-    private record Launch(List<String> command, Map<String, String> env, Path logs, int port) {}
+    private record Launch(List<String> command, Map<String, String> env, Path logs, int port, int managementPort) {
+        String readiness() {
+            return "http://127.0.0.1:" + managementPort + "/q/health/ready";
+        }
+    }
     private final Map<String, Launch> launches = new HashMap<>();
     private int restarts;
     private String bootstrapServers;
@@ -237,12 +241,12 @@ public final class LocalSystem implements AutoCloseable {
         commandUrl = "http://127.0.0.1:" + commandPort;
         queryUrl = queryUrls.get(0);
         notifierUrl = notifierUrls.get(0);
-        command.awaitHttpOk(commandUrl + "/q/health/ready", Duration.ofSeconds(90));
+        command.awaitHttpOk(launches.get("incident-command-service").readiness(), Duration.ofSeconds(90));
         for (int i = 0; i < readers.size(); i++) {
-            readers.get(i).awaitHttpOk(queryUrls.get(i) + "/q/health/ready", Duration.ofSeconds(90));
+            readers.get(i).awaitHttpOk(launches.get(instance("incident-query-service", i + 1)).readiness(), Duration.ofSeconds(90));
         }
         for (int i = 0; i < notifiers.size(); i++) {
-            notifiers.get(i).awaitHttpOk(notifierUrls.get(i) + "/q/health/ready", Duration.ofSeconds(90));
+            notifiers.get(i).awaitHttpOk(launches.get(instance("notifier-service", i + 1)).readiness(), Duration.ofSeconds(90));
         }
     }
 
@@ -255,6 +259,9 @@ public final class LocalSystem implements AutoCloseable {
             Map<String, String> extraEnv, Path logs) throws IOException {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // Health, metrics and OpenAPI are served on the management interface only: 8081 -> 9081 and so on.
+        int managementPort = port + 1000 <= 65535 && available(port + 1000) ? port + 1000 : freeIfZero(0);
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
         // People's tokens are signed by this run's development key (no identity provider runs locally).
         env.put("QUARKUS_OIDC_PUBLIC_KEY", tokens.publicKey());
         env.put("QUARKUS_OIDC_TOKEN_ISSUER", DevTokens.ISSUER);
@@ -266,7 +273,7 @@ public final class LocalSystem implements AutoCloseable {
         List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-jar", jar(o, jarModule).toString());
         ChildProcess p = ChildProcess.start(module, command, env, logs);
         started.add(p);
-        launches.put(module, new Launch(command, Map.copyOf(env), logs, port));
+        launches.put(module, new Launch(command, Map.copyOf(env), logs, port, managementPort));
         return p;
     }
 
@@ -366,7 +373,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         ChildProcess again = ChildProcess.start(module + "-restarted-" + (++restarts), launch.command(), launch.env(), launch.logs());
         started.add(again);
-        again.awaitHttpOk("http://127.0.0.1:" + launch.port() + "/q/health/ready", Duration.ofSeconds(90));
+        again.awaitHttpOk(launch.readiness(), Duration.ofSeconds(90));
     }
 
     /** This module's runtime classpath as the build wrote it; the running JVM's as a fallback. */
@@ -424,6 +431,14 @@ public final class LocalSystem implements AutoCloseable {
         return secret;
     }
 
+    private static boolean available(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int freeIfZero(int port) throws IOException {
         if (port != 0) {
             return port;
@@ -453,6 +468,15 @@ public final class LocalSystem implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The management interface of a service instance (health, metrics, OpenAPI), e.g. http://127.0.0.1:9081. */
+    public String managementUrl(String module) {
+        Launch launch = launches.get(module);
+        if (launch == null) {
+            throw new IllegalArgumentException("no service " + module);
+        }
+        return "http://127.0.0.1:" + launch.managementPort();
     }
 
     public String commandUrl() {
@@ -522,7 +546,8 @@ public final class LocalSystem implements AutoCloseable {
             stopped.countDown();
         }, "local-system-stop"));
         System.out.printf("%n[local] all services ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        System.out.println("  command service   " + system.commandUrl() + "   (OpenAPI: " + system.commandUrl() + "/q/openapi)");
+        System.out.println("  command service   " + system.commandUrl() + "   (OpenAPI, health, metrics: "
+                + system.managementUrl("incident-command-service") + "/q/openapi, /q/health, /q/metrics)");
         System.out.println("  query service     " + system.queryUrl());
         System.out.println("  notifier service  " + system.notifierUrl());
         System.out.println("  webhook receiver  " + system.receiver().url() + "   (GET lists what arrived)");

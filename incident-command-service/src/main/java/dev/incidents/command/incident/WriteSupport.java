@@ -1,6 +1,7 @@
 package dev.incidents.command.incident;
 
 import dev.incidents.command.store.CommandContext;
+import dev.incidents.command.ingest.IngestRateLimits;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
@@ -26,6 +27,9 @@ public class WriteSupport {
     @Inject
     Caller caller;
 
+    @Inject
+    IngestRateLimits rateLimits;
+
     /** How far in the future an occurredAt may lie before it is refused as a clock error. */
     @ConfigProperty(name = "incidents.command.max-clock-skew", defaultValue = "PT5M")
     Duration maxClockSkew;
@@ -35,6 +39,9 @@ public class WriteSupport {
 
     /** The context of a write by the current caller (tenant and actor from their token or API key). */
     public CommandContext context(OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String requestFingerprint) {
+        if (caller.keyName() != null) {
+            rateLimits.admit(caller.tenant(), caller.keyName());
+        }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         requireNotFuture("occurredAt", occurredAt, now);
         return new CommandContext(

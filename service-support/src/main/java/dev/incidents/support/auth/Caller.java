@@ -21,6 +21,11 @@ public class Caller {
     @Inject
     SecurityIdentity identity;
 
+    /** The name of the integration API key the caller presented; null for people. */
+    public String keyName() {
+        return identity.getAttribute(KEY_NAME);
+    }
+
     /** The caller's tenant; an endpoint reached without one is refused (it cannot happen behind a role check). */
     public String tenant() {
         String tenant = identity.getAttribute(TenantAugmentor.TENANT);
@@ -32,7 +37,7 @@ public class Caller {
 
     /** The actor written into events: the person's name, or {@code integration:<key name>}. */
     public String actor() {
-        String keyName = identity.getAttribute(KEY_NAME);
+        String keyName = keyName();
         if (keyName != null) {
             return "integration:" + keyName;
         }

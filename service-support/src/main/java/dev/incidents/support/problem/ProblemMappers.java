@@ -29,7 +29,7 @@ public final class ProblemMappers {
     public static class ProblemExceptionMapper implements ExceptionMapper<ProblemException> {
         @Override
         public Response toResponse(ProblemException e) {
-            return e.problem().toResponse();
+            return e.toResponse();
         }
     }
 

@@ -1,0 +1,90 @@
+package dev.incidents.command.ingest;
+
+import dev.incidents.support.problem.Problem;
+import dev.incidents.support.problem.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Token buckets per integration API key and per tenant, so that one runaway sender (or a leaked key) cannot take
+ * the write path from everyone else. A request over either limit is a 429 with {@code Retry-After}, which
+ * Alertmanager, Grafana and PagerDuty clients honour by retrying later. The buckets live in each replica: the
+ * deployment-wide limit is the configured rate times the number of command-service replicas.
+ */
+@ApplicationScoped
+public class IngestRateLimits {
+
+    /** Sustained requests per second one API key may send (per replica). */
+    @ConfigProperty(name = "incidents.ingest.rate-limit.per-key", defaultValue = "100")
+    double perKey;
+
+    /** Sustained requests per second one tenant's keys may send together (per replica). */
+    @ConfigProperty(name = "incidents.ingest.rate-limit.per-tenant", defaultValue = "300")
+    double perTenant;
+
+    /** How many seconds' worth of requests may arrive at once (the bucket's depth). */
+    @ConfigProperty(name = "incidents.ingest.rate-limit.burst-seconds", defaultValue = "2")
+    double burstSeconds;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    /** Takes one request of this key from both buckets, or refuses it with 429 and the wait until it would fit. */
+    public void admit(String tenant, String keyName) {
+        long now = System.nanoTime();
+        Bucket key = buckets.computeIfAbsent("key\u0000" + tenant + "\u0000" + keyName, k -> new Bucket(perKey, burstSeconds));
+        Bucket all = buckets.computeIfAbsent("tenant\u0000" + tenant, k -> new Bucket(perTenant, burstSeconds));
+        double keyWait = key.take(now);
+        if (keyWait > 0) {
+            refuse("key", keyWait, "API key " + keyName + " is over its limit of " + perKey + " requests/s");
+        }
+        double tenantWait = all.take(now);
+        if (tenantWait > 0) {
+            key.giveBack();
+            refuse("tenant", tenantWait, "tenant " + tenant + " is over its limit of " + perTenant + " requests/s");
+        }
+    }
+
+    private void refuse(String scope, double waitSeconds, String detail) {
+        Counter.builder("incidents_ingest_rate_limited").description("Integration requests refused with 429").tag("scope", scope)
+                .register(registry).increment();
+        throw new ProblemException(Problem.of(429, "Too Many Requests", detail + "; retry later"), (long) Math.ceil(waitSeconds));
+    }
+
+    /** A token bucket: {@code rate} tokens a second, at most {@code rate * burstSeconds} saved up. */
+    static final class Bucket {
+        private final double rate;
+        private final double capacity;
+        private double tokens;
+        private long last;
+
+        Bucket(double rate, double burstSeconds) {
+            this.rate = rate;
+            this.capacity = Math.max(1, rate * burstSeconds);
+            this.tokens = capacity;
+            this.last = System.nanoTime();
+        }
+
+        /** 0 when a token was taken, else the seconds until one will be there. */
+        synchronized double take(long now) {
+            tokens = Math.min(capacity, tokens + (now - last) / 1e9 * rate);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return 0;
+            }
+            return (1 - tokens) / rate;
+        }
+
+        synchronized void giveBack() {
+            tokens = Math.min(capacity, tokens + 1);
+        }
+    }
+}
