@@ -25,6 +25,23 @@ public interface IngestConfig {
 
     Alertmanager alertmanager();
 
+    RateLimit rateLimit();
+
+    /** Token buckets of {@link IngestRateLimits}, kept by each replica. */
+    interface RateLimit {
+        /** Sustained requests per second one API key may send (per replica). */
+        @WithDefault("100")
+        double perKey();
+
+        /** Sustained requests per second one tenant's keys may send together (per replica). */
+        @WithDefault("300")
+        double perTenant();
+
+        /** How many seconds' worth of requests may arrive at once (the bucket's depth). */
+        @WithDefault("2")
+        double burstSeconds();
+    }
+
     Grafana grafana();
 
     PagerDuty pagerduty();

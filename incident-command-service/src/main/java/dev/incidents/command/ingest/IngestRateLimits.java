@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Token buckets per integration API key and per tenant, so that one runaway sender (or a leaked key) cannot take
@@ -19,17 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class IngestRateLimits {
 
-    /** Sustained requests per second one API key may send (per replica). */
-    @ConfigProperty(name = "incidents.ingest.rate-limit.per-key", defaultValue = "100")
-    double perKey;
-
-    /** Sustained requests per second one tenant's keys may send together (per replica). */
-    @ConfigProperty(name = "incidents.ingest.rate-limit.per-tenant", defaultValue = "300")
-    double perTenant;
-
-    /** How many seconds' worth of requests may arrive at once (the bucket's depth). */
-    @ConfigProperty(name = "incidents.ingest.rate-limit.burst-seconds", defaultValue = "2")
-    double burstSeconds;
+    @Inject
+    IngestConfig config;
 
     @Inject
     MeterRegistry registry;
@@ -39,16 +29,17 @@ public class IngestRateLimits {
     /** Takes one request of this key from both buckets, or refuses it with 429 and the wait until it would fit. */
     public void admit(String tenant, String keyName) {
         long now = System.nanoTime();
-        Bucket key = buckets.computeIfAbsent("key\u0000" + tenant + "\u0000" + keyName, k -> new Bucket(perKey, burstSeconds));
-        Bucket all = buckets.computeIfAbsent("tenant\u0000" + tenant, k -> new Bucket(perTenant, burstSeconds));
+        var limits = config.rateLimit();
+        Bucket key = buckets.computeIfAbsent("key\u0000" + tenant + "\u0000" + keyName, k -> new Bucket(limits.perKey(), limits.burstSeconds()));
+        Bucket all = buckets.computeIfAbsent("tenant\u0000" + tenant, k -> new Bucket(limits.perTenant(), limits.burstSeconds()));
         double keyWait = key.take(now);
         if (keyWait > 0) {
-            refuse("key", keyWait, "API key " + keyName + " is over its limit of " + perKey + " requests/s");
+            refuse("key", keyWait, "API key " + keyName + " is over its limit of " + limits.perKey() + " requests/s");
         }
         double tenantWait = all.take(now);
         if (tenantWait > 0) {
             key.giveBack();
-            refuse("tenant", tenantWait, "tenant " + tenant + " is over its limit of " + perTenant + " requests/s");
+            refuse("tenant", tenantWait, "tenant " + tenant + " is over its limit of " + limits.perTenant() + " requests/s");
         }
     }
 
