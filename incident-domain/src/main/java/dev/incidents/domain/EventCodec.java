@@ -74,7 +74,20 @@ public final class EventCodec {
     /** The envelope; any malformed input is an IllegalArgumentException, so readers can tell bad records apart. */
     public static EventEnvelope fromJson(String json) {
         try {
-            JsonNode n = MAPPER.readTree(json);
+            return fromTree(readTree(json));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalArgumentException("malformed event envelope", ex);
+        }
+    }
+
+    /** The JSON tree of a record, for a reader that looks at it before decoding it ({@link EventRecords}). */
+    static JsonNode readTree(String json) throws JsonProcessingException {
+        return MAPPER.readTree(json);
+    }
+
+    /** The envelope of a JSON tree; any malformed input is an IllegalArgumentException. */
+    static EventEnvelope fromTree(JsonNode n) {
+        try {
             if (n == null || !n.isObject() || !n.hasNonNull("data")) {
                 throw new IllegalArgumentException("event envelope lacks data");
             }

@@ -1,8 +1,8 @@
 package dev.incidents.query.rebuild;
 
-import dev.incidents.domain.EventCodec;
 import dev.incidents.query.projection.Projector;
 import dev.incidents.query.projection.Projector.Tables;
+import dev.incidents.support.parking.ParkedRecords;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -49,6 +50,9 @@ public class Rebuild {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    ParkedRecords parked;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -81,7 +85,7 @@ public class Rebuild {
      */
     void run() {
         Instant started = Instant.now();
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream().map(p -> new TopicPartition(TOPIC, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -141,17 +145,14 @@ public class Rebuild {
     }
 
     /** Projects every record polled into the fresh tables until the consumer reached {@code end} on every partition. */
-    private long replay(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end, Instant started, long total, long alreadyApplied) {
+    private long replay(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end, Instant started, long total, long alreadyApplied) {
         long applied = alreadyApplied;
         long lastReport = System.nanoTime();
         while (!reached(consumer, end)) {
             // A record past the end is applied too: the consumer's position has moved beyond it, and nothing reads it again.
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                try {
-                    projector.applyTo(Tables.REBUILD, EventCodec.fromJson(r.value()));
-                } catch (IllegalArgumentException unreadable) {
-                    LOG.warnf("rebuild: skipping unreadable record %s-%d@%d", r.topic(), r.partition(), r.offset());
-                }
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                // Decoded and parked as the live consumer does: what it parked is parked (once) here too.
+                parked.consume(r, e -> projector.applyTo(Tables.REBUILD, e));
                 applied++;
             }
             if (System.nanoTime() - lastReport > 1_000_000_000L) {
@@ -163,12 +164,12 @@ public class Rebuild {
         return applied - alreadyApplied;
     }
 
-    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+    private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     /** Records between the consumer's positions and {@code end}. */
-    private static long behind(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+    private static long behind(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - consumer.position(e.getKey()))).sum();
     }
 
@@ -185,14 +186,14 @@ public class Rebuild {
         LOG.infof("rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %s s", applied, total, percent, rate, eta);
     }
 
-    private KafkaConsumer<String, String> consumer() {
+    private KafkaConsumer<String, byte[]> consumer() {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "incident-query-rebuild-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private void execute(String... statements) {

@@ -1,18 +1,19 @@
 package dev.incidents.notifier.delivery;
 
-import dev.incidents.domain.EventCodec;
-import dev.incidents.domain.EventEnvelope;
+import dev.incidents.support.parking.ParkedRecords;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-/** Feeds {@code incident-events} to the {@link DeliveryPlanner}; offsets are committed after its transaction. */
+/**
+ * Feeds {@code incident-events} to the {@link DeliveryPlanner}; offsets are committed after its transaction. The record
+ * comes raw (the connector's CloudEvents parsing is off): {@link ParkedRecords} decodes it as every consumer does and
+ * parks what cannot be decoded or applied, so no record stops the notifications.
+ */
 @ApplicationScoped
 public class IncidentEventsConsumer {
-
-    private static final Logger LOG = Logger.getLogger(IncidentEventsConsumer.class);
 
     @Inject
     DeliveryPlanner planner;
@@ -20,18 +21,16 @@ public class IncidentEventsConsumer {
     @Inject
     DeliverySender sender;
 
+    @Inject
+    ParkedRecords parked;
+
     @Incoming("incident-events")
     @Blocking
-    public void consume(String payload) {
-        EventEnvelope event;
-        try {
-            event = EventCodec.fromJson(payload);
-        } catch (RuntimeException e) {
-            LOG.errorf("skipping unreadable record on incident-events: %s", e.toString());
-            return;
-        }
-        if (planner.plan(event)) {
-            sender.wakeUp(); // after the commit, so the sender sees the new deliveries
-        }
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        parked.consume(record, event -> {
+            if (planner.plan(event)) {
+                sender.wakeUp(); // after the commit, so the sender sees the new deliveries
+            }
+        });
     }
 }
