@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,6 +55,9 @@ class HttpChannel {
     /** How target hosts are resolved; tests put their own in. */
     TargetGuard.Resolver resolver = TargetGuard.SYSTEM;
 
+    /** Whom TLS targets must be certified by: the JVM's trust store unless a test says otherwise. */
+    TrustOptions trust;
+
     private volatile HttpClient client;
 
     private HttpClient client() {
@@ -67,6 +71,9 @@ class HttpChannel {
                             .setVerifyHost(true) // the certificate must name the URL's host (JVM trust store)
                             .setForceSni(true) // SNI is the URL's host, though the connection goes to an address
                             .setTrustAll(false);
+                    if (trust != null) {
+                        options.setTrustOptions(trust);
+                    }
                     client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(Math.max(8, config.maxInFlight())));
                 }
                 c = client;

@@ -9,18 +9,25 @@ import dev.incidents.notifier.NotifierConfig;
 import dev.incidents.notifier.webhook.TargetGuard;
 import dev.incidents.testsupport.ScriptedReceiver;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -154,6 +161,49 @@ class HttpChannelTest {
         Outcome o = channel(true).send(delivery(receiver.url(path))).join();
         assertFalse(o.permanent());
         assertTrue(o.error().contains("Timeout"), o.error());
+    }
+
+    @Test
+    void tls_namesAndVerifiesTheUrlsHost_thoughTheConnectionGoesToTheCheckedAddress(@TempDir Path dir) throws Exception {
+        // A certificate for hook.invalid only, served on loopback; the channel's resolver says hook.invalid and
+        // other.invalid are both 127.0.0.1.
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Path store = dir.resolve("hook.p12");
+        Path pem = dir.resolve("hook.pem");
+        run(keytool, "-genkeypair", "-alias", "hook", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=hook.invalid",
+                "-ext", "SAN=dns:hook.invalid", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
+                "-storepass", "secret", "-keypass", "secret");
+        run(keytool, "-exportcert", "-rfc", "-alias", "hook", "-keystore", store.toString(), "-storepass", "secret", "-file", pem.toString());
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
+                        .setKeyCertOptions(new PfxOptions().setPath(store.toString()).setPassword("secret")))
+                .requestHandler(r -> {
+                    seen.add(r.connection().indicatedServerName() + " " + r.getHeader("Host"));
+                    r.response().setStatusCode(204).end();
+                })
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        try {
+            HttpChannel c = channel(true);
+            c.trust = new PemTrustOptions().addCertPath(pem.toString());
+            c.resolver = host -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
+            int port = server.actualPort();
+
+            Outcome ok = c.send(delivery("https://hook.invalid:" + port + "/tls")).join();
+            assertEquals(204, ok.statusCode(), String.valueOf(ok));
+            assertEquals(List.of("hook.invalid hook.invalid:" + port), seen, "SNI and Host are the URL's host");
+
+            Outcome wrongName = c.send(delivery("https://other.invalid:" + port + "/tls")).join();
+            assertEquals("target unreachable", wrongName.error(), "the certificate does not name other.invalid");
+            assertEquals(1, seen.size(), "no request was sent over the unverified connection");
+        } finally {
+            server.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
     }
 
     @Test
