@@ -18,17 +18,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reads the delivery log of a tenant, and sends a delivery again on request. */
+/**
+ * Reads the delivery log of a tenant, and sends a delivery again on request. A tenant's log holds the deliveries
+ * of its own subscriptions only: those of the webhook given by configuration ({@code config:webhook}) are the
+ * operator's, though planned for the tenant's events, and no tenant lists, reads or redelivers them (they read
+ * like a delivery that does not exist). {@link #TENANT_ROWS} is in every query here.
+ */
 @ApplicationScoped
 public class DeliveryLog {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Attempt(int attempt, Instant attemptedAt, Integer statusCode, String error, long durationMs) {}
 
-    /**
-     * One delivery: which event went (or is going) where, its state and every attempt. {@code subscription} is the
-     * subscription's id, or {@code config:webhook} for the webhook given by configuration.
-     */
+    /** One delivery: which event went (or is going) where, its state and every attempt; {@code subscription} is its id. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Delivery(
             long id,
@@ -55,6 +57,9 @@ public class DeliveryLog {
     /** What a redeliver request came to. */
     public enum Redelivery { SCHEDULED, NOT_FOUND, STILL_OPEN, SUBSCRIPTION_GONE }
 
+    /** The rows a tenant may see: its own, and only those of its subscriptions (not the configured webhook's). */
+    static final String TENANT_ROWS = "tenant = ? and subscription_id is not null";
+
     private static final String COLUMNS = "id, subscription_key, channel, target_url, incident_id, seq, event_id, event_type, status, attempts,"
             + " last_status_code, last_error, next_attempt_at, created_at, delivered_at";
 
@@ -63,7 +68,7 @@ public class DeliveryLog {
 
     /** Newest first; {@code cursor} is the last id of the previous page. */
     public Page page(String tenant, Filter filter, Long cursor, int limit) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from delivery where tenant = ?");
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from delivery where " + TENANT_ROWS);
         List<Object> args = new ArrayList<>(List.of(tenant));
         if (filter.subscription() != null) {
             sql.append(" and subscription_key = ?");
@@ -107,7 +112,7 @@ public class DeliveryLog {
 
     public Optional<Delivery> find(String tenant, long id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from delivery where tenant = ? and id = ?")) {
+                PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from delivery where " + TENANT_ROWS + " and id = ?")) {
             ps.setString(1, tenant);
             ps.setLong(2, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -130,8 +135,8 @@ public class DeliveryLog {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("update delivery d set status = 'pending', next_attempt_at = now(), attempt_base = attempts,"
                         + " last_error = null, delivered_at = null"
-                        + " where tenant = ? and id = ? and status in ('delivered', 'dead')"
-                        + " and (subscription_id is null or exists (select 1 from subscription s where s.id = d.subscription_id and s.status = 'active'))")) {
+                        + " where " + TENANT_ROWS + " and id = ? and status in ('delivered', 'dead')"
+                        + " and exists (select 1 from subscription s where s.id = d.subscription_id and s.status = 'active')")) {
             ps.setString(1, tenant);
             ps.setLong(2, id);
             if (ps.executeUpdate() == 1) {

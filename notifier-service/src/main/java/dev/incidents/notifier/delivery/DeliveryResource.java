@@ -21,7 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The delivery log: what was sent where, every attempt and its answer; dead letters can be sent again. */
+/**
+ * The tenant's delivery log: what was sent where for its subscriptions, every attempt and its answer; dead
+ * letters can be sent again. Deliveries of the operator's configured webhook are not in it (see DeliveryLog).
+ */
 @Path("/api/v1/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({"responder", "admin"})
@@ -42,7 +45,7 @@ public class DeliveryResource {
     @GET
     @Operation(summary = "The delivery log, newest first", description = "Follow nextCursor for the next page.")
     public DeliveryLog.Page list(
-            @Parameter(description = "A subscription id, or config:webhook") @QueryParam("subscription") String subscription,
+            @Parameter(description = "A subscription id") @QueryParam("subscription") String subscription,
             @Parameter(description = "pending, retrying, delivered, dead, cancelled") @QueryParam("status") String status,
             @QueryParam("incidentId") String incidentId,
             @QueryParam("cursor") String cursor,

@@ -3,6 +3,7 @@ package dev.incidents.notifier.delivery;
 import dev.incidents.notifier.NotifierConfig;
 import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -58,6 +59,9 @@ public class DeliverySender {
 
     @Inject
     EmailChannel emailChannel;
+
+    @Inject
+    MeterRegistry metrics;
 
     private final Map<String, AtomicInteger> inFlightBySubscription = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -213,8 +217,16 @@ public class DeliverySender {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record delivery attempt", e);
         }
+        if (d.subscriptionId() == null) {
+            // The configured webhook is the operator's, not in any tenant's delivery log: this is how it is seen.
+            metrics.counter("notifier.configured.webhook.attempts", "result", status).increment();
+            if (status.equals("dead")) {
+                LOG.warnf("configured webhook: delivery %d of event %s dead after attempt %d: %s %s", d.id(), d.eventId(), attempt,
+                        o.statusCode(), error);
+            }
+        }
         if (!ok) {
-            LOG.debugf("delivery %d attempt %d to %s: %s %s -> %s", d.id(), attempt, d.target(), o.statusCode(), o.error(), status);
+            LOG.debugf("delivery %d attempt %d: %s %s -> %s", d.id(), attempt, o.statusCode(), o.error(), status);
         }
     }
 

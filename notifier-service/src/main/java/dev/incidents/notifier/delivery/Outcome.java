@@ -31,6 +31,22 @@ record Outcome(Integer statusCode, String error, Duration retryAfter, boolean pe
         return new Outcome(null, message, null, false);
     }
 
+    /**
+     * The target could not be reached: refused or filtered port, no route, name not resolving, TLS handshake
+     * failed. One answer for all of them, so the delivery log is no port scanner; the service log has the cause.
+     * Retried like any other failure.
+     */
+    static Outcome unreachable() {
+        return new Outcome(null, UNREACHABLE, null, false);
+    }
+
+    static final String UNREACHABLE = "target unreachable";
+
+    /** Connected, but no (complete) answer: timed out, reset or closed. Retried. */
+    static Outcome noAnswer(String why) {
+        return new Outcome(null, why, null, false);
+    }
+
     static Outcome refused(String reason) {
         return new Outcome(null, "target refused: " + reason, null, true);
     }
