@@ -38,6 +38,9 @@ import org.junit.jupiter.api.Test;
 @QueryServiceTest
 class ParkedRecordsTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URI management;
+
     @Inject
     ParkedRecords parked;
 
@@ -213,7 +216,7 @@ class ParkedRecordsTest {
 
     /** incidents_records_parked_total{reason=...} as Prometheus scrapes it. */
     static double parkedTotal(String reason) {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^incidents_records_parked_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -37,6 +37,9 @@ import org.junit.jupiter.api.Test;
 @NotifierServiceTest
 class ParkedRecordsTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URI management;
+
     /** The time of issue #11's timeline entry: valid for java.time, refused by RFC 3339 and the connector's parser. */
     static final OffsetDateTime YEAR_MINUS_999999999 = OffsetDateTime.of(LocalDateTime.of(-999_999_999, 1, 1, 0, 0), ZoneOffset.UTC);
 
@@ -175,7 +178,7 @@ class ParkedRecordsTest {
 
     /** incidents_records_parked_total{reason=...} as Prometheus scrapes it. */
     static double parkedTotal(String reason) {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^incidents_records_parked_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

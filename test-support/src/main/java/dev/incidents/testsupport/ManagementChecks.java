@@ -52,7 +52,7 @@ public final class ManagementChecks {
     }
 
     private static HttpResponse<String> get(URI base, String path, String... headers) {
-        var request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path));
+        var request = HttpRequest.newBuilder(URI.create(RouteSweep.trimmed(base) + path));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

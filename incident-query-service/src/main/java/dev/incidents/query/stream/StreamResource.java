@@ -15,8 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
@@ -40,6 +44,12 @@ public class StreamResource {
     @Inject
     Caller caller;
 
+    /** Most live streams one tenant may hold open on this replica; one more is a 429. */
+    @ConfigProperty(name = "incidents.query.max-streams-per-tenant", defaultValue = "50")
+    int maxStreamsPerTenant;
+
+    private final ConcurrentMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Live incident changes (SSE), resumable with Last-Event-ID")
@@ -47,6 +57,12 @@ public class StreamResource {
             @QueryParam("lastEventId") String lastEventIdQuery) {
         long from = parse(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery);
         String tenant = caller.tenant();
+        AtomicInteger streams = open.computeIfAbsent(tenant, t -> new AtomicInteger());
+        if (streams.incrementAndGet() > maxStreamsPerTenant) {
+            streams.decrementAndGet();
+            throw new ProblemException(Problem.of(429, "Too Many Requests",
+                    "this tenant already has " + maxStreamsPerTenant + " live streams open here; close one or retry later"), 5);
+        }
         // Listen first, replay second: a change that lands in between is in the queue, and the position check
         // below drops it if the replay already sent it.
         LinkedBlockingQueue<ChangeFeed.Change> live = new LinkedBlockingQueue<>();
@@ -56,7 +72,19 @@ public class StreamResource {
             }
         };
         feed.subscribe(listener);
-        feed.streams().execute(() -> pump(sink, sse, from, tenant, live, listener));
+        try {
+            feed.streams().execute(() -> {
+                try {
+                    pump(sink, sse, from, tenant, live, listener);
+                } finally {
+                    streams.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException rejected) {
+            streams.decrementAndGet();
+            feed.unsubscribe(listener);
+            throw rejected;
+        }
     }
 
     private void pump(SseEventSink sink, Sse sse, long from, String tenant, LinkedBlockingQueue<ChangeFeed.Change> live,
