@@ -38,6 +38,10 @@ public interface NotifierConfig {
     @WithDefault("false")
     boolean allowPrivateTargets();
 
+    /** Most subscriptions (not deleted) one tenant may have; one more is refused with 409. */
+    @WithDefault("2000")
+    int maxSubscriptionsPerTenant();
+
     /**
      * Where a person opens an incident, for the link in Slack messages and e-mails; {@code {incidentId}} is
      * replaced. Point it at your dashboard; the default is the query service's JSON.

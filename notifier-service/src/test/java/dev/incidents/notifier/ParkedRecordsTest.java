@@ -177,7 +177,7 @@ class ParkedRecordsTest {
     }
 
     /** incidents_records_parked_total{reason=...} as Prometheus scrapes it. */
-    static double parkedTotal(String reason) {
+    double parkedTotal(String reason) {
         String metrics = given().when().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^incidents_records_parked_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;

@@ -26,6 +26,19 @@ class SubscriptionApiTest {
     private final Api api = new Api();
 
     @Test
+    void aTenantsQuotaOfSubscriptions_isKept_andDeletingOneFreesItsPlace() {
+        String last = null;
+        for (int i = 0; i < 8; i++) {
+            last = api.subscribe("webhook", "https://hooks.example.com/quota/" + i).getString("id");
+        }
+        api.as().body("{\"channel\": \"webhook\", \"target\": \"https://hooks.example.com/quota/9\"}").post("/api/v1/subscriptions")
+                .then().statusCode(409).contentType("application/problem+json");
+        new Api().subscribe("webhook", "https://hooks.example.com/other-tenant");
+        api.as().delete("/api/v1/subscriptions/{id}", last).then().statusCode(204);
+        api.subscribe("webhook", "https://hooks.example.com/quota/again");
+    }
+
+    @Test
     void webhookSubscription_showsItsSecretOnce() {
         JsonPath created = api.as().body("""
                 {"channel": "webhook", "target": "https://hooks.example.com/incidents", "services": ["auth", "billing"],

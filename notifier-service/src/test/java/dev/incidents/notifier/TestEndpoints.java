@@ -36,6 +36,8 @@ public class TestEndpoints implements QuarkusTestResourceLifecycleManager {
                 Map.entry("notifier.initial-backoff", "PT0.2S"),
                 Map.entry("notifier.max-backoff", "PT0.5S"),
                 Map.entry("notifier.request-timeout", "PT1S"),
+                // SubscriptionApiTest fills a tenant's quota; no other test needs more than a few per tenant.
+                Map.entry("notifier.max-subscriptions-per-tenant", "8"),
                 Map.entry("notifier.incident-url", "https://incidents.example.com/incidents/{incidentId}"),
                 // The receiver listens on loopback, which production refuses.
                 Map.entry("notifier.allow-private-targets", "true"),

@@ -52,6 +52,11 @@ public class SubscriptionResource {
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.invalid(errors));
         }
+        // A quota, checked before the insert: concurrent creations may pass it by a few, which is harmless.
+        if (subscriptions.count(caller.tenant()) >= config.maxSubscriptionsPerTenant()) {
+            throw new ProblemException(Problem.conflict("this tenant has " + config.maxSubscriptionsPerTenant()
+                    + " subscriptions, the most it may have; delete one first"));
+        }
         Subscription created = subscriptions.create(caller.tenant(), caller.actor(), body);
         return Response.created(URI.create("/api/v1/subscriptions/" + created.id())).entity(created).build();
     }

@@ -128,4 +128,18 @@ public class Subscriptions {
     private static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
+
+    /** How many subscriptions (not deleted) the tenant has. */
+    public int count(String tenant) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select count(*) from subscription where tenant = ? and status <> 'deleted'")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count subscriptions", e);
+        }
+    }
 }

@@ -66,6 +66,7 @@ class HttpChannelTest {
             public String incidentUrl() { return "http://localhost/{incidentId}"; }
             public int maxInFlight() { return 256; }
             public int maxInFlightPerSubscription() { return 8; }
+            public int maxSubscriptionsPerTenant() { return 2000; }
             public Duration pollInterval() { return Duration.ofMillis(500); }
         };
         return c;
