@@ -41,6 +41,7 @@ class HttpChannelTest {
             public int maxInFlight() { return 256; }
             public int maxInFlightPerSubscription() { return 8; }
             public Duration pollInterval() { return Duration.ofMillis(500); }
+            public Secrets secrets() { return null; }
         };
         return c;
     }
