@@ -5,11 +5,18 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.incidents.testsupport.TestAuth;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +29,9 @@ class AuthenticationTest {
 
     @Inject
     EventStoreProbe store;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @BeforeEach
     void noDefaultCredentials() {
@@ -152,6 +162,47 @@ class AuthenticationTest {
         given().auth().oauth2(admin).when().delete("/api/v1/admin/api-keys/{id}", keyId).then().statusCode(204);
         given().contentType(ContentType.JSON).header("X-Api-Key", key).body(EVENT.formatted("acme-2"))
                 .when().post("/api/v1/events").then().statusCode(401);
+    }
+
+    /** #11, item 13: the key id is drawn on its own; nothing of the secret shows in it (or in lists and URLs). */
+    @Test
+    void keyId_isIndependentOfTheSecret() {
+        String admin = TestAuth.tokenFor("acme", "admin");
+        for (int i = 0; i < 5; i++) {
+            var created = given().contentType(ContentType.JSON).auth().oauth2(admin).body("{\"name\": \"independent-" + i + "\"}")
+                    .when().post("/api/v1/admin/api-keys").then().statusCode(201).extract();
+            String key = created.path("key");
+            String keyId = created.path("apiKey.keyId");
+            assertTrue(key.startsWith("ik_" + keyId + "_"), key);
+            String secretPart = key.substring(("ik_" + keyId + "_").length());
+            byte[] secret = Base64.getUrlDecoder().decode(secretPart);
+            assertEquals(32, secret.length);
+            String secretHex = HexFormat.of().formatHex(secret);
+            assertEquals(12, keyId.length(), "6 bytes of its own");
+            assertFalse(secretHex.contains(keyId), "the id is not a slice of the secret");
+            assertFalse(secretHex.contains(keyId.substring(0, 8)), "not even the old 4-byte prefix");
+            assertFalse(secretPart.contains(keyId));
+            given().auth().oauth2(admin).when().delete("/api/v1/admin/api-keys/{id}", keyId).then().statusCode(204);
+        }
+    }
+
+    /** A key created before the id was drawn apart (its id the secret's first 4 bytes) keeps working. */
+    @Test
+    void keyOfTheOldFormat_stillVerifies() throws Exception {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        String oldId = HexFormat.of().formatHex(secret, 0, 4);
+        String oldKey = "ik_" + oldId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(oldKey.getBytes(StandardCharsets.UTF_8)));
+        try (var c = dataSource.getConnection();
+                var ps = c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, 'acme', 'legacy', ?)")) {
+            ps.setString(1, oldId);
+            ps.setString(2, hash);
+            ps.executeUpdate();
+        }
+        String id = given().contentType(ContentType.JSON).header("X-Api-Key", oldKey).body(EVENT.formatted("legacy-" + System.nanoTime()))
+                .when().post("/api/v1/events").then().statusCode(202).extract().path("incidentId");
+        assertEquals("integration:legacy", store.events(id).get(0).actor());
     }
 
     @Test

@@ -15,6 +15,21 @@ public interface NotifierConfig {
     /** Its Standard Webhooks signing secret ({@code whsec_} + base64); unsigned deliveries when absent. */
     Optional<String> webhookSecret();
 
+    /** Encryption of webhook signing secrets at rest. */
+    Secrets secrets();
+
+    interface Secrets {
+        /**
+         * The active key: {@code <id>:<base64 of 32 random bytes>} (AES-256), e.g. {@code k2:$(openssl rand -base64 32)};
+         * the base64 alone is key id {@code default}. New secrets are encrypted under it, and at start-up every
+         * stored secret that is not.
+         */
+        Optional<String> key();
+
+        /** Keys being retired, in the same form: what was encrypted under them still decrypts. */
+        Optional<java.util.List<String>> previousKeys();
+    }
+
     /** Attempts before a delivery is dead-lettered. */
     @WithDefault("8")
     int maxAttempts();

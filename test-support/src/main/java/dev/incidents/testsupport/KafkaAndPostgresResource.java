@@ -9,7 +9,16 @@ import java.util.Map;
  */
 public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleManager {
 
+    /** One key per JVM, like the database server: a notifier restarted within the JVM still reads what it wrote. */
+    public static final String SECRETS_KEY = "test:" + randomKey();
+
     private String database = "incidents";
+
+    static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
+    }
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -28,7 +37,9 @@ public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleMan
                 // Bearer tokens of TestAuth verify; its API key is installed for the default tenant.
                 "quarkus.oidc.public-key", TestAuth.publicKey(),
                 "quarkus.oidc.token.issuer", dev.incidents.infra.DevTokens.ISSUER,
-                "incidents.auth.bootstrap-api-key", TestAuth.API_KEY);
+                "incidents.auth.bootstrap-api-key", TestAuth.API_KEY,
+                // The notifier encrypts webhook signing secrets at rest under this key (the other services ignore it).
+                "notifier.secrets.key", SECRETS_KEY);
     }
 
     @Override

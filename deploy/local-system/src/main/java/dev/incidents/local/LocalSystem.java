@@ -138,6 +138,7 @@ public final class LocalSystem implements AutoCloseable {
     private WebhookReceiver receiver;
     private DevTokens tokens;
     private String apiKey;
+    private String secretsKey;
 
     private LocalSystem() {}
 
@@ -215,6 +216,8 @@ public final class LocalSystem implements AutoCloseable {
 
         webhookSecret = devSecret(o.dataDir(), "webhook-secret.txt", "whsec_");
         apiKey = devSecret(o.dataDir(), "api-key.txt", "ik_dev_");
+        // The key the notifier encrypts webhook signing secrets under (id "local"), kept with the data like the others.
+        secretsKey = devSecret(o.dataDir(), "notifier-secrets-key.txt", "local:");
         tokens = DevTokens.loadOrGenerate(o.dataDir().resolve(TOKEN_KEY_FILE));
         receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, onWebhook);
         started.add(receiver);
@@ -234,7 +237,8 @@ public final class LocalSystem implements AutoCloseable {
             int port = i == 1 ? freeIfZero(o.notifierPort()) : freeIfZero(0);
             notifiers.add(service(o, instance("notifier-service", i), port, jdbcBase + "incident_notifier", user, password,
                     // The demo receiver is on loopback: the local run allows it, production refuses it (SSRF).
-                    Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret, "NOTIFIER_ALLOW_PRIVATE_TARGETS", "true"),
+                    Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret, "NOTIFIER_ALLOW_PRIVATE_TARGETS", "true",
+                            "NOTIFIER_SECRETS_KEY", secretsKey),
                     logs));
             notifierUrls.add("http://127.0.0.1:" + port);
         }
@@ -426,7 +430,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        String secret = prefix + (prefix.startsWith("whsec") ? Base64.getEncoder() : Base64.getUrlEncoder().withoutPadding()).encodeToString(key);
+        String secret = prefix + (prefix.startsWith("ik_") ? Base64.getUrlEncoder().withoutPadding() : Base64.getEncoder()).encodeToString(key);
         OwnerOnlyFiles.write(file, secret);
         return secret;
     }

@@ -71,10 +71,8 @@ public class ApiKeys {
     }
 
     public Created create(String tenant, String name) {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String keyId = HexFormat.of().formatHex(secret, 0, 4);
-        String key = "ik_" + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String keyId = newKeyId();
+        String key = "ik_" + keyId + "_" + newSecret();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
                         + " returning key_id, tenant, name, created_at, revoked_at")) {
@@ -124,6 +122,24 @@ public class ApiKeys {
     private static ApiKey row(ResultSet rs) throws SQLException {
         return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class),
                 rs.getObject(5, OffsetDateTime.class));
+    }
+
+    /**
+     * A key's public id: 6 random bytes (hex) of their own, drawn apart from the secret, so that the id shown in
+     * lists, logs and URLs tells nothing about the secret. (Keys created before had the secret's first 4 bytes as
+     * id; they still verify, by the hash of the whole key.)
+     */
+    static String newKeyId() {
+        byte[] id = new byte[6];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** The secret part: 32 random bytes, base64url. */
+    static String newSecret() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     static String hash(String key) {

@@ -1,6 +1,7 @@
 package dev.incidents.command.ingest;
 
 import dev.incidents.support.json.NulRefusingJson;
+import dev.incidents.support.problem.DatabaseUnavailable;
 import dev.incidents.support.validation.SaneTime;
 import dev.incidents.command.auth.ApiKeyAuthentication;
 import dev.incidents.command.auth.ApiKeyIdentityProvider;
@@ -49,6 +50,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "integrations")
 @HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
 @RolesAllowed(ApiKeyIdentityProvider.ROLE)
+// PagerDuty's clients retry a 5xx: with the database unreachable they get 503 and Retry-After, in PagerDuty's shape.
+@DatabaseUnavailable.Body("{\"status\":\"unavailable\",\"message\":\"Service temporarily unavailable; retry the event later\","
+        + "\"errors\":[\"the database cannot be reached; nothing of this event was kept\"]}")
 public class PagerDutyResource {
 
     static final String SOURCE = "pagerduty";

@@ -1,6 +1,7 @@
 package dev.incidents.notifier.delivery;
 
 import dev.incidents.notifier.NotifierConfig;
+import dev.incidents.notifier.webhook.SecretCipher;
 import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,9 @@ public class DeliverySender {
 
     @Inject
     NotifierConfig config;
+
+    @Inject
+    SecretCipher cipher;
 
     @Inject
     HttpChannel httpChannel;
@@ -138,7 +142,7 @@ public class DeliverySender {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID subscriptionId = rs.getObject(3, UUID.class);
-                    String secret = subscriptionId == null ? config.webhookSecret().orElse(null) : rs.getString(10);
+                    String secret = subscriptionId == null ? config.webhookSecret().orElse(null) : cipher.decrypt(subscriptionId, rs.getString(10));
                     claimed.add(new Claimed(rs.getLong(1), rs.getString(2), subscriptionId, rs.getString(4), rs.getString(5),
                             rs.getObject(6, UUID.class), rs.getString(7), rs.getInt(8), rs.getInt(9), secret, rs.getString(11)));
                 }

@@ -3,6 +3,7 @@ package dev.incidents.notifier.subscription;
 import dev.incidents.notifier.webhook.WebhookSignature;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.incidents.notifier.webhook.SecretCipher;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Array;
@@ -25,6 +26,9 @@ public class Subscriptions {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    SecretCipher cipher;
+
     /** Creates a subscription; a webhook gets a new signing secret, returned this once. */
     @Transactional
     public Subscription create(String tenant, String actor, SubscriptionRequest r) {
@@ -37,7 +41,7 @@ public class Subscriptions {
             ps.setString(2, tenant);
             ps.setString(3, r.channel());
             ps.setString(4, r.target().strip());
-            ps.setString(5, secret);
+            ps.setString(5, secret == null ? null : cipher.encrypt(id, secret));
             ps.setArray(6, c.createArrayOf("text", r.servicesOrEmpty().toArray()));
             ps.setArray(7, c.createArrayOf("text", r.severitiesOrEmpty().toArray()));
             ps.setArray(8, c.createArrayOf("text", r.eventTypesOrEmpty().toArray()));

@@ -68,6 +68,7 @@ class HttpChannelTest {
             public int maxInFlightPerSubscription() { return 8; }
             public int maxSubscriptionsPerTenant() { return 2000; }
             public Duration pollInterval() { return Duration.ofMillis(500); }
+            public Secrets secrets() { return null; }
         };
         return c;
     }

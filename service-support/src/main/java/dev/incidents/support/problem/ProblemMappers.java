@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -98,10 +100,17 @@ public final class ProblemMappers {
         }
     }
 
+    /** Credentials that could not be checked because the database is unreachable are not wrong: 503, not 401. */
     @Provider
     public static class AuthenticationFailedMapper implements ExceptionMapper<io.quarkus.security.AuthenticationFailedException> {
+        @Context
+        ResourceInfo resource;
+
         @Override
         public Response toResponse(io.quarkus.security.AuthenticationFailedException e) {
+            if (DatabaseUnavailable.causes(e)) {
+                return databaseUnavailable(e, resource);
+            }
             return unauthorized();
         }
     }
@@ -115,6 +124,26 @@ public final class ProblemMappers {
         }
     }
 
+    /** The database cannot be reached: 503 with Retry-After (the request's transaction rolled back). */
+    static Response databaseUnavailable(Exception e, ResourceInfo resource) {
+        LOG.warnf("database unavailable, answered 503: %s", rootMessage(e));
+        Class<?> type = null;
+        try {
+            type = resource == null ? null : resource.getResourceClass();
+        } catch (RuntimeException ignored) {
+            // no resource matched
+        }
+        return DatabaseUnavailable.response(type);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
     static Response unauthorized() {
         return Response.fromResponse(Problem.of(401, "Unauthorized", "a valid bearer token is required").toResponse())
                 .header("WWW-Authenticate", "Bearer")
@@ -124,8 +153,14 @@ public final class ProblemMappers {
     /** The last resort: a bug. Logged with its stack, answered without it. */
     @Provider
     public static class UnexpectedMapper implements ExceptionMapper<Exception> {
+        @Context
+        ResourceInfo resource;
+
         @Override
         public Response toResponse(Exception e) {
+            if (DatabaseUnavailable.causes(e)) {
+                return databaseUnavailable(e, resource);
+            }
             LOG.error("unexpected error", e);
             return Problem.of(500, "Internal Server Error", "unexpected error; see the service log").toResponse();
         }
