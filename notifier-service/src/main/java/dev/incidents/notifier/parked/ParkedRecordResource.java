@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The records of {@code incident-events} this service parked instead of planned for delivery: an admin sees those of their
- * tenant; the admins of the operator's tenant ({@code incidents.default-tenant}) also see those nobody can attribute.
+ * tenant; the admins of the operator's tenant ({@code incidents.operator-tenant}) also see those nobody can attribute.
  */
 @Path("/api/v1/admin/parked-records")
 @Produces(MediaType.APPLICATION_JSON)

@@ -120,9 +120,9 @@ public class ParkedRecords {
 
     /**
      * The tenant whose admins also see the records nobody can attribute (a value that is not JSON and no
-     * {@code ce_tenant}): the installation's own, the tenant of tokens without a tenant claim.
+     * {@code ce_tenant}): the installation's own.
      */
-    @ConfigProperty(name = "incidents.default-tenant", defaultValue = "default")
+    @ConfigProperty(name = "incidents.operator-tenant", defaultValue = "default")
     String operatorTenant;
 
     private final Map<String, Counter> counters = new LinkedHashMap<>();
