@@ -38,6 +38,10 @@ import org.junit.jupiter.api.Test;
         scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class DatabaseOutageTest {
 
+    /** Health is on the management interface. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/", management = true)
+    java.net.URI management;
+
     /** Injected by {@link ProxiedPostgresResource}. */
     TcpProxy proxy;
 
@@ -110,7 +114,7 @@ class DatabaseOutageTest {
                 assertEquals(503, r.jsonPath().getInt("status"));
             }
         }
-        given().when().get("/q/health/ready").then().statusCode(503);
+        given().when().get(management.resolve("/q/health/ready")).then().statusCode(503);
 
         proxy.restore();
         awaitReady();
@@ -188,9 +192,9 @@ class DatabaseOutageTest {
                 + " and envelope::text like '%" + prefix + "%'"), "one incident per alert");
     }
 
-    private static void awaitReady() throws InterruptedException {
+    private void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (given().get("/q/health/ready").statusCode() != 200) {
+        while (given().get(management.resolve("/q/health/ready")).statusCode() != 200) {
             assertTrue(System.nanoTime() < deadline, "ready again after the database came back");
             Thread.sleep(200);
         }
