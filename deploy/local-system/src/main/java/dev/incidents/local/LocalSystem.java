@@ -123,6 +123,12 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
     private final Map<String, Launch> launches = new HashMap<>();
+    /** The command line of each Kafka node this system started, by process name, to start it again on its data. */
+    private final Map<String, List<String>> kafkaLaunches = new java.util.LinkedHashMap<>();
+    private EmbeddedPostgres postgres;
+    private Path postgresDataDir;
+    private int postgresPort;
+    private Path logDir;
     private int restarts;
     private String bootstrapServers;
     private short replication = 1;
@@ -156,6 +162,7 @@ public final class LocalSystem implements AutoCloseable {
     private void startAll(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook) throws Exception {
         Path logs = o.dataDir().resolve("logs");
         Files.createDirectories(logs);
+        logDir = logs;
         List<String> jars = List.of("incident-command-service", "incident-query-service", "notifier-service");
         for (String module : jars) {
             if (!Files.exists(jar(o, module))) {
@@ -169,22 +176,26 @@ public final class LocalSystem implements AutoCloseable {
         } else {
             progress.accept("starting Kafka (KRaft" + (o.kafkaNodes() > 1 ? ", " + o.kafkaNodes() + " nodes" : "") + ") ...");
             if (o.kafkaNodes() <= 1) {
-                ChildProcess kafka = ChildProcess.start("kafka", List.of(
+                List<String> command = List.of(
                         ChildProcess.javaExecutable(), "-Xmx512m", "-cp", launcherClasspath(o),
                         "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka").toString(),
-                        "--port", Integer.toString(freeIfZero(o.kafkaPort()))), Map.of(), logs);
+                        "--port", Integer.toString(freeIfZero(o.kafkaPort())));
+                ChildProcess kafka = ChildProcess.start("kafka", command, Map.of(), logs);
                 started.add(kafka);
+                kafkaLaunches.put("kafka", command);
                 bootstrapServers = kafka.awaitLogLine("KAFKA_READY", Duration.ofSeconds(90));
             } else {
                 // Every node at once: a node is ready only when a majority of the controllers answer.
                 EmbeddedKafka.Cluster cluster = EmbeddedKafka.Cluster.onFreePorts(o.kafkaNodes());
                 List<ChildProcess> nodes = new ArrayList<>();
                 for (EmbeddedKafka.Node n : cluster.nodes()) {
-                    ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), List.of(
+                    List<String> command = List.of(
                             ChildProcess.javaExecutable(), "-Xmx384m", "-cp", launcherClasspath(o),
                             "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka-" + n.nodeId()).toString(),
-                            "--cluster", cluster.describe(), "--node-id", Integer.toString(n.nodeId())), Map.of(), logs);
+                            "--cluster", cluster.describe(), "--node-id", Integer.toString(n.nodeId()));
+                    ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), command, Map.of(), logs);
                     started.add(node);
+                    kafkaLaunches.put("kafka-" + n.nodeId(), command);
                     nodes.add(node);
                 }
                 for (ChildProcess node : nodes) {
@@ -203,8 +214,11 @@ public final class LocalSystem implements AutoCloseable {
             password = o.postgresPassword();
         } else {
             progress.accept("starting PostgreSQL ...");
-            EmbeddedPostgres pg = EmbeddedPostgres.start(o.dataDir().resolve("postgres"), freeIfZero(o.postgresPort()));
+            postgresDataDir = o.dataDir().resolve("postgres");
+            EmbeddedPostgres pg = EmbeddedPostgres.start(postgresDataDir, freeIfZero(o.postgresPort()));
             started.add(pg);
+            postgres = pg;
+            postgresPort = pg.port();
             jdbcBase = pg.jdbcUrl("");
             user = pg.username();
             password = pg.password();
@@ -295,6 +309,79 @@ public final class LocalSystem implements AutoCloseable {
         ChildProcess c = running(name, true);
         c.kill();
         started.remove(c);
+    }
+
+    /**
+     * Stops the PostgreSQL server this system started ({@code pg_ctl stop -m fast}: clients are disconnected), keeping
+     * its data; {@link #startPostgres} starts it again on the same port and data. For outage tests.
+     */
+    public synchronized void stopPostgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("PostgreSQL is external or already stopped");
+        }
+        postgres.close();
+        started.remove(postgres);
+        postgres = null;
+    }
+
+    public synchronized void startPostgres() {
+        if (postgres != null || postgresDataDir == null) {
+            throw new IllegalStateException("PostgreSQL is external or running");
+        }
+        postgres = EmbeddedPostgres.start(postgresDataDir, postgresPort);
+        // Before the services in the list, so that close() still stops it after them.
+        started.add(0, postgres);
+    }
+
+    /**
+     * Stops every Kafka node at once (SIGTERM to each, then SIGKILL after the grace period), keeping their data; with
+     * all of them gone no client reaches the cluster. {@link #startKafka} starts them again on the same data and ports.
+     */
+    public void stopKafka() throws InterruptedException {
+        List<ChildProcess> nodes = new ArrayList<>();
+        for (AutoCloseable a : started) {
+            if (a instanceof ChildProcess c && kafkaLaunches.containsKey(kafkaNode(c.name))) {
+                nodes.add(c);
+            }
+        }
+        List<Thread> stopping = new ArrayList<>();
+        for (ChildProcess node : nodes) {
+            Thread t = new Thread(node::close, "stop-" + node.name);
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            t.join();
+        }
+        started.removeAll(nodes);
+    }
+
+    /** "kafka-2" for "kafka-2" and "kafka-2-restarted-4". */
+    private static String kafkaNode(String processName) {
+        return processName.replaceFirst("-restarted-\\d+$", "");
+    }
+
+    /** Starts every Kafka node that is not running (after {@link #stopKafka} or {@link #kill}); returns once all are ready. */
+    public void startKafka() throws IOException, InterruptedException {
+        List<ChildProcess> nodes = new ArrayList<>();
+        for (Map.Entry<String, List<String>> node : kafkaLaunches.entrySet()) {
+            boolean alive = started.stream().anyMatch(a -> a instanceof ChildProcess c && c.isAlive() && kafkaNode(c.name).equals(node.getKey()));
+            if (!alive) {
+                ChildProcess again = ChildProcess.start(node.getKey() + "-restarted-" + (++restarts), node.getValue(), Map.of(), logDir);
+                // Before the services, so that close() stops the services first.
+                started.add(0, again);
+                nodes.add(again);
+            }
+        }
+        // Every node at once: a node is ready only when a majority of the controllers answer.
+        for (ChildProcess node : nodes) {
+            node.awaitLogLine("KAFKA_READY", Duration.ofSeconds(120));
+        }
+    }
+
+    /** The names of the Kafka nodes this system started: kafka, or kafka-1, kafka-2, ... */
+    public List<String> kafkaNodes() {
+        return List.copyOf(kafkaLaunches.keySet());
     }
 
     /** The running process of that name ({@code exact}), or of that module (its instances and restarts included). */
