@@ -116,6 +116,14 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a process may take to become ready: 90 s, or {@code -Dincidents.ready-seconds} on a machine shared with
+     * other builds (a JVM start there can take minutes).
+     */
+    private static Duration ready() {
+        return Duration.ofSeconds(Long.getLong("incidents.ready-seconds", 90));
+    }
+
     private final List<AutoCloseable> started = new ArrayList<>();
     private record Launch(List<String> command, Map<String, String> env, Path logs, int port, int managementPort) {
         String readiness() {
@@ -183,7 +191,7 @@ public final class LocalSystem implements AutoCloseable {
                 ChildProcess kafka = ChildProcess.start("kafka", command, Map.of(), logs);
                 started.add(kafka);
                 kafkaLaunches.put("kafka", command);
-                bootstrapServers = kafka.awaitLogLine("KAFKA_READY", Duration.ofSeconds(90));
+                bootstrapServers = kafka.awaitLogLine("KAFKA_READY", ready());
             } else {
                 // Every node at once: a node is ready only when a majority of the controllers answer.
                 EmbeddedKafka.Cluster cluster = EmbeddedKafka.Cluster.onFreePorts(o.kafkaNodes());
@@ -199,7 +207,7 @@ public final class LocalSystem implements AutoCloseable {
                     nodes.add(node);
                 }
                 for (ChildProcess node : nodes) {
-                    node.awaitLogLine("KAFKA_READY", Duration.ofSeconds(120));
+                    node.awaitLogLine("KAFKA_READY", ready().plusSeconds(30));
                 }
                 bootstrapServers = cluster.bootstrapServers();
             }
@@ -255,12 +263,12 @@ public final class LocalSystem implements AutoCloseable {
         commandUrl = "http://127.0.0.1:" + commandPort;
         queryUrl = queryUrls.get(0);
         notifierUrl = notifierUrls.get(0);
-        command.awaitHttpOk(launches.get("incident-command-service").readiness(), Duration.ofSeconds(90));
+        command.awaitHttpOk(launches.get("incident-command-service").readiness(), ready());
         for (int i = 0; i < readers.size(); i++) {
-            readers.get(i).awaitHttpOk(launches.get(instance("incident-query-service", i + 1)).readiness(), Duration.ofSeconds(90));
+            readers.get(i).awaitHttpOk(launches.get(instance("incident-query-service", i + 1)).readiness(), ready());
         }
         for (int i = 0; i < notifiers.size(); i++) {
-            notifiers.get(i).awaitHttpOk(launches.get(instance("notifier-service", i + 1)).readiness(), Duration.ofSeconds(90));
+            notifiers.get(i).awaitHttpOk(launches.get(instance("notifier-service", i + 1)).readiness(), ready());
         }
     }
 
@@ -375,7 +383,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         // Every node at once: a node is ready only when a majority of the controllers answer.
         for (ChildProcess node : nodes) {
-            node.awaitLogLine("KAFKA_READY", Duration.ofSeconds(120));
+            node.awaitLogLine("KAFKA_READY", ready().plusSeconds(30));
         }
     }
 
@@ -460,7 +468,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         ChildProcess again = ChildProcess.start(module + "-restarted-" + (++restarts), launch.command(), launch.env(), launch.logs());
         started.add(again);
-        again.awaitHttpOk(launch.readiness(), Duration.ofSeconds(90));
+        again.awaitHttpOk(launch.readiness(), ready());
     }
 
     /** This module's runtime classpath as the build wrote it; the running JVM's as a fallback. */
