@@ -47,6 +47,8 @@ final class AlertLoad {
     final Set<Position> positions = ConcurrentHashMap.newKeySet();
     /** Refusals by status ("503", "429", "500", "connection", "timeout"). */
     final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    /** The first answer of each refused status, to show what a client was told. */
+    final Map<String, String> refusalExamples = new ConcurrentHashMap<>();
     /** The incident each alert group last fed, for the cross-tenant sweep. */
     final Map<String, String> groupIncident = new ConcurrentHashMap<>();
 
@@ -110,6 +112,8 @@ final class AlertLoad {
                         break;
                     }
                     outcome = Integer.toString(r.statusCode());
+                    String retryAfter = r.headers().firstValue("Retry-After").map(v -> " (Retry-After " + v + ")").orElse("");
+                    refusalExamples.putIfAbsent(outcome, (r.body().length() > 300 ? r.body().substring(0, 300) : r.body()) + retryAfter);
                     if (r.statusCode() < 500 && r.statusCode() != 429 && r.statusCode() != 408) {
                         // Alertmanager does not retry a 4xx: the request itself is wrong (a bug in this generator).
                         refused.computeIfAbsent(outcome + " (not retried)", k -> new AtomicLong()).incrementAndGet();

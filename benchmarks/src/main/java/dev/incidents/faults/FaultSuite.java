@@ -118,6 +118,7 @@ public final class FaultSuite {
                     (System.nanoTime() - s) / 1e9);
         }));
         load.stop(Duration.ofSeconds(60));
+        load.refusalExamples.forEach((status, body) -> examples.add("the load was refused with " + status + ": " + body));
         progress(String.format(Locale.ROOT, "load stopped: %d webhooks acknowledged (%d alerts), %d attempts, refusals %s", load.acknowledgedRequests.get(),
                 load.acknowledged.size(), load.attempts.get(), load.refusals()));
 
@@ -299,7 +300,7 @@ public final class FaultSuite {
                     f.mustBeZero() ? (f.value() == 0 ? "0 (ok)" : "0 (**VIOLATED**)") : ""));
         }
         if (!r.examples().isEmpty()) {
-            md.append("\n## Examples of what went wrong\n\n");
+            md.append("\n## Examples (refusals the load saw; anything that went wrong)\n\n");
             r.examples().stream().limit(30).forEach(e -> md.append("- ").append(e.replace("\n", " ")).append("\n"));
         }
         md.append("\n").append(r.violated().isEmpty() ? "Every figure that must be 0 is 0." : r.violated().size() + " figure(s) that must be 0 are not.")
