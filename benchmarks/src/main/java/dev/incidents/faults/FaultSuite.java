@@ -176,9 +176,31 @@ public final class FaultSuite {
         progress(String.format(Locale.ROOT, "audit: %d events of %d incidents; %d missing, %d doubled, %d read models differing, %d deliveries unfinished",
                 events, log.size(), missing + missingPositions, duplicated, audit.readModelsDiffering(), audit.deliveriesMissing() + audit.deliveriesUnfinished()));
 
+        String anIncident = log.keySet().stream().findFirst().orElse("00000000-0000-0000-0000-000000000000");
+        section(figures, examples, "2. unauthenticated sweep", () -> unauthenticated(system, anIncident, figures, examples));
+        section(figures, examples, "3. cross-tenant sweep", () -> crossTenant(system, load, figures, examples));
+        section(figures, examples, "4. fuzz (seeded mutations of the OpenAPI example bodies)", () -> fuzz(system, sizes, figures, examples));
+        return new Results(sizes, faults, figures, load.refusals(), examples, (System.nanoTime() - t0) / 1e9, machine());
+    }
+
+    interface Section {
+        void run() throws Exception;
+    }
+
+    /** A section that fails to run says so in the table (a figure that must be 0) instead of taking the report down. */
+    private static void section(List<Figure> figures, List<String> examples, String name, Section section) {
+        try {
+            section.run();
+        } catch (Exception | AssertionError e) {
+            figures.add(new Figure(name, "section could not run to its end", 1, true));
+            examples.add(name + " could not run: " + e);
+            progress(name + " could not run: " + e);
+        }
+    }
+
+    private static void unauthenticated(LocalSystem system, String anIncident, List<Figure> figures, List<String> examples) {
         // 2. Unauthenticated sweep.
         progress("2/4 unauthenticated sweep over every OpenAPI route x path variants");
-        String anIncident = log.keySet().stream().findFirst().orElse("00000000-0000-0000-0000-000000000000");
         long tried = 0;
         long opened = 0;
         long unanswered = 0;
@@ -207,6 +229,9 @@ public final class FaultSuite {
         figures.add(new Figure(s2, "routes whose sweep got no answer", unanswered, false));
         progress("unauthenticated: " + tried + " requests, " + opened + " 2xx");
 
+    }
+
+    private static void crossTenant(LocalSystem system, AlertLoad load, List<Figure> figures, List<String> examples) throws Exception {
         // 3. Cross-tenant sweep.
         progress("3/4 cross-tenant sweep: tenant B's token on every read and write of tenant A");
         String group = load.groupIncident.keySet().stream().sorted().findFirst().orElse(null);
@@ -216,9 +241,12 @@ public final class FaultSuite {
         String s3 = "3. cross-tenant sweep";
         figures.add(new Figure(s3, "probes with tenant B's credentials", xt.probes(), false));
         figures.add(new Figure(s3, "answers different from \"missing\", or lists showing A's", xt.differing(), true));
-        figures.add(new Figure(s3, "of A's id-routes, GETs tenant A itself reads with 200", xt.ownReadsOk(), false));
-        figures.add(new Figure(s3, "A's id-route GETs tried", xt.ownReads(), false));
+        figures.add(new Figure(s3, "A's id-route GETs tried with A's own token", xt.ownReads(), false));
+        figures.add(new Figure(s3, "of those, not 200 (else \"same as missing\" proves nothing)", xt.ownReads() - xt.ownReadsOk(), true));
 
+    }
+
+    private static void fuzz(LocalSystem system, Sizes sizes, List<Figure> figures, List<String> examples) throws Exception {
         // 4. Fuzz.
         progress("4/4 fuzz: " + sizes.fuzzPerRoute() + " mutations of each example body (seed " + sizes.seed() + ")");
         BodyFuzz.Figures fz = new BodyFuzz(system, sizes.seed(), FaultSuite::progress).run(sizes.fuzzPerRoute());
@@ -230,7 +258,6 @@ public final class FaultSuite {
         figures.add(new Figure(s4, "5xx or no answer", fz.serverErrors(), true));
         figures.add(new Figure(s4, "refused requests that stored something", fz.rejectedButStored(), true));
 
-        return new Results(sizes, faults, figures, load.refusals(), examples, (System.nanoTime() - t0) / 1e9, machine());
     }
 
     /** The second instance of a replicated service: incident-query-service-2. */
