@@ -199,7 +199,6 @@ public final class FaultSuite {
     }
 
     private static void unauthenticated(LocalSystem system, String anIncident, List<Figure> figures, List<String> examples) {
-        // 2. Unauthenticated sweep.
         progress("2/4 unauthenticated sweep over every OpenAPI route x path variants");
         long tried = 0;
         long opened = 0;
@@ -228,11 +227,9 @@ public final class FaultSuite {
         figures.add(new Figure(s2, "2xx answers", opened, true));
         figures.add(new Figure(s2, "routes whose sweep got no answer", unanswered, false));
         progress("unauthenticated: " + tried + " requests, " + opened + " 2xx");
-
     }
 
     private static void crossTenant(LocalSystem system, AlertLoad load, List<Figure> figures, List<String> examples) throws Exception {
-        // 3. Cross-tenant sweep.
         progress("3/4 cross-tenant sweep: tenant B's token on every read and write of tenant A");
         String group = load.groupIncident.keySet().stream().sorted().findFirst().orElse(null);
         CrossTenantSweep.Figures xt = new CrossTenantSweep(system, FaultSuite::progress).run(group == null ? null : group,
@@ -243,11 +240,9 @@ public final class FaultSuite {
         figures.add(new Figure(s3, "answers different from \"missing\", or lists showing A's", xt.differing(), true));
         figures.add(new Figure(s3, "A's id-route GETs tried with A's own token", xt.ownReads(), false));
         figures.add(new Figure(s3, "of those, not 200 (else \"same as missing\" proves nothing)", xt.ownReads() - xt.ownReadsOk(), true));
-
     }
 
     private static void fuzz(LocalSystem system, Sizes sizes, List<Figure> figures, List<String> examples) throws Exception {
-        // 4. Fuzz.
         progress("4/4 fuzz: " + sizes.fuzzPerRoute() + " mutations of each example body (seed " + sizes.seed() + ")");
         BodyFuzz.Figures fz = new BodyFuzz(system, sizes.seed(), FaultSuite::progress).run(sizes.fuzzPerRoute());
         examples.addAll(fz.examples());
@@ -257,7 +252,6 @@ public final class FaultSuite {
         figures.add(new Figure(s4, "refused (4xx)", fz.rejected(), false));
         figures.add(new Figure(s4, "5xx or no answer", fz.serverErrors(), true));
         figures.add(new Figure(s4, "refused requests that stored something", fz.rejectedButStored(), true));
-
     }
 
     /** The second instance of a replicated service: incident-query-service-2. */
