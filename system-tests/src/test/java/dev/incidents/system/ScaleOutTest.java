@@ -3,32 +3,19 @@ package dev.incidents.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
-import dev.incidents.domain.Incident;
-import dev.incidents.domain.IncidentFold;
 import dev.incidents.local.LocalSystem;
-import dev.incidents.local.WebhookReceiver;
+import dev.incidents.local.SystemAudit;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,7 +35,6 @@ import org.junit.jupiter.api.Test;
 class ScaleOutTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int GROUPS = 200;
     private static final int REQUESTS_PER_GROUP = 2;
     private static final int ALERTS_PER_REQUEST = 5;
@@ -106,66 +92,22 @@ class ScaleOutTest {
         // A killed consumer's partitions move to the survivor after the session timeout; the dead notifier's leased
         // deliveries go again when their lease expires.
         assertEquals(0, system.awaitQuiet(Duration.ofMinutes(4)), "the survivors digested everything");
-        Map<String, List<EventEnvelope>> log = eventStore();
+        Map<String, List<EventEnvelope>> log = SystemAudit.eventStore(system);
         assertTrue(log.size() >= GROUPS, "one incident per alert group at least: " + log.size());
         long events = log.values().stream().mapToLong(List::size).sum();
         assertTrue(events >= (long) requests * ALERTS_PER_REQUEST, "every alert recorded: " + events);
-        awaitDelivered(events, Duration.ofMinutes(2));
+        SystemAudit.awaitDeliveriesSettled(system, events, Duration.ofMinutes(2));
 
-        // Read models: the query service's copy of each stream is the stream, applied in order; its view is the fold.
-        Map<String, List<Long>> projected = new HashMap<>();
-        Map<String, List<String>> projectedIds = new HashMap<>();
-        query("incident_query", "select incident_id, seq, event_id from incident_event order by position", rs -> {
-            projected.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getLong(2));
-            projectedIds.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(3));
-        });
-        assertEquals(log.keySet(), projected.keySet(), "every incident projected, no other");
-        for (Map.Entry<String, List<EventEnvelope>> stream : log.entrySet()) {
-            assertEquals(stream.getValue().stream().map(e -> e.eventId().toString()).toList(), projectedIds.get(stream.getKey()),
-                    "incident " + stream.getKey() + ": each event once, applied in sequence order");
-        }
-        Map<String, String> views = new HashMap<>();
-        query("incident_query", "select incident_id, status, severity, title, last_sequence from incident_view",
-                rs -> views.put(rs.getString(1), rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getLong(5)));
-        for (Map.Entry<String, List<EventEnvelope>> stream : log.entrySet()) {
-            Incident folded = (Incident) IncidentFold.fold(stream.getKey(), stream.getValue());
-            assertEquals(folded.status().wireName() + "|" + folded.severity().name() + "|" + folded.title() + "|" + folded.sequence(),
-                    views.get(stream.getKey()), "incident " + stream.getKey());
-        }
-
-        // Deliveries: one per event, delivered; the receiver saw every webhook-id, each incident's in order.
-        Map<String, Integer> deliveries = new HashMap<>();
-        query("incident_notifier", "select event_id, status from delivery where subscription_key = 'config:webhook'", rs -> {
-            deliveries.merge(rs.getString(1), 1, Integer::sum);
-            assertEquals("delivered", rs.getString(2), "delivery of " + rs.getString(1));
-        });
-        assertEquals(events, deliveries.size(), "a delivery for every event");
-        assertTrue(deliveries.values().stream().allMatch(n -> n == 1), "no event planned twice");
-
-        Map<String, List<String>> firstSeen = new LinkedHashMap<>();
-        Set<String> seen = new java.util.HashSet<>();
-        int repeats = 0;
-        for (WebhookReceiver.Received r : system.receiver().received()) {
-            JsonNode body = JSON.readTree(r.body());
-            String incident = body.path("data").path("incidentId").asText();
-            if (!log.containsKey(incident)) {
-                continue;
-            }
-            assertTrue(r.signatureValid(), "signed: " + r.webhookId());
-            if (seen.add(r.webhookId())) {
-                firstSeen.computeIfAbsent(incident, k -> new ArrayList<>()).add(r.webhookId());
-            } else {
-                repeats++;
-            }
-        }
-        for (Map.Entry<String, List<EventEnvelope>> stream : log.entrySet()) {
-            assertEquals(stream.getValue().stream().map(e -> "msg_" + e.eventId()).toList(), firstSeen.get(stream.getKey()),
-                    "incident " + stream.getKey() + ": every update received, in order");
-        }
+        // Read models equal the fold of the event store, each event projected once and in order; one delivery per
+        // event, delivered; the receiver saw every webhook-id signed, each incident's in order.
+        SystemAudit.Figures audit = SystemAudit.check(system, log);
+        assertEquals(List.of(), audit.problems(), audit.toString());
+        assertEquals(0, audit.violations(), audit.toString());
+        assertEquals(0, audit.deadLettered(), "every delivery delivered: " + audit);
         // Only a call in flight when its notifier died is made again (same webhook-id): at most that notifier's slots.
-        assertTrue(repeats <= 8, "repeated calls: " + repeats);
+        assertTrue(audit.repeatedCalls() <= 8, "repeated calls: " + audit.repeatedCalls());
         System.out.printf("[scale-out] %d events of %d incidents: projected and delivered exactly once, in order; %d repeated webhook calls%n",
-                events, log.size(), repeats);
+                events, log.size(), audit.repeatedCalls());
     }
 
     /** One alert group's request: ALERTS_PER_REQUEST distinct alerts, new ones each round. */
@@ -180,41 +122,5 @@ class ScaleOutTest {
         return """
                 {"version":"4","groupKey":"{}:{g=\\"scale-%d\\"}","status":"firing","receiver":"incidents","groupLabels":{"g":"scale-%d"},\
                 "commonLabels":{},"commonAnnotations":{},"externalURL":"http://alertmanager:9093","alerts":[%s]}""".formatted(group, group, alerts);
-    }
-
-    private void awaitDelivered(long events, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long[] delivered = {0};
-            query("incident_notifier", "select count(*) from delivery where subscription_key = 'config:webhook' and status = 'delivered'",
-                    rs -> delivered[0] = rs.getLong(1));
-            if (delivered[0] >= events) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    private static Map<String, List<EventEnvelope>> eventStore() throws Exception {
-        Map<String, List<EventEnvelope>> log = new TreeMap<>();
-        query("incident_command", "select envelope::text from event_store order by incident_id, seq", rs -> {
-            EventEnvelope e = EventCodec.fromJson(rs.getString(1));
-            log.computeIfAbsent(e.incidentId(), k -> new ArrayList<>()).add(e);
-        });
-        return log;
-    }
-
-    interface Row {
-        void accept(ResultSet rs) throws Exception;
-    }
-
-    private static void query(String database, String sql, Row row) throws Exception {
-        try (Connection c = DriverManager.getConnection(system.jdbcUrl(database), system.postgresUser(), system.postgresPassword());
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                row.accept(rs);
-            }
-        }
     }
 }

@@ -116,6 +116,14 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a process may take to become ready: 90 s, or {@code -Dincidents.ready-seconds} on a machine shared with
+     * other builds (a JVM start there can take minutes).
+     */
+    private static Duration ready() {
+        return Duration.ofSeconds(Long.getLong("incidents.ready-seconds", 90));
+    }
+
     private final List<AutoCloseable> started = new ArrayList<>();
     private record Launch(List<String> command, Map<String, String> env, Path logs, int port, int managementPort) {
         String readiness() {
@@ -123,6 +131,12 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
     private final Map<String, Launch> launches = new HashMap<>();
+    /** The command line of each Kafka node this system started, by process name, to start it again on its data. */
+    private final Map<String, List<String>> kafkaLaunches = new java.util.LinkedHashMap<>();
+    private EmbeddedPostgres postgres;
+    private Path postgresDataDir;
+    private int postgresPort;
+    private Path logDir;
     private int restarts;
     private String bootstrapServers;
     private short replication = 1;
@@ -157,6 +171,7 @@ public final class LocalSystem implements AutoCloseable {
     private void startAll(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook) throws Exception {
         Path logs = o.dataDir().resolve("logs");
         Files.createDirectories(logs);
+        logDir = logs;
         List<String> jars = List.of("incident-command-service", "incident-query-service", "notifier-service");
         for (String module : jars) {
             if (!Files.exists(jar(o, module))) {
@@ -170,26 +185,30 @@ public final class LocalSystem implements AutoCloseable {
         } else {
             progress.accept("starting Kafka (KRaft" + (o.kafkaNodes() > 1 ? ", " + o.kafkaNodes() + " nodes" : "") + ") ...");
             if (o.kafkaNodes() <= 1) {
-                ChildProcess kafka = ChildProcess.start("kafka", List.of(
+                List<String> command = List.of(
                         ChildProcess.javaExecutable(), "-Xmx512m", "-cp", launcherClasspath(o),
                         "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka").toString(),
-                        "--port", Integer.toString(freeIfZero(o.kafkaPort()))), Map.of(), logs);
+                        "--port", Integer.toString(freeIfZero(o.kafkaPort())));
+                ChildProcess kafka = ChildProcess.start("kafka", command, Map.of(), logs);
                 started.add(kafka);
-                bootstrapServers = kafka.awaitLogLine("KAFKA_READY", Duration.ofSeconds(90));
+                kafkaLaunches.put("kafka", command);
+                bootstrapServers = kafka.awaitLogLine("KAFKA_READY", ready());
             } else {
                 // Every node at once: a node is ready only when a majority of the controllers answer.
                 EmbeddedKafka.Cluster cluster = EmbeddedKafka.Cluster.onFreePorts(o.kafkaNodes());
                 List<ChildProcess> nodes = new ArrayList<>();
                 for (EmbeddedKafka.Node n : cluster.nodes()) {
-                    ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), List.of(
+                    List<String> command = List.of(
                             ChildProcess.javaExecutable(), "-Xmx384m", "-cp", launcherClasspath(o),
                             "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka-" + n.nodeId()).toString(),
-                            "--cluster", cluster.describe(), "--node-id", Integer.toString(n.nodeId())), Map.of(), logs);
+                            "--cluster", cluster.describe(), "--node-id", Integer.toString(n.nodeId()));
+                    ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), command, Map.of(), logs);
                     started.add(node);
+                    kafkaLaunches.put("kafka-" + n.nodeId(), command);
                     nodes.add(node);
                 }
                 for (ChildProcess node : nodes) {
-                    node.awaitLogLine("KAFKA_READY", Duration.ofSeconds(120));
+                    node.awaitLogLine("KAFKA_READY", ready().plusSeconds(30));
                 }
                 bootstrapServers = cluster.bootstrapServers();
             }
@@ -204,8 +223,11 @@ public final class LocalSystem implements AutoCloseable {
             password = o.postgresPassword();
         } else {
             progress.accept("starting PostgreSQL ...");
-            EmbeddedPostgres pg = EmbeddedPostgres.start(o.dataDir().resolve("postgres"), freeIfZero(o.postgresPort()));
+            postgresDataDir = o.dataDir().resolve("postgres");
+            EmbeddedPostgres pg = EmbeddedPostgres.start(postgresDataDir, freeIfZero(o.postgresPort()));
             started.add(pg);
+            postgres = pg;
+            postgresPort = pg.port();
             jdbcBase = pg.jdbcUrl("");
             user = pg.username();
             password = pg.password();
@@ -245,12 +267,12 @@ public final class LocalSystem implements AutoCloseable {
         commandUrl = "http://127.0.0.1:" + commandPort;
         queryUrl = queryUrls.get(0);
         notifierUrl = notifierUrls.get(0);
-        command.awaitHttpOk(launches.get("incident-command-service").readiness(), Duration.ofSeconds(90));
+        command.awaitHttpOk(launches.get("incident-command-service").readiness(), ready());
         for (int i = 0; i < readers.size(); i++) {
-            readers.get(i).awaitHttpOk(launches.get(instance("incident-query-service", i + 1)).readiness(), Duration.ofSeconds(90));
+            readers.get(i).awaitHttpOk(launches.get(instance("incident-query-service", i + 1)).readiness(), ready());
         }
         for (int i = 0; i < notifiers.size(); i++) {
-            notifiers.get(i).awaitHttpOk(launches.get(instance("notifier-service", i + 1)).readiness(), Duration.ofSeconds(90));
+            notifiers.get(i).awaitHttpOk(launches.get(instance("notifier-service", i + 1)).readiness(), ready());
         }
     }
 
@@ -299,6 +321,79 @@ public final class LocalSystem implements AutoCloseable {
         ChildProcess c = running(name, true);
         c.kill();
         started.remove(c);
+    }
+
+    /**
+     * Stops the PostgreSQL server this system started ({@code pg_ctl stop -m fast}: clients are disconnected), keeping
+     * its data; {@link #startPostgres} starts it again on the same port and data. For outage tests.
+     */
+    public synchronized void stopPostgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("PostgreSQL is external or already stopped");
+        }
+        postgres.close();
+        started.remove(postgres);
+        postgres = null;
+    }
+
+    public synchronized void startPostgres() {
+        if (postgres != null || postgresDataDir == null) {
+            throw new IllegalStateException("PostgreSQL is external or running");
+        }
+        postgres = EmbeddedPostgres.start(postgresDataDir, postgresPort);
+        // Before the services in the list, so that close() still stops it after them.
+        started.add(0, postgres);
+    }
+
+    /**
+     * Stops every Kafka node at once (SIGTERM to each, then SIGKILL after the grace period), keeping their data; with
+     * all of them gone no client reaches the cluster. {@link #startKafka} starts them again on the same data and ports.
+     */
+    public void stopKafka() throws InterruptedException {
+        List<ChildProcess> nodes = new ArrayList<>();
+        for (AutoCloseable a : started) {
+            if (a instanceof ChildProcess c && kafkaLaunches.containsKey(kafkaNode(c.name))) {
+                nodes.add(c);
+            }
+        }
+        List<Thread> stopping = new ArrayList<>();
+        for (ChildProcess node : nodes) {
+            Thread t = new Thread(node::close, "stop-" + node.name);
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            t.join();
+        }
+        started.removeAll(nodes);
+    }
+
+    /** "kafka-2" for "kafka-2" and "kafka-2-restarted-4". */
+    private static String kafkaNode(String processName) {
+        return processName.replaceFirst("-restarted-\\d+$", "");
+    }
+
+    /** Starts every Kafka node that is not running (after {@link #stopKafka} or {@link #kill}); returns once all are ready. */
+    public void startKafka() throws IOException, InterruptedException {
+        List<ChildProcess> nodes = new ArrayList<>();
+        for (Map.Entry<String, List<String>> node : kafkaLaunches.entrySet()) {
+            boolean alive = started.stream().anyMatch(a -> a instanceof ChildProcess c && c.isAlive() && kafkaNode(c.name).equals(node.getKey()));
+            if (!alive) {
+                ChildProcess again = ChildProcess.start(node.getKey() + "-restarted-" + (++restarts), node.getValue(), Map.of(), logDir);
+                // Before the services, so that close() stops the services first.
+                started.add(0, again);
+                nodes.add(again);
+            }
+        }
+        // Every node at once: a node is ready only when a majority of the controllers answer.
+        for (ChildProcess node : nodes) {
+            node.awaitLogLine("KAFKA_READY", ready().plusSeconds(30));
+        }
+    }
+
+    /** The names of the Kafka nodes this system started: kafka, or kafka-1, kafka-2, ... */
+    public List<String> kafkaNodes() {
+        return List.copyOf(kafkaLaunches.keySet());
     }
 
     /** The running process of that name ({@code exact}), or of that module (its instances and restarts included). */
@@ -377,7 +472,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         ChildProcess again = ChildProcess.start(module + "-restarted-" + (++restarts), launch.command(), launch.env(), launch.logs());
         started.add(again);
-        again.awaitHttpOk(launch.readiness(), Duration.ofSeconds(90));
+        again.awaitHttpOk(launch.readiness(), ready());
     }
 
     /** This module's runtime classpath as the build wrote it; the running JVM's as a fallback. */
