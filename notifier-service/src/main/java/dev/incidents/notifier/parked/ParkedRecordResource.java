@@ -37,7 +37,7 @@ public class ParkedRecordResource {
             @Parameter(description = "not-json, invalid-envelope, out-of-bounds, invalid-key, invalid-header, apply-failed")
                     @QueryParam("reason") String reason,
             @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1 to 200 (default 50)") @QueryParam("limit") Integer limit) {
+            @Parameter(description = "Page size, 1 to 200 (default 50)") @QueryParam("limit") String limit) {
         return parked.page(caller.tenant(), ParkedRecords.Query.of(reason, cursor, limit));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.EventRecords;
+import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -88,11 +89,9 @@ public class ParkedRecords {
 
     /** A request for a page, checked: a reason of {@link #REASONS} or none, 1 to 200 items, a cursor this service gave out. */
     public record Query(String reason, Long cursor, int limit) {
-        public static Query of(String reason, String cursor, Integer limit) {
-            int size = limit == null ? 50 : limit;
-            if (size < 1 || size > 200) {
-                throw new ProblemException(Problem.invalid("limit", "must be between 1 and 200"));
-            }
+        public static Query of(String reason, String cursor, String limit) {
+            Long requested = QueryParams.number("limit", limit, 1, 200);
+            int size = requested == null ? 50 : requested.intValue();
             String r = reason == null || reason.isBlank() ? null : reason;
             if (r != null && !REASONS.contains(r)) {
                 throw new ProblemException(Problem.invalid("reason", "'" + r + "' is not one of " + String.join(", ", REASONS)));
