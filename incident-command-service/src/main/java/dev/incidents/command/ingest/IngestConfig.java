@@ -27,14 +27,17 @@ public interface IngestConfig {
 
     RateLimit rateLimit();
 
-    /** Token buckets of {@link IngestRateLimits}, kept by each replica. */
+    /**
+     * Token buckets of {@link IngestRateLimits}, kept by each replica. The defaults stop a runaway sender, not a
+     * storm: they sit above what one replica commits (see deploy/CAPACITY.md), so they never throttle honest load.
+     */
     interface RateLimit {
         /** Sustained requests per second one API key may send (per replica). */
-        @WithDefault("100")
+        @WithDefault("1000")
         double perKey();
 
         /** Sustained requests per second one tenant's keys may send together (per replica). */
-        @WithDefault("300")
+        @WithDefault("3000")
         double perTenant();
 
         /** How many seconds' worth of requests may arrive at once (the bucket's depth). */

@@ -21,10 +21,19 @@ public class IngestRateLimits {
     @Inject
     IngestConfig config;
 
-    @Inject
-    MeterRegistry registry;
-
+    private final Counter keyRefusals;
+    private final Counter tenantRefusals;
     private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    IngestRateLimits(MeterRegistry registry) {
+        keyRefusals = refusals(registry, "key");
+        tenantRefusals = refusals(registry, "tenant");
+    }
+
+    private static Counter refusals(MeterRegistry registry, String scope) {
+        return Counter.builder("incidents_ingest_rate_limited").description("Integration requests refused with 429").tag("scope", scope)
+                .register(registry);
+    }
 
     /** Takes one request of this key from both buckets, or refuses it with 429 and the wait until it would fit. */
     public void admit(String tenant, String keyName) {
@@ -34,18 +43,17 @@ public class IngestRateLimits {
         Bucket all = buckets.computeIfAbsent("tenant\u0000" + tenant, k -> new Bucket(limits.perTenant(), limits.burstSeconds()));
         double keyWait = key.take(now);
         if (keyWait > 0) {
-            refuse("key", keyWait, "API key " + keyName + " is over its limit of " + limits.perKey() + " requests/s");
+            refuse(keyRefusals, keyWait, "API key " + keyName + " is over its limit of " + limits.perKey() + " requests/s");
         }
         double tenantWait = all.take(now);
         if (tenantWait > 0) {
             key.giveBack();
-            refuse("tenant", tenantWait, "tenant " + tenant + " is over its limit of " + limits.perTenant() + " requests/s");
+            refuse(tenantRefusals, tenantWait, "tenant " + tenant + " is over its limit of " + limits.perTenant() + " requests/s");
         }
     }
 
-    private void refuse(String scope, double waitSeconds, String detail) {
-        Counter.builder("incidents_ingest_rate_limited").description("Integration requests refused with 429").tag("scope", scope)
-                .register(registry).increment();
+    private static void refuse(Counter refusals, double waitSeconds, String detail) {
+        refusals.increment();
         throw new ProblemException(Problem.of(429, "Too Many Requests", detail + "; retry later"), (long) Math.ceil(waitSeconds));
     }
 
