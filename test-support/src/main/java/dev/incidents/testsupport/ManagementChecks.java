@@ -41,6 +41,8 @@ public final class ManagementChecks {
             get(app, "/api/v1/" + marker + i);
             get(app, "/" + marker + i + "/x");
             get(app, "/api/v1/incidents/" + marker + i + "/nothing", "Authorization", "Bearer x.y.z");
+            // Refused before any route matched (400 from the NUL filter): the path is all the metric could name.
+            get(app, "/api/v1/" + marker + i + "?q=%00");
         }
         List<String> lines = new ArrayList<>();
         for (String line : body(management, "/q/metrics").split("\n")) {
