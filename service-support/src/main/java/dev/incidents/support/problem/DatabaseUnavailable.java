@@ -37,24 +37,42 @@ public final class DatabaseUnavailable {
 
     private DatabaseUnavailable() {}
 
-    /** True when the failure, or any of its causes, says the database cannot be reached now. */
+    /**
+     * True when the failure, any of its causes, or any exception suppressed along them says the database cannot be
+     * reached now. Suppressed ones count: when a commit fails because the connection broke, Narayana throws a
+     * RollbackException and hangs the driver's error on it as suppressed, not as its cause.
+     */
     public static boolean causes(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
+        return causes(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static boolean causes(Throwable t, Set<Throwable> seen) {
+        if (t == null || !seen.add(t)) {
+            return false;
+        }
+        if (saysUnreachable(t)) {
+            return true;
+        }
+        for (Throwable suppressed : t.getSuppressed()) {
+            if (causes(suppressed, seen)) {
                 return true;
             }
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"))) {
-                    return true;
-                }
-                // Agroal's "Acquisition timeout while waiting for new connection" carries no SQLState.
-                String message = sql.getMessage();
-                if (state == null && message != null && message.toLowerCase(Locale.ROOT).contains("acquisition timeout")) {
-                    return true;
-                }
+        }
+        return causes(t.getCause(), seen);
+    }
+
+    private static boolean saysUnreachable(Throwable t) {
+        if (t instanceof SQLTransientConnectionException) {
+            return true;
+        }
+        if (t instanceof SQLException sql) {
+            String state = sql.getSQLState();
+            if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"))) {
+                return true;
             }
+            // Agroal's "Acquisition timeout while waiting for new connection" carries no SQLState.
+            String message = sql.getMessage();
+            return state == null && message != null && message.toLowerCase(Locale.ROOT).contains("acquisition timeout");
         }
         return false;
     }
