@@ -21,12 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.tools.ProducerPerformance;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -60,6 +64,7 @@ final class Floors {
         String topic = "bench-floor-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            awaitLeaders(admin, topic);
         }
         String[] args = {"--topic", topic, "--num-records", Integer.toString(records), "--record-size", Integer.toString(recordSize),
             "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true"};
@@ -81,6 +86,32 @@ final class Floors {
             admin.deleteTopics(List.of(topic)).all().get();
         }
         return rate;
+    }
+
+    /**
+     * Producing into a topic whose partitions have no leader yet sends the idempotent producer into a loop of
+     * NOT_LEADER_OR_FOLLOWER then OUT_OF_ORDER_SEQUENCE_NUMBER retries that never ends; the floor starts once
+     * every partition has one.
+     */
+    private static void awaitLeaders(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            TopicDescription description = null;
+            try {
+                description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (description != null && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions of " + topic + " have no leader after 60 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Event-store and outbox tables of the same shape as the command service's, beside them. */

@@ -1,8 +1,8 @@
 package dev.incidents.command.incident;
 
-import dev.incidents.command.ingest.AlertRoutes;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.WriteBatch;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.domain.IncidentCommand;
 import dev.incidents.support.problem.ProblemException;
@@ -16,24 +16,21 @@ public class Merges {
     @Inject
     CommandHandler handler;
 
-    @Inject
-    AlertRoutes routes;
-
     public WriteResult merge(CommandContext ctx, String duplicateId, String targetId) {
-        return handler.transact(ctx, () -> {
-            CommandHandler.Outcome closed = handler.decideAndAppend(ctx, duplicateId, new IncidentCommand.MergeInto(targetId));
-            if (closed instanceof CommandHandler.Refused r) {
+        return handler.transact(ctx, batch -> {
+            WriteBatch.Outcome closed = batch.decideAndAppend(ctx, duplicateId, new IncidentCommand.MergeInto(targetId));
+            if (closed instanceof WriteBatch.Refused r) {
                 throw new ProblemException(CommandHandler.toProblem(r.rejection()));
             }
             // The target is checked without If-Match: the caller's expectation was about the duplicate.
             CommandContext onTarget = new CommandContext(ctx.tenant(), ctx.actor(), ctx.occurredAt(), null, null, null);
-            String title = handler.titleOf(duplicateId);
-            CommandHandler.Outcome attached = handler.decideAndAppend(onTarget, targetId, new IncidentCommand.AttachDuplicate(duplicateId, title));
-            if (attached instanceof CommandHandler.Refused r) {
+            String title = batch.titleOf(duplicateId);
+            WriteBatch.Outcome attached = batch.decideAndAppend(onTarget, targetId, new IncidentCommand.AttachDuplicate(duplicateId, title));
+            if (attached instanceof WriteBatch.Refused r) {
                 throw new ProblemException(CommandHandler.toProblem(r.rejection()));
             }
-            routes.moveAll(ctx.tenant(), duplicateId, targetId);
-            return new WriteResult(duplicateId, ((CommandHandler.Appended) closed).sequence(), 202);
+            batch.moveRoutes(ctx.tenant(), duplicateId, targetId);
+            return new WriteResult(duplicateId, ((WriteBatch.Appended) closed).sequence(), 202);
         });
     }
 }

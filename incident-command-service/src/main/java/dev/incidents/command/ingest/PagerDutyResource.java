@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.WriteBatch;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.domain.AlertLink;
 import dev.incidents.domain.IncidentCommand;
@@ -68,8 +69,6 @@ public class PagerDutyResource {
     @Inject
     CommandHandler handler;
 
-    @Inject
-    AlertRoutes routes;
 
     @Inject
     IngestConfig config;
@@ -160,16 +159,16 @@ public class PagerDutyResource {
 
     /** Acknowledges the incident the key feeds; one already acknowledged (or further along) stays as it is. */
     private WriteResult acknowledge(CommandContext ctx, String key) {
-        return handler.transact(ctx, () -> {
-            String incidentId = routes.lockCurrent(ctx.tenant(), SOURCE, key);
+        return handler.transact(ctx, batch -> {
+            String incidentId = batch.route(ctx.tenant(), SOURCE, key);
             if (incidentId == null) {
                 return new WriteResult(null, 0, 202);
             }
-            CommandHandler.Outcome outcome = handler.decideAndAppend(ctx, incidentId, new IncidentCommand.AcknowledgeIncident(SOURCE));
-            if (outcome instanceof CommandHandler.Appended a) {
+            WriteBatch.Outcome outcome = batch.decideAndAppend(ctx, incidentId, new IncidentCommand.AcknowledgeIncident(SOURCE));
+            if (outcome instanceof WriteBatch.Appended a) {
                 return new WriteResult(incidentId, a.sequence(), 202);
             }
-            return new WriteResult(incidentId, handler.currentSequence(incidentId), 202);
+            return new WriteResult(incidentId, batch.currentSequence(incidentId), 202);
         });
     }
 

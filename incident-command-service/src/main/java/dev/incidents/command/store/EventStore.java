@@ -9,29 +9,34 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The PostgreSQL event store and its outbox. Plain JDBC: the SQL is the design (a unique stream position,
- * the outbox row in the same transaction), so it is written out rather than left to an ORM. Every method
- * expects the caller's transaction.
+ * The PostgreSQL event store and its outbox. Plain JDBC: the SQL is the design (a unique stream position, the
+ * outbox row in the same transaction, one statement per table for a whole batch), so it is written out rather
+ * than left to an ORM.
  */
 @ApplicationScoped
 public class EventStore {
-
-    private static final String UNIQUE_VIOLATION = "23505";
 
     @Inject
     AgroalDataSource dataSource;
 
     /** The incident's stream in sequence order; empty when nothing was declared under that id. */
     public List<EventEnvelope> load(String incidentId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select envelope from event_store where incident_id = ? order by seq")) {
+        try (Connection c = dataSource.getConnection()) {
+            return loadAfter(c, incidentId, 0);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot load incident " + incidentId, e);
+        }
+    }
+
+    /** The incident's events after {@code afterSequence}, in order: what a remembered state has not seen yet. */
+    static List<EventEnvelope> loadAfter(Connection c, String incidentId, long afterSequence) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select envelope from event_store where incident_id = ? and seq > ? order by seq")) {
             ps.setString(1, incidentId);
+            ps.setLong(2, afterSequence);
             List<EventEnvelope> events = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -39,76 +44,64 @@ public class EventStore {
                 }
             }
             return events;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot load incident " + incidentId, e);
-        }
-    }
-
-    /** The last sequence of the incident's stream; 0 when it has none. */
-    public long lastSequence(String incidentId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select coalesce(max(seq), 0) from event_store where incident_id = ?")) {
-            ps.setString(1, incidentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read incident " + incidentId, e);
         }
     }
 
     /**
-     * Appends events and their outbox rows. Throws {@link ConcurrencyConflict} when another writer took one of
-     * the positions first; the caller's transaction then rolls back and nothing of this append remains.
+     * Appends the events of a whole batch and their outbox rows, one statement per table. A position another
+     * writer took first fails the statement with a unique violation, and the caller's transaction with it.
      */
-    public void append(List<EventEnvelope> events) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement event = c.prepareStatement("insert into event_store"
-                        + " (event_id, incident_id, seq, type, schema_version, occurred_at, recorded_at, actor, tenant, envelope)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)");
-                PreparedStatement outbox = c.prepareStatement(
-                        "insert into outbox (event_id, incident_id, seq, envelope) values (?, ?, ?, ?)")) {
-            for (EventEnvelope e : events) {
-                String json = EventCodec.toJson(e);
-                event.setObject(1, e.eventId());
-                event.setString(2, e.incidentId());
-                event.setLong(3, e.sequence());
-                event.setString(4, e.type());
-                event.setInt(5, e.schemaVersion());
-                event.setObject(6, e.occurredAt());
-                event.setTimestamp(7, Timestamp.from(e.recordedAt()));
-                if (e.actor() == null) {
-                    event.setNull(8, Types.VARCHAR);
-                } else {
-                    event.setString(8, e.actor());
-                }
-                event.setString(9, e.tenant());
-                event.setString(10, json);
-                event.addBatch();
-
-                outbox.setObject(1, e.eventId());
-                outbox.setString(2, e.incidentId());
-                outbox.setLong(3, e.sequence());
-                outbox.setString(4, json);
-                outbox.addBatch();
-            }
-            event.executeBatch();
-            outbox.executeBatch();
-        } catch (SQLException e) {
-            if (isUniqueViolation(e)) {
-                throw new ConcurrencyConflict("another command changed the incident first");
-            }
-            throw new IllegalStateException("cannot append events", e);
+    static void append(Connection c, List<EventEnvelope> events) throws SQLException {
+        int n = events.size();
+        Object[] ids = new Object[n];
+        String[] incidents = new String[n];
+        Long[] seqs = new Long[n];
+        String[] types = new String[n];
+        Integer[] versions = new Integer[n];
+        String[] occurred = new String[n];
+        String[] recorded = new String[n];
+        String[] actors = new String[n];
+        String[] tenants = new String[n];
+        String[] envelopes = new String[n];
+        for (int i = 0; i < n; i++) {
+            EventEnvelope e = events.get(i);
+            ids[i] = e.eventId();
+            incidents[i] = e.incidentId();
+            seqs[i] = e.sequence();
+            types[i] = e.type();
+            versions[i] = e.schemaVersion();
+            occurred[i] = e.occurredAt().toString();
+            recorded[i] = e.recordedAt().toString();
+            actors[i] = e.actor();
+            tenants[i] = e.tenant();
+            envelopes[i] = EventCodec.toJson(e);
         }
-    }
-
-    static boolean isUniqueViolation(SQLException e) {
-        for (SQLException x = e; x != null; x = x.getNextException()) {
-            if (UNIQUE_VIOLATION.equals(x.getSQLState())) {
-                return true;
-            }
+        try (PreparedStatement event = c.prepareStatement("""
+                insert into event_store (event_id, incident_id, seq, type, schema_version, occurred_at, recorded_at, actor, tenant, envelope)
+                select id, incident, seq, type, version, occurred::timestamptz, recorded::timestamptz, actor, tenant, envelope::jsonb
+                  from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                       as e(id, incident, seq, type, version, occurred, recorded, actor, tenant, envelope)
+                """);
+                PreparedStatement outbox = c.prepareStatement("""
+                        insert into outbox (event_id, incident_id, seq, envelope)
+                        select * from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[])
+                        """)) {
+            event.setArray(1, c.createArrayOf("uuid", ids));
+            event.setArray(2, c.createArrayOf("text", incidents));
+            event.setArray(3, c.createArrayOf("bigint", seqs));
+            event.setArray(4, c.createArrayOf("text", types));
+            event.setArray(5, c.createArrayOf("int4", versions));
+            event.setArray(6, c.createArrayOf("text", occurred));
+            event.setArray(7, c.createArrayOf("text", recorded));
+            event.setArray(8, c.createArrayOf("text", actors));
+            event.setArray(9, c.createArrayOf("text", tenants));
+            event.setArray(10, c.createArrayOf("text", envelopes));
+            event.executeUpdate();
+            outbox.setArray(1, c.createArrayOf("uuid", ids));
+            outbox.setArray(2, c.createArrayOf("text", incidents));
+            outbox.setArray(3, c.createArrayOf("bigint", seqs));
+            outbox.setArray(4, c.createArrayOf("text", envelopes));
+            outbox.executeUpdate();
         }
-        return e.getCause() instanceof SQLException cause && isUniqueViolation(cause);
     }
 }

@@ -1,0 +1,300 @@
+package dev.incidents.command.store;
+
+import dev.incidents.support.problem.Problem;
+import dev.incidents.support.problem.ProblemException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Group commit: requests queue their work, and one writer thread takes everything that queued while the previous
+ * commit was in flight and runs it as one transaction ({@link WriteBatch}), one statement per table. A request is
+ * answered only after the commit that holds its events, so 201/202 still means durable. A request that fails
+ * (refused, If-Match) is taken out of its batch alone; when the batch as a whole loses a race to another writer
+ * (another replica took a stream position, a route, an Idempotency-Key), each of its requests runs again in a
+ * batch of its own, deciding on the state it then reads. A full queue answers 503 with Retry-After.
+ */
+public final class GroupCommit {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+
+    /** A request's writes, run on the writer thread against the batch: it must not touch request-scoped beans. */
+    @FunctionalInterface
+    public interface Work {
+        WriteResult run(WriteBatch batch);
+    }
+
+    /** Tuning; see {@code incidents.command.group-commit.*} in the README. */
+    public record Settings(int queueCapacity, int maxBatch, int rememberedIncidents, int conflictRetries, Duration answerTimeout) {}
+
+    /** Figures for metrics, updated by the writer thread. */
+    public interface Observer {
+        void committed(int requests, int events, long nanos);
+
+        void conflicted(int requests);
+    }
+
+    private final class Pending {
+        final CommandContext ctx;
+        final Work work;
+        final CompletableFuture<WriteResult> answer = new CompletableFuture<>();
+        WriteResult result;
+        RuntimeException failure;
+        int conflicts;
+
+        Pending(CommandContext ctx, Work work) {
+            this.ctx = ctx;
+            this.work = work;
+        }
+    }
+
+    /** The batch as a whole cannot commit: nothing of it was written. */
+    private static final class BatchFailed extends Exception {
+        final boolean conflict;
+
+        BatchFailed(Throwable cause, boolean conflict) {
+            super(cause);
+            this.conflict = conflict;
+        }
+    }
+
+    private final DataSource dataSource;
+    private final Settings settings;
+    private final Observer observer;
+    private final Runnable afterCommit;
+    private final BlockingQueue<Pending> queue;
+    private final IncidentStates remembered;
+    private volatile boolean running;
+    private Thread writer;
+
+    public GroupCommit(DataSource dataSource, Settings settings, Observer observer, Runnable afterCommit) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.observer = observer;
+        this.afterCommit = afterCommit;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.remembered = new IncidentStates(settings.rememberedIncidents());
+    }
+
+    public synchronized void start() {
+        running = true;
+        writer = new Thread(this::loop, "group-commit");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Takes no new work; what already queued is written before the writer ends (up to 10 s). */
+    public void stop() throws InterruptedException {
+        running = false;
+        Thread t = writer;
+        if (t != null) {
+            t.join(10_000);
+        }
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    /**
+     * Queues the work and waits for the commit that holds it. Throws what the work threw (a refusal, a conflict
+     * with If-Match), or what the database did, as the request's own failure.
+     */
+    public WriteResult submit(CommandContext ctx, Work work) {
+        Pending p = new Pending(ctx, work);
+        if (!running || !queue.offer(p)) {
+            throw new ProblemException(Problem.of(503, "Write queue full",
+                    "this replica has " + settings.queueCapacity() + " writes waiting for the database; retry shortly"), 1);
+        }
+        try {
+            return p.answer.get(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ProblemException(Problem.of(503, "Write not confirmed",
+                    "the database did not confirm the write within " + settings.answerTimeout().toSeconds() + " s; retry (with the same Idempotency-Key)"), 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the commit", e);
+        }
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, settings.maxBatch() - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Never leave a request unanswered, whatever broke.
+                LOG.error("group commit failed", e);
+                for (Pending p : batch) {
+                    p.answer.completeExceptionally(e);
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Writes the batch; after a lost race, each request again on its own. Answers every request. */
+    private void write(List<Pending> batch) {
+        try {
+            commit(batch);
+            answer(batch);
+            return;
+        } catch (BatchFailed failed) {
+            if (!failed.conflict) {
+                for (Pending p : batch) {
+                    p.answer.completeExceptionally(runtime(failed.getCause()));
+                }
+                return;
+            }
+            observer.conflicted(batch.size());
+        }
+        for (Pending p : batch) {
+            writeAlone(p);
+        }
+    }
+
+    private void writeAlone(Pending p) {
+        while (true) {
+            try {
+                commit(List.of(p));
+                answer(List.of(p));
+                return;
+            } catch (BatchFailed failed) {
+                if (!failed.conflict) {
+                    p.answer.completeExceptionally(runtime(failed.getCause()));
+                    return;
+                }
+                observer.conflicted(1);
+                if (p.ctx.expectedSequence() != null || ++p.conflicts > settings.conflictRetries()) {
+                    p.answer.completeExceptionally(new ProblemException(Problem.conflict(failed.getCause().getMessage())));
+                    return;
+                }
+            }
+        }
+    }
+
+    private void answer(List<Pending> batch) {
+        for (Pending p : batch) {
+            if (p.failure != null) {
+                p.answer.completeExceptionally(p.failure);
+            } else {
+                p.answer.complete(p.result);
+            }
+        }
+    }
+
+    /** One transaction for the batch: run each request, flush, commit; or throw and leave nothing. */
+    private void commit(List<Pending> batch) throws BatchFailed {
+        long start = System.nanoTime();
+        WriteBatch writes = null;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                writes = new WriteBatch(c, remembered);
+                for (Pending p : batch) {
+                    run(writes, p);
+                }
+                writes.flush();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (writes != null) {
+                remembered.forgetAll(writes.states().keySet());
+            }
+            throw new BatchFailed(e, isConflict(e));
+        }
+        remembered.rememberAll(writes.states());
+        observer.committed(batch.size(), writes.eventCount(), System.nanoTime() - start);
+        afterCommit.run();
+    }
+
+    /** One request inside the batch: its Idempotency-Key, its work; a failure takes back only its own writes. */
+    private void run(WriteBatch writes, Pending p) throws SQLException {
+        p.result = null;
+        p.failure = null;
+        CommandContext ctx = p.ctx;
+        if (ctx.idempotencyKey() != null) {
+            WriteBatch.Stored stored = writes.findIdempotent(ctx.tenant(), ctx.idempotencyKey());
+            if (stored != null) {
+                if (stored.requestHash().equals(ctx.requestHash())) {
+                    p.result = stored.result();
+                } else {
+                    p.failure = new ProblemException(Problem.unprocessable("Idempotency-Key", "this Idempotency-Key was already used for a different request"));
+                }
+                return;
+            }
+        }
+        writes.begin();
+        try {
+            p.result = p.work.run(writes);
+            if (ctx.idempotencyKey() != null) {
+                writes.rememberIdempotent(ctx.tenant(), ctx.idempotencyKey(), ctx.requestHash(), p.result);
+            }
+        } catch (ProblemException e) {
+            writes.discard();
+            p.failure = e;
+        } catch (ConcurrencyConflict e) {
+            // Only If-Match raises one while deciding: the caller pinned a state the incident is no longer in.
+            writes.discard();
+            p.failure = new ProblemException(Problem.conflict(e.getMessage()));
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debugf("rollback failed: %s", e);
+        }
+    }
+
+    /** Another writer got there first: a unique position, a deadlock between two replicas' route locks, a route. */
+    static boolean isConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConcurrencyConflict) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                for (SQLException x = sql; x != null; x = x.getNextException()) {
+                    String state = x.getSQLState();
+                    if ("23505".equals(state) || "40P01".equals(state) || "40001".equals(state)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static RuntimeException runtime(Throwable t) {
+        return t instanceof RuntimeException r ? r : new IllegalStateException("cannot write to the event store", t);
+    }
+}
