@@ -64,6 +64,10 @@ class IncidentCommandsTest {
         assertEquals("1.0", header(record, "ce_specversion"));
         assertEquals("1", header(record, "ce_sequence"));
         assertEquals(id, header(record, "ce_subject"));
+        assertEquals(event.tenant(), header(record, "ce_tenant"));
+        assertEquals(event.occurredAt().toInstant(), java.time.OffsetDateTime.parse(header(record, "ce_time")).toInstant());
+        assertEquals(event.recordedAt().toString(), header(record, "ce_recordedat"));
+        assertEquals(Integer.toString(event.schemaVersion()), header(record, "ce_schemaversion"));
     }
 
     @Test

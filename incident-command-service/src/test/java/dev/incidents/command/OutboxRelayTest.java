@@ -35,11 +35,17 @@ class OutboxRelayTest {
     }
 
     private static void insertOutboxRow(Connection c, EventEnvelope e) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("insert into outbox (event_id, incident_id, seq, envelope) values (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("insert into outbox (event_id, incident_id, seq, envelope, tenant, type,"
+                + " schema_version, occurred_at, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, e.eventId());
             ps.setString(2, e.incidentId());
             ps.setLong(3, e.sequence());
             ps.setString(4, EventCodec.toJson(e));
+            ps.setString(5, e.tenant());
+            ps.setString(6, e.type());
+            ps.setInt(7, e.schemaVersion());
+            ps.setString(8, e.occurredAt().toString());
+            ps.setString(9, e.recordedAt().toString());
             ps.executeUpdate();
         }
     }

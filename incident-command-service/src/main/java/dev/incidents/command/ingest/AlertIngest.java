@@ -2,6 +2,7 @@ package dev.incidents.command.ingest;
 
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.GroupCommit;
 import dev.incidents.command.store.IncidentIds;
 import dev.incidents.command.store.WriteBatch;
 import dev.incidents.command.store.WriteBatch.Appended;
@@ -28,28 +29,34 @@ public class AlertIngest {
     CommandHandler handler;
 
     /**
-     * Applies the alerts of one webhook call together: all of it is durable when this returns, or none of it. Each alert is decided on its own; the answer lists the incident each one fed.
+     * Applies the alerts of one webhook call together: all of it is durable when this returns, or none of it.
+     * Each alert is decided on its own; the answer lists the incident each one fed.
      */
     public List<WriteResult> ingest(CommandContext ctx, List<AlertSignal> signals, boolean autoResolve) {
         List<WriteResult> results = new ArrayList<>();
-        WriteResult first = handler.transact(ctx, batch -> {
+        WriteResult first = handler.transact(ctx, work(ctx, signals, autoResolve, results));
+        // An Idempotency-Key replay ran nothing and answers the stored first result.
+        return results.isEmpty() ? List.of(first) : List.copyOf(results);
+    }
+
+    /** The writes of one webhook call; each alert's answer goes to {@code results}, the first incident's is returned. */
+    public static GroupCommit.Work work(CommandContext ctx, List<AlertSignal> signals, boolean autoResolve, List<WriteResult> results) {
+        return batch -> {
             results.clear(); // a retry after a lost race starts over
             for (AlertSignal s : signals) {
                 results.add(s.firing() ? fire(batch, ctx, s, autoResolve) : resolve(batch, ctx, s));
             }
             return results.stream().filter(r -> r.incidentId() != null).findFirst().orElse(new WriteResult(null, 0, 202));
-        });
-        // An Idempotency-Key replay ran nothing and answers the stored first result.
-        return results.isEmpty() ? List.of(first) : List.copyOf(results);
+        };
     }
 
-    private WriteResult fire(WriteBatch batch, CommandContext ctx, AlertSignal s, boolean autoResolve) {
+    private static WriteResult fire(WriteBatch batch, CommandContext ctx, AlertSignal s, boolean autoResolve) {
         FireAlert command = new FireAlert(s.source(), s.alertKey(), s.name(), s.severity(), s.service(), s.summary(), s.labels(),
                 s.annotations(), s.details(), s.links(), s.startsAt(), autoResolve);
         return fire(batch, ctx, s.routeKey(), command);
     }
 
-    private WriteResult resolve(WriteBatch batch, CommandContext ctx, AlertSignal s) {
+    private static WriteResult resolve(WriteBatch batch, CommandContext ctx, AlertSignal s) {
         // The alert ended when the monitoring system says it did, unless that is in the future.
         OffsetDateTime endedAt = s.endsAt() != null && s.endsAt().isBefore(ctx.occurredAt()) ? s.endsAt() : ctx.occurredAt();
         return resolve(batch, ctx.at(endedAt), s.routeKey(), new ResolveAlert(s.source(), s.alertKey()));
@@ -59,7 +66,7 @@ public class AlertIngest {
         return handler.transact(ctx, batch -> fire(batch, ctx, routeKey, command));
     }
 
-    private WriteResult fire(WriteBatch batch, CommandContext ctx, String routeKey, FireAlert command) {
+    private static WriteResult fire(WriteBatch batch, CommandContext ctx, String routeKey, FireAlert command) {
         String current = batch.route(ctx.tenant(), command.source(), routeKey);
         if (current != null) {
             WriteBatch.Outcome outcome = batch.decideAndAppend(ctx, current, command);
@@ -83,7 +90,7 @@ public class AlertIngest {
         return handler.transact(ctx, batch -> resolve(batch, ctx, routeKey, command));
     }
 
-    private WriteResult resolve(WriteBatch batch, CommandContext ctx, String routeKey, ResolveAlert command) {
+    private static WriteResult resolve(WriteBatch batch, CommandContext ctx, String routeKey, ResolveAlert command) {
         String current = batch.route(ctx.tenant(), command.source(), routeKey);
         if (current == null) {
             return new WriteResult(null, 0, 202);

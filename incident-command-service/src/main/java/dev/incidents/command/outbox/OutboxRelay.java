@@ -1,10 +1,7 @@
 package dev.incidents.command.outbox;
 
-import dev.incidents.domain.EventCodec;
-import dev.incidents.domain.EventEnvelope;
 import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -19,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,13 +31,14 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes outbox rows to the {@code incident-events} topic, keyed by incident id, as CloudEvents in Kafka
- * binary mode (attributes in {@code ce_*} headers, the envelope JSON as data). A row is deleted only after
- * Kafka acknowledged it (acks=all, idempotent producer), in the transaction that read it: a crash in between
- * publishes it again, which consumers absorb by (incident id, sequence).
+ * binary mode (attributes in {@code ce_*} headers, taken from the row's columns; the envelope JSON as data, sent
+ * as stored). A row is deleted only after Kafka acknowledged it (acks=all, idempotent producer): a crash in
+ * between publishes it again, which consumers absorb by (incident id, sequence).
  *
  * <p>It takes whatever rows exist, oldest first, rather than "ids after the last one seen": a transaction
  * still in flight may commit a lower id later, and must not be skipped. One relay publishes at a time across
- * replicas (a transaction-scoped advisory lock), so an incident's events reach its partition in order.
+ * replicas: the one holding a session-level advisory lock on a connection of its own, so no transaction stays
+ * open across the Kafka round trip; if that connection breaks the lock goes with it and any replica takes over.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -59,7 +58,7 @@ public class OutboxRelay {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2048)
     Emitter<String> emitter;
 
-    /** Most rows published in one transaction. */
+    /** Most rows published in one round. */
     @ConfigProperty(name = "incidents.relay.batch-size", defaultValue = "500")
     int batchSize;
 
@@ -73,8 +72,11 @@ public class OutboxRelay {
 
     private WorkLoop loop;
 
+    /** The connection holding the relay's advisory lock while this replica is the one relaying. */
+    private Connection leader;
+
     void start(@Observes StartupEvent ignored) {
-        loop = new WorkLoop("outbox-relay", idlePoll, LOG, () -> QuarkusTransaction.requiringNew().call(this::publishBatch) > 0);
+        loop = new WorkLoop("outbox-relay", idlePoll, LOG, () -> publishBatch() > 0);
         loop.start();
     }
 
@@ -82,6 +84,7 @@ public class OutboxRelay {
         if (loop != null) {
             loop.stop();
         }
+        resign();
     }
 
     /** Called after a write committed, so an event does not wait for the next poll. */
@@ -91,20 +94,22 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes one batch inside the caller's transaction; the number of rows published. */
+    /** Publishes one batch; the number of rows published. Each statement commits on its own. */
     int publishBatch() throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            if (!tryLock(c)) {
-                return 0; // another replica is relaying
-            }
+        if (!lead()) {
+            return 0; // another replica is relaying
+        }
+        try {
             List<Long> ids = new ArrayList<>();
             List<CompletableFuture<Void>> acks = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select id, envelope from outbox order by id limit ?")) {
+            try (PreparedStatement ps = leader.prepareStatement("select id, event_id, incident_id, seq, envelope, tenant, type, schema_version,"
+                    + " occurred_at, recorded_at from outbox order by id limit ?")) {
                 ps.setInt(1, batchSize);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
-                        acks.add(send(EventCodec.fromJson(rs.getString(2)), rs.getString(2)));
+                        acks.add(send(new Row(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6),
+                                rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10))));
                     }
                 }
             }
@@ -112,31 +117,83 @@ public class OutboxRelay {
                 return 0;
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            try (PreparedStatement del = c.prepareStatement("delete from outbox where id = any(?)")) {
-                Array array = c.createArrayOf("bigint", ids.toArray());
+            try (PreparedStatement del = leader.prepareStatement("delete from outbox where id = any(?)")) {
+                Array array = leader.createArrayOf("bigint", ids.toArray());
                 del.setArray(1, array);
                 del.executeUpdate();
             }
             return ids.size();
+        } catch (SQLException e) {
+            resign(); // the lock may be gone with the connection: take it again, or let another replica
+            throw e;
         }
     }
 
-    private CompletableFuture<Void> send(EventEnvelope e, String json) {
+    /** True when this replica holds the relay's lock, taking it if it is free. */
+    private boolean lead() throws SQLException {
+        if (leader != null) {
+            return true;
+        }
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(?)")) {
+                ps.setLong(1, RELAY_LOCK);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        leader = c;
+                        return true;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        c.close();
+        return false;
+    }
+
+    /** Gives the lock up: closing the connection ends the session that held it. */
+    private void resign() {
+        Connection c = leader;
+        leader = null;
+        if (c == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("select pg_advisory_unlock(?)")) {
+            ps.setLong(1, RELAY_LOCK);
+            ps.execute();
+        } catch (SQLException e) {
+            LOG.debugf("could not unlock the relay lock (the connection is gone with it): %s", e);
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debugf("closing the relay's connection: %s", e);
+        }
+    }
+
+    /** An outbox row: the envelope as stored, and the attributes its headers carry. */
+    private record Row(String eventId, String incidentId, long sequence, String envelope, String tenant, String type, int schemaVersion,
+            String occurredAt, String recordedAt) {}
+
+    private CompletableFuture<Void> send(Row row) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder().withKey(e.incidentId()).build();
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder().withKey(row.incidentId()).build();
         OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
-                .withId(e.eventId().toString())
+                .withId(row.eventId())
                 .withSource(SOURCE)
-                .withType("dev.incidents." + e.type())
-                .withSubject(e.incidentId())
-                .withTimestamp(e.occurredAt().toZonedDateTime())
+                .withType("dev.incidents." + row.type())
+                .withSubject(row.incidentId())
+                .withTimestamp(ZonedDateTime.parse(row.occurredAt()))
                 .withDataContentType("application/json")
-                .withExtension("sequence", Long.toString(e.sequence()))
-                .withExtension("schemaversion", Integer.toString(e.schemaVersion()))
-                .withExtension("tenant", e.tenant())
-                .withExtension("recordedat", e.recordedAt().toString())
+                .withExtension("sequence", Long.toString(row.sequence()))
+                .withExtension("schemaversion", Integer.toString(row.schemaVersion()))
+                .withExtension("tenant", row.tenant())
+                .withExtension("recordedat", row.recordedAt())
                 .build();
-        Message<String> message = Message.of(json, Metadata.of(kafka, ce), () -> {
+        Message<String> message = Message.of(row.envelope(), Metadata.of(kafka, ce), () -> {
             acked.complete(null);
             return CompletableFuture.completedFuture(null);
         }, failure -> {
@@ -145,14 +202,5 @@ public class OutboxRelay {
         });
         emitter.send(message);
         return acked;
-    }
-
-    private static boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
-            ps.setLong(1, RELAY_LOCK);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,7 +71,7 @@ public class EventStore {
             seqs[i] = e.sequence();
             types[i] = e.type();
             versions[i] = e.schemaVersion();
-            occurred[i] = e.occurredAt().toString();
+            occurred[i] = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt());
             recorded[i] = e.recordedAt().toString();
             actors[i] = e.actor();
             tenants[i] = e.tenant();
@@ -83,8 +84,8 @@ public class EventStore {
                        as e(id, incident, seq, type, version, occurred, recorded, actor, tenant, envelope)
                 """);
                 PreparedStatement outbox = c.prepareStatement("""
-                        insert into outbox (event_id, incident_id, seq, envelope)
-                        select * from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[])
+                        insert into outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version, occurred_at, recorded_at)
+                        select * from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
                         """)) {
             event.setArray(1, c.createArrayOf("uuid", ids));
             event.setArray(2, c.createArrayOf("text", incidents));
@@ -101,6 +102,11 @@ public class EventStore {
             outbox.setArray(2, c.createArrayOf("text", incidents));
             outbox.setArray(3, c.createArrayOf("bigint", seqs));
             outbox.setArray(4, c.createArrayOf("text", envelopes));
+            outbox.setArray(5, c.createArrayOf("text", tenants));
+            outbox.setArray(6, c.createArrayOf("text", types));
+            outbox.setArray(7, c.createArrayOf("int4", versions));
+            outbox.setArray(8, c.createArrayOf("text", occurred));
+            outbox.setArray(9, c.createArrayOf("text", recorded));
             outbox.executeUpdate();
         }
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -130,6 +131,33 @@ public final class GroupCommit {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the commit", e);
         }
+    }
+
+    /** A request and what became of it, for {@link #writeTogether}. */
+    public record Written(WriteResult result, RuntimeException failure) {}
+
+    /**
+     * Writes the given requests as one batch on the caller's thread, as the writer would had they queued together;
+     * for tests of what a batch keeps apart. Not while the writer thread runs: the remembered states are its own.
+     */
+    public List<Written> writeTogether(List<CommandContext> contexts, List<Work> works) {
+        if (running) {
+            throw new IllegalStateException("the writer thread is running");
+        }
+        List<Pending> batch = new ArrayList<>();
+        for (int i = 0; i < works.size(); i++) {
+            batch.add(new Pending(contexts.get(i), works.get(i)));
+        }
+        write(batch);
+        List<Written> written = new ArrayList<>();
+        for (Pending p : batch) {
+            try {
+                written.add(new Written(p.answer.join(), null));
+            } catch (CompletionException e) {
+                written.add(new Written(null, runtime(e.getCause())));
+            }
+        }
+        return written;
     }
 
     private void loop() {

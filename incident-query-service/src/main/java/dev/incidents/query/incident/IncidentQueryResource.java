@@ -6,6 +6,8 @@ import dev.incidents.support.auth.Caller;
 import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -15,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.PostmortemHtml;
 import dev.incidents.domain.PostmortemMarkdown;
 import dev.incidents.domain.PostmortemReport;
@@ -24,8 +25,6 @@ import dev.incidents.domain.IncidentFold;
 import dev.incidents.domain.IncidentState;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -40,6 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "incidents")
 @RolesAllowed({"viewer", "responder", "admin"})
+// Blocking: parameters and the first position check run on a worker; a minSequence wait then releases it.
+@Blocking
 public class IncidentQueryResource {
 
     @Inject
@@ -50,29 +51,28 @@ public class IncidentQueryResource {
 
     @GET
     @Operation(summary = "The incident's current state")
-    public IncidentView incident(
+    public Uni<IncidentView> incident(
             @PathParam("id") String id,
             @Parameter(description = "Wait (bounded) until the read model has reached this sequence") @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
             @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz") String tz,
             @Parameter(description = "The incident as it was in the world at this time (what had happened by then)") @QueryParam("asOf") String asOf,
             @Parameter(description = "Only what had been recorded by this time (what the dashboard showed then)") @QueryParam("knownAt") String knownAt) {
         ZoneId zone = zone(tz);
-        return IncidentViews.incident(incidentAt(id, minSequence, asOf, knownAt), zone);
+        return incidentAt(id, minSequence, asOf, knownAt).map(incident -> IncidentViews.incident(incident, zone));
     }
 
     /** Now, or bitemporally: the world at {@code asOf}, as recorded by {@code knownAt}; not yet existing is 404. */
-    private Incident incidentAt(String id, String minSequenceParam, String asOf, String knownAt) {
+    private Uni<Incident> incidentAt(String id, String minSequenceParam, String asOf, String knownAt) {
         Long minSequence = QueryParams.number("minSequence", minSequenceParam, 0);
         Instant world = instant("asOf", asOf);
         Instant known = instant("knownAt", knownAt);
-        if (world == null && known == null) {
-            return reads.current(caller.tenant(), id, minSequence);
-        }
-        IncidentState state = IncidentFold.foldAsOf(id, reads.stream(caller.tenant(), id, minSequence), world, known);
-        if (!(state instanceof Incident incident)) {
-            throw new ProblemException(Problem.notFound("incident " + id + " did not exist then"));
-        }
-        return incident;
+        return reads.stream(caller.tenant(), id, minSequence).map(events -> {
+            IncidentState state = world == null && known == null ? IncidentFold.fold(id, events) : IncidentFold.foldAsOf(id, events, world, known);
+            if (!(state instanceof Incident incident)) {
+                throw new ProblemException(Problem.notFound("incident " + id + " did not exist then"));
+            }
+            return incident;
+        });
     }
 
     private static Instant instant(String field, String value) {
@@ -83,11 +83,11 @@ public class IncidentQueryResource {
     @GET
     @Path("/timeline")
     @Operation(summary = "The incident's timeline, ordered by when things happened")
-    public TimelineView timeline(
+    public Uni<TimelineView> timeline(
             @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz,
             @QueryParam("asOf") String asOf, @QueryParam("knownAt") String knownAt) {
         ZoneId zone = zone(tz);
-        return IncidentViews.timeline(incidentAt(id, minSequence, asOf, knownAt), zone);
+        return incidentAt(id, minSequence, asOf, knownAt).map(incident -> IncidentViews.timeline(incident, zone));
     }
 
     @GET
@@ -96,41 +96,39 @@ public class IncidentQueryResource {
     @Operation(summary = "The postmortem, computed from the incident's events",
             description = "atSequence (default: the latest) is the log position; the same position and tz give the same bytes, "
                     + "whose hash is the ETag. Also as text/markdown and text/html.")
-    public Response postmortemJson(
+    public Uni<Response> postmortemJson(
             @PathParam("id") String id,
             @Parameter(description = "Log position to compute the report at; default the latest") @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence,
             @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
             @QueryParam("tz") String tz) {
-        PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
-        return Response.ok(r).tag(r.contentHash()).build();
+        return postmortem(id, atSequence, minSequence, tz).map(r -> Response.ok(r).tag(r.contentHash()).build());
     }
 
     @GET
     @Path("/postmortem")
     @Produces("text/markdown; charset=utf-8")
-    public Response postmortemMarkdown(
+    public Uni<Response> postmortemMarkdown(
             @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz) {
-        PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
-        return Response.ok(PostmortemMarkdown.render(r)).tag(r.contentHash()).build();
+        return postmortem(id, atSequence, minSequence, tz).map(r -> Response.ok(PostmortemMarkdown.render(r)).tag(r.contentHash()).build());
     }
 
     @GET
     @Path("/postmortem")
     @Produces("text/html; charset=utf-8")
-    public Response postmortemHtml(
+    public Uni<Response> postmortemHtml(
             @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz) {
-        PostmortemReport r = postmortem(id, atSequence, minSequence, tz);
-        return Response.ok(PostmortemHtml.render(r)).tag(r.contentHash()).build();
+        return postmortem(id, atSequence, minSequence, tz).map(r -> Response.ok(PostmortemHtml.render(r)).tag(r.contentHash()).build());
     }
 
-    private PostmortemReport postmortem(String id, String atSequenceParam, String minSequenceParam, String tz) {
+    private Uni<PostmortemReport> postmortem(String id, String atSequenceParam, String minSequenceParam, String tz) {
         ZoneId zone = zone(tz);
         Long atSequence = QueryParams.number("atSequence", atSequenceParam, 1);
         Long minSequence = QueryParams.number("minSequence", minSequenceParam, 0);
         long wait = Math.max(minSequence == null ? 0 : minSequence, atSequence == null ? 0 : atSequence);
-        List<EventEnvelope> events = reads.stream(caller.tenant(), id, wait == 0 ? null : wait);
-        long last = events.get(events.size() - 1).sequence();
-        return PostmortemReport.of(events, atSequence == null ? last : Math.min(atSequence, last), zone);
+        return reads.stream(caller.tenant(), id, wait).map(events -> {
+            long last = events.get(events.size() - 1).sequence();
+            return PostmortemReport.of(events, atSequence == null ? last : Math.min(atSequence, last), zone);
+        });
     }
 
     static ZoneId zone(String tz) {
