@@ -145,11 +145,17 @@ final class Floors {
         outbox.setString(2, e.incidentId());
         outbox.setLong(3, e.sequence());
         outbox.setString(4, json);
+        outbox.setString(5, e.tenant());
+        outbox.setString(6, e.type());
+        outbox.setInt(7, e.schemaVersion());
+        outbox.setString(8, e.occurredAt().toString());
+        outbox.setString(9, e.recordedAt().toString());
     }
 
     private static final String INSERT_EVENT = "insert into floor_event_store (event_id, incident_id, seq, type, schema_version, occurred_at,"
             + " recorded_at, actor, tenant, envelope) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
-    private static final String INSERT_OUTBOX = "insert into floor_outbox (event_id, incident_id, seq, envelope) values (?, ?, ?, ?)";
+    private static final String INSERT_OUTBOX = "insert into floor_outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version,"
+            + " occurred_at, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** Raw batched INSERT of event + outbox rows, {@code batch} events per transaction, one connection. Events/s. */
     static double batchedInsert(String jdbcUrl, String user, String password, int events, int batch) throws SQLException {

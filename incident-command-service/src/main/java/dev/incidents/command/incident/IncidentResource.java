@@ -184,6 +184,6 @@ public class IncidentResource {
     }
 
     private CommandContext context(String incidentId, Requests.Timed body, String operation) {
-        return write.context(body.occurredAt(), ifMatch, idempotencyKey, operation + "|" + incidentId + "|" + body);
+        return write.context(body.occurredAt(), ifMatch, idempotencyKey, operation + "|" + incidentId, body);
     }
 }

@@ -6,6 +6,14 @@ import dev.incidents.command.store.WriteResult;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import dev.incidents.support.auth.Caller;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.EntityTag;
@@ -37,20 +45,48 @@ public class WriteSupport {
     /** The JSON body of every write answer. */
     public record WriteAnswer(String incidentId, long sequence) {}
 
-    /** The context of a write by the current caller (tenant and actor from their token or API key). */
-    public CommandContext context(OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String requestFingerprint) {
+    /**
+     * The context of a write by the current caller (tenant and actor from their token or API key). With an
+     * Idempotency-Key, the request's fingerprint is taken from {@code operation} and the request as parsed (a
+     * record, or a JSON tree), in canonical form: see {@link #fingerprint}.
+     */
+    public CommandContext context(OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String operation, Object request) {
         if (caller.keyName() != null) {
             rateLimits.admit(caller.tenant(), caller.keyName());
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         requireNotFuture("occurredAt", occurredAt, now);
+        String key = blankToNull(idempotencyKey);
         return new CommandContext(
                 caller.tenant(),
                 caller.actor(),
                 occurredAt != null ? occurredAt.truncatedTo(ChronoUnit.MICROS) : now,
                 parseIfMatch(ifMatch),
-                blankToNull(idempotencyKey),
-                sha256(requestFingerprint));
+                key,
+                key == null ? null : fingerprint(operation, request));
+    }
+
+    /** Properties and map keys sorted, nulls and empty values left out, times as sent. */
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+            .build();
+
+    /**
+     * What tells a retry from another request under the same Idempotency-Key: a hash of the operation and the
+     * request in canonical JSON. Not of a Java rendering of it: a field added in a later version, absent from a
+     * retry sent across the deploy, leaves the fingerprint as it was.
+     */
+    static String fingerprint(String operation, Object request) {
+        try {
+            Object tree = request instanceof JsonNode node ? CANONICAL.convertValue(node, Object.class) : request;
+            return sha256(operation + '\n' + CANONICAL.writeValueAsString(tree));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot fingerprint the request", e);
+        }
     }
 
     /** A time in the future beyond the allowed skew is a clock or typing error, not a plan. */

@@ -94,7 +94,7 @@ public class AlertmanagerResource {
         for (int i = 0; i < body.alerts().size(); i++) {
             signals.add(signal(body, body.alerts().get(i), i));
         }
-        CommandContext ctx = write.context(null, null, idempotencyKey, "alertmanager|" + body);
+        CommandContext ctx = write.context(null, null, idempotencyKey, "alertmanager", body);
         return answer(ingest.ingest(ctx, signals, config.alertmanager().autoResolve()));
     }
 

@@ -125,7 +125,7 @@ public class GenericEventResource {
     }
 
     private Response handle(GenericEvent e, String idempotencyKey) {
-        CommandContext ctx = write.context(e.occurredAt(), null, idempotencyKey, "events|" + e);
+        CommandContext ctx = write.context(e.occurredAt(), null, idempotencyKey, "events", e);
         if (e.status() == Status.RESOLVED) {
             return WriteSupport.answer(ingest.resolve(ctx, e.dedupKey(), new ResolveAlert(e.source(), e.dedupKey())));
         }

@@ -131,7 +131,7 @@ public class GrafanaResource {
         for (int i = 0; i < body.alerts().size(); i++) {
             signals.add(signal(body, body.alerts().get(i), i));
         }
-        CommandContext ctx = write.context(null, null, idempotencyKey, "grafana|" + raw);
+        CommandContext ctx = write.context(null, null, idempotencyKey, "grafana", body);
         return AlertmanagerResource.answer(ingest.ingest(ctx, signals, config.grafana().autoResolve()));
     }
 

@@ -147,7 +147,7 @@ public class PagerDutyResource {
         // PagerDuty generates a dedup key for a trigger without one, and answers it, so that the sender can
         // acknowledge and resolve later.
         String key = dedupKey != null ? dedupKey : UUID.randomUUID().toString().replace("-", "");
-        CommandContext ctx = write.context(null, null, idempotencyKey, "pagerduty|" + raw);
+        CommandContext ctx = write.context(null, null, idempotencyKey, "pagerduty", event);
         WriteResult result = switch (action) {
             case "trigger" -> ingest.ingest(ctx, List.of(trigger(key, payload, event)), config.pagerduty().autoResolve()).get(0);
             case "resolve" -> ingest.ingest(ctx, List.of(resolve(key)), config.pagerduty().autoResolve()).get(0);
