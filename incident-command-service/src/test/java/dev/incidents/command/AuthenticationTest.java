@@ -164,6 +164,38 @@ class AuthenticationTest {
                 .when().post("/api/v1/events").then().statusCode(401);
     }
 
+    /**
+     * Keys are verified from a cache: a key revoked through another replica (here: straight in the table, as that
+     * replica's revoke does) keeps working here no longer than {@code incidents.auth.api-key-cache} (1 s in tests).
+     */
+    @Test
+    void aKeyRevokedOnAnotherReplica_stopsWorkingWithinTheCacheTime() throws Exception {
+        String admin = TestAuth.tokenFor("acme", "admin");
+        var created = given().contentType(ContentType.JSON).auth().oauth2(admin).body("{\"name\": \"elsewhere\"}")
+                .when().post("/api/v1/admin/api-keys").then().statusCode(201).extract();
+        String key = created.path("key");
+        String keyId = created.path("apiKey.keyId");
+        given().contentType(ContentType.JSON).header("X-Api-Key", key).body(EVENT.formatted("cached-" + System.nanoTime()))
+                .when().post("/api/v1/events").then().statusCode(202);
+
+        try (var c = dataSource.getConnection(); var ps = c.prepareStatement("update api_key set revoked_at = now() where key_id = ?")) {
+            ps.setString(1, keyId);
+            assertEquals(1, ps.executeUpdate());
+        }
+        long revokedAt = System.nanoTime();
+        int status = 0;
+        while (System.nanoTime() - revokedAt < java.util.concurrent.TimeUnit.SECONDS.toNanos(15)) {
+            status = given().contentType(ContentType.JSON).header("X-Api-Key", key).body(EVENT.formatted("cached-" + System.nanoTime()))
+                    .when().post("/api/v1/events").then().extract().statusCode();
+            if (status == 401) {
+                break;
+            }
+            assertEquals(202, status);
+            Thread.sleep(100);
+        }
+        assertEquals(401, status, "the revoked key still worked 15 s later");
+    }
+
     /** #11, item 13: the key id is drawn on its own; nothing of the secret shows in it (or in lists and URLs). */
     @Test
     void keyId_isIndependentOfTheSecret() {

@@ -46,11 +46,41 @@ public final class IncidentFold {
 
     /** State after every event of one stream, in sequence order. */
     public static IncidentState fold(String incidentId, List<EventEnvelope> events) {
-        IncidentState state = new IncidentState.NotDeclared(incidentId);
-        for (EventEnvelope e : events) {
-            state = evolve(state, e);
+        return foldOnto(new IncidentState.NotDeclared(incidentId), events);
+    }
+
+    /**
+     * {@code state} after the events that follow it, in sequence order. One builder takes them all and the state
+     * is built once, so folding N events costs N steps, not N copies of a growing incident.
+     */
+    public static IncidentState foldOnto(IncidentState state, List<EventEnvelope> events) {
+        if (events.isEmpty()) {
+            return state;
         }
-        return state;
+        Builder b = null;
+        long sequence = state.sequence();
+        for (EventEnvelope event : events) {
+            if (!event.incidentId().equals(state.incidentId())) {
+                throw new IllegalArgumentException("event of " + event.incidentId() + " folded into " + state.incidentId());
+            }
+            if (event.sequence() != sequence + 1) {
+                throw new IllegalStateException("incident " + state.incidentId() + " is at sequence " + sequence + ", cannot apply " + event.sequence());
+            }
+            if (b == null) {
+                if (state instanceof Incident incident) {
+                    b = new Builder(incident);
+                } else if (event.data() instanceof IncidentDeclared) {
+                    b = new Builder(event.incidentId(), event.tenant());
+                } else {
+                    throw new IllegalStateException("incident " + state.incidentId() + " must start with IncidentDeclared, got " + event.type());
+                }
+            }
+            event.data().accept(new Step(b, event));
+            b.sequence = event.sequence();
+            b.lastRecordedAt = event.recordedAt();
+            sequence = event.sequence();
+        }
+        return b.build();
     }
 
     /** State as it was known at {@code recordedAt}: only events recorded up to then (audit view). */
@@ -84,26 +114,7 @@ public final class IncidentFold {
 
     /** One step. Rejects an event out of sequence: a gap or a repeat means the caller lost track of the stream. */
     public static IncidentState evolve(IncidentState state, EventEnvelope event) {
-        if (!event.incidentId().equals(state.incidentId())) {
-            throw new IllegalArgumentException("event of " + event.incidentId() + " folded into " + state.incidentId());
-        }
-        if (event.sequence() != state.sequence() + 1) {
-            throw new IllegalStateException(
-                    "incident " + state.incidentId() + " is at sequence " + state.sequence() + ", cannot apply " + event.sequence());
-        }
-        Builder b;
-        if (state instanceof Incident incident) {
-            b = new Builder(incident);
-        } else if (event.data() instanceof IncidentDeclared) {
-            b = new Builder(event.incidentId(), event.tenant());
-        } else {
-            throw new IllegalStateException(
-                    "incident " + state.incidentId() + " must start with IncidentDeclared, got " + event.type());
-        }
-        event.data().accept(new Step(b, event));
-        b.sequence = event.sequence();
-        b.lastRecordedAt = event.recordedAt();
-        return b.build();
+        return foldOnto(state, List.of(event));
     }
 
     /** Applies one payload to the builder; a visitor so that a new event type cannot be forgotten. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +67,29 @@ class FoldTest {
         assertEquals("ada", s.incident().acknowledgedBy());
         s.ok(new IncidentCommand.ResolveIncident("for good"), wat("2023-08-07T10:00"));
         assertEquals(java.time.Duration.ofMinutes(90), s.incident().duration(), "duration runs to the last resolution");
+    }
+
+    /** Folding in one go, in chunks, or one event at a time, with entries out of time order, gives one state. */
+    @Test
+    void foldOnto_anySplitOfTheStream_givesTheSameState() {
+        List<EventEnvelope> stream = new java.util.ArrayList<>();
+        int n = 0;
+        for (EventEnvelope e : Samples.stream()) {
+            // Every third event is backdated: the timeline's order is not the stream's.
+            OffsetDateTime at = n++ % 3 == 0 ? e.occurredAt().minusHours(n) : e.occurredAt();
+            stream.add(new EventEnvelope(e.eventId(), e.incidentId(), e.sequence(), e.type(), e.schemaVersion(), at, e.recordedAt(), e.actor(),
+                    e.tenant(), e.data()));
+        }
+        IncidentState whole = IncidentFold.fold(Samples.INCIDENT, stream);
+        IncidentState stepwise = new IncidentState.NotDeclared(Samples.INCIDENT);
+        for (EventEnvelope e : stream) {
+            stepwise = IncidentFold.evolve(stepwise, e);
+        }
+        assertEquals(whole, stepwise);
+        for (int k = 0; k <= stream.size(); k++) {
+            IncidentState prefix = IncidentFold.fold(Samples.INCIDENT, stream.subList(0, k));
+            assertEquals(whole, IncidentFold.foldOnto(prefix, stream.subList(k, stream.size())), "split at " + k);
+        }
     }
 
     @Test

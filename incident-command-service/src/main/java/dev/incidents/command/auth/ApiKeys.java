@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Integration API keys, kept as SHA-256 hashes; each belongs to one tenant. */
 @ApplicationScoped
@@ -53,15 +54,40 @@ public class ApiKeys {
         });
     }
 
-    /** The live key the caller presented, if any. */
+    /** What a replica last read of a presented key (by its hash): the live key, or none. */
+    private record Verified(Optional<ApiKey> key, long expiresAtNanos) {}
+
+    private static final int MAX_VERIFIED = 10_000;
+
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /**
+     * The live key the caller presented, if any. Answered from what this replica read within the last
+     * {@code incidents.auth.api-key-cache}, so that a request costs no database round trip for its key.
+     */
     public Optional<ApiKey> verify(String presented) {
         if (presented == null || presented.isBlank() || presented.length() > 200) {
             return Optional.empty();
         }
+        String hash = hash(presented.trim());
+        long now = System.nanoTime();
+        Verified known = verified.get(hash);
+        if (known != null && now - known.expiresAtNanos() < 0) {
+            return known.key();
+        }
+        Optional<ApiKey> key = lookup(hash);
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.clear(); // bounded: a flood of made-up keys cannot grow it
+        }
+        verified.put(hash, new Verified(key, now + config.apiKeyCache().toNanos()));
+        return key;
+    }
+
+    private Optional<ApiKey> lookup(String hash) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
                         + " where key_hash = ? and revoked_at is null")) {
-            ps.setString(1, hash(presented.trim()));
+            ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
@@ -82,6 +108,7 @@ public class ApiKeys {
             ps.setString(4, hash(key));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
+                verified.remove(hash(key));
                 return new Created(row(rs), key);
             }
         } catch (SQLException e) {
@@ -113,7 +140,10 @@ public class ApiKeys {
                         + " where tenant = ? and key_id = ? and revoked_at is null")) {
             ps.setString(1, tenant);
             ps.setString(2, keyId);
-            return ps.executeUpdate() == 1;
+            boolean revoked = ps.executeUpdate() == 1;
+            // At once on this replica; other replicas within the cache time.
+            verified.values().removeIf(v -> v.key().filter(k -> k.tenant().equals(tenant) && k.keyId().equals(keyId)).isPresent());
+            return revoked;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot revoke API key", e);
         }

@@ -2,6 +2,7 @@ package dev.incidents.command.auth;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Settings of integration API keys, prefix {@code incidents.auth}. */
@@ -21,4 +22,11 @@ public interface AuthConfig {
     /** The name of the bootstrap key, which becomes the actor of the events it causes. */
     @WithDefault("bootstrap")
     String bootstrapKeyName();
+
+    /**
+     * How long a replica trusts what it last read of a presented key: a key revoked through another replica
+     * stops working here within this time (on the replica that revoked it, at once).
+     */
+    @WithDefault("PT10S")
+    Duration apiKeyCache();
 }

@@ -113,7 +113,10 @@ public final class GroupCommit {
      */
     public WriteResult submit(CommandContext ctx, Work work) {
         Pending p = new Pending(ctx, work);
-        if (!running || !queue.offer(p)) {
+        if (!running) {
+            throw new ProblemException(Problem.of(503, "Shutting down", "this replica is stopping; retry (another replica takes it)"), 1);
+        }
+        if (!queue.offer(p)) {
             throw new ProblemException(Problem.of(503, "Write queue full",
                     "this replica has " + settings.queueCapacity() + " writes waiting for the database; retry shortly"), 1);
         }
@@ -174,11 +177,12 @@ public final class GroupCommit {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // Never leave a request unanswered, whatever broke.
+            } catch (RuntimeException | Error e) {
+                // Never leave a request unanswered, and never lose the writer, whatever broke.
                 LOG.error("group commit failed", e);
+                RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
                 for (Pending p : batch) {
-                    p.answer.completeExceptionally(e);
+                    p.answer.completeExceptionally(failure);
                 }
             } finally {
                 batch.clear();
@@ -252,6 +256,8 @@ public final class GroupCommit {
             } catch (SQLException | RuntimeException e) {
                 rollback(c);
                 throw e;
+            } finally {
+                restoreAutoCommit(c);
             }
         } catch (SQLException | RuntimeException e) {
             if (writes != null) {
@@ -293,6 +299,15 @@ public final class GroupCommit {
             // Only If-Match raises one while deciding: the caller pinned a state the incident is no longer in.
             writes.discard();
             p.failure = new ProblemException(Problem.conflict(e.getMessage()));
+        }
+    }
+
+    /** As the pool hands connections out; a broken connection is discarded by the pool anyway. */
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debugf("cannot restore autocommit: %s", e);
         }
     }
 

@@ -103,13 +103,11 @@ public final class WriteBatch {
         List<EventEnvelope> envelopes = new ArrayList<>(decided.size());
         long seq = state.sequence();
         for (IncidentEvent e : decided) {
-            EventEnvelope envelope = EventEnvelope.of(UUID.randomUUID(), incidentId, ++seq, ctx.occurredAt(), recordedAt, ctx.actor(), ctx.tenant(), e);
-            envelopes.add(envelope);
-            state = IncidentFold.evolve(state, envelope);
+            envelopes.add(EventEnvelope.of(UUID.randomUUID(), incidentId, ++seq, ctx.occurredAt(), recordedAt, ctx.actor(), ctx.tenant(), e));
         }
         if (!envelopes.isEmpty()) {
             events.addAll(envelopes);
-            change(states, incidentId, state);
+            change(states, incidentId, IncidentFold.foldOnto(state, envelopes));
         }
         return new Appended(incidentId, seq, envelopes);
     }
@@ -246,9 +244,7 @@ public final class WriteBatch {
             state = new IncidentState.NotDeclared(incidentId);
         }
         try {
-            for (EventEnvelope e : EventStore.loadAfter(connection, incidentId, state.sequence())) {
-                state = IncidentFold.evolve(state, e);
-            }
+            state = IncidentFold.foldOnto(state, EventStore.loadAfter(connection, incidentId, state.sequence()));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load incident " + incidentId, e);
         }

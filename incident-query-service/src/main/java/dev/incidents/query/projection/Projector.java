@@ -5,6 +5,7 @@ import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentFold;
 import dev.incidents.domain.IncidentState;
+import dev.incidents.support.parking.ParkedRecords;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,8 +17,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,6 +103,141 @@ public class Projector {
         }
     }
 
+    /**
+     * One poll's events in one transaction: the positions of every incident in the batch locked in one statement,
+     * each incident's new events folded onto the state this projector left it in, every timeline row inserted in
+     * one statement (as the JSON text the record carried), each incident's view upserted once. Repeats are skipped
+     * and events ahead of a gap parked, as {@link #applyTo} does one by one; the pending-event table is read only
+     * for incidents that have events waiting there.
+     */
+    @Transactional
+    public void applyAll(List<ParkedRecords.Decoded> batch) {
+        Tables t = Tables.LIVE;
+        Map<String, List<ParkedRecords.Decoded>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
+        for (ParkedRecords.Decoded d : batch) {
+            byIncident.computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>()).add(d);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            String[] ids = byIncident.keySet().toArray(String[]::new);
+            Map<String, Long> positions = lockPositions(c, t, ids);
+            Set<String> waiting = incidentsWithPending(c, t, ids);
+            List<ParkedRecords.Decoded> rows = new ArrayList<>();
+            List<Incident> views = new ArrayList<>();
+            for (Map.Entry<String, List<ParkedRecords.Decoded>> incident : byIncident.entrySet()) {
+                String id = incident.getKey();
+                long position = positions.getOrDefault(id, 0L);
+                long next = position;
+                List<EventEnvelope> applied = new ArrayList<>();
+                for (ParkedRecords.Decoded d : incident.getValue()) {
+                    EventEnvelope e = d.event();
+                    if (e.sequence() <= next) {
+                        continue; // a repeat
+                    }
+                    if (e.sequence() > next + 1) {
+                        park(c, t, e);
+                        waiting.add(id);
+                        LOG.warnf("incident %s: event %d parked, waiting for %d", id, e.sequence(), next + 1);
+                        continue;
+                    }
+                    applied.add(e);
+                    rows.add(d);
+                    next = e.sequence();
+                }
+                if (applied.isEmpty()) {
+                    continue;
+                }
+                IncidentState state = folded.get(t, id, position);
+                if (state == null) {
+                    state = IncidentFold.fold(id, load(c, t, id));
+                }
+                state = IncidentFold.foldOnto(state, applied);
+                if (waiting.contains(id)) {
+                    EventEnvelope pending;
+                    while ((pending = takePending(c, t, id, state.sequence() + 1)) != null) {
+                        rows.add(new ParkedRecords.Decoded(pending, EventCodec.toJson(pending)));
+                        state = IncidentFold.evolve(state, pending);
+                    }
+                }
+                views.add((Incident) state);
+            }
+            insertEvents(c, t, rows);
+            upsertViews(c, t, views);
+            for (Incident v : views) {
+                folded.putOnCommit(transactions, t, v);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot project a batch of " + batch.size() + " events", e);
+        }
+    }
+
+    private static Map<String, Long> lockPositions(Connection c, Tables t, String[] incidentIds) throws SQLException {
+        Map<String, Long> positions = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select incident_id, last_sequence from " + t.view()
+                + " where incident_id = any(?) order by incident_id for update")) {
+            ps.setArray(1, c.createArrayOf("text", incidentIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    positions.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return positions;
+    }
+
+    private static Set<String> incidentsWithPending(Connection c, Tables t, String[] incidentIds) throws SQLException {
+        Set<String> waiting = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("select distinct incident_id from " + t.pending() + " where incident_id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("text", incidentIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    waiting.add(rs.getString(1));
+                }
+            }
+        }
+        return waiting;
+    }
+
+    private static void insertEvents(Connection c, Tables t, List<ParkedRecords.Decoded> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        String[] incidents = new String[n];
+        Long[] seqs = new Long[n];
+        Object[] ids = new Object[n];
+        String[] types = new String[n];
+        String[] tenants = new String[n];
+        String[] occurred = new String[n];
+        String[] recorded = new String[n];
+        String[] envelopes = new String[n];
+        for (int i = 0; i < n; i++) {
+            EventEnvelope e = rows.get(i).event();
+            incidents[i] = e.incidentId();
+            seqs[i] = e.sequence();
+            ids[i] = e.eventId();
+            types[i] = e.type();
+            tenants[i] = e.tenant();
+            occurred[i] = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt());
+            recorded[i] = e.recordedAt().toString();
+            envelopes[i] = rows.get(i).json();
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into " + t.events()
+                + " (incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope)"
+                + " select incident, seq, id, type, tenant, occurred::timestamptz, recorded::timestamptz, envelope::jsonb"
+                + " from unnest(?::text[], ?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                + " as r(incident, seq, id, type, tenant, occurred, recorded, envelope)")) {
+            ps.setArray(1, c.createArrayOf("text", incidents));
+            ps.setArray(2, c.createArrayOf("bigint", seqs));
+            ps.setArray(3, c.createArrayOf("uuid", ids));
+            ps.setArray(4, c.createArrayOf("text", types));
+            ps.setArray(5, c.createArrayOf("text", tenants));
+            ps.setArray(6, c.createArrayOf("text", occurred));
+            ps.setArray(7, c.createArrayOf("text", recorded));
+            ps.setArray(8, c.createArrayOf("text", envelopes));
+            ps.executeUpdate();
+        }
+    }
+
     private static long lockPosition(Connection c, Tables t, String incidentId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select last_sequence from " + t.view() + " where incident_id = ? for update")) {
             ps.setString(1, incidentId);
@@ -155,6 +297,14 @@ public class Projector {
     }
 
     private static void upsertView(Connection c, Tables t, Incident i) throws SQLException {
+        upsertViews(c, t, List.of(i));
+    }
+
+    /** Each view in one batch of upserts, sent together. */
+    private static void upsertViews(Connection c, Tables t, List<Incident> views) throws SQLException {
+        if (views.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("insert into " + t.view() + " (incident_id, tenant, title, status, severity, services,"
                 + " detection_source, summary, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at,"
                 + " last_sequence, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -164,23 +314,30 @@ public class Projector {
                 + " acknowledged_at = excluded.acknowledged_at, mitigated_at = excluded.mitigated_at,"
                 + " resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,"
                 + " last_sequence = excluded.last_sequence, updated_at = excluded.updated_at")) {
-            ps.setString(1, i.incidentId());
-            ps.setString(2, i.tenant());
-            ps.setString(3, i.title());
-            ps.setString(4, i.status().wireName());
-            ps.setString(5, i.severity().name());
-            ps.setArray(6, c.createArrayOf("text", i.services().toArray()));
-            ps.setString(7, i.detectionSource().name().toLowerCase(java.util.Locale.ROOT));
-            ps.setString(8, i.summary());
-            ps.setObject(9, i.startedAt());
-            ps.setObject(10, i.detectedAt());
-            ps.setObject(11, i.acknowledgedAt());
-            ps.setObject(12, i.mitigatedAt());
-            ps.setObject(13, i.resolvedAt());
-            ps.setObject(14, i.closedAt());
-            ps.setLong(15, i.sequence());
-            ps.setTimestamp(16, Timestamp.from(Instant.now()));
-            ps.executeUpdate();
+            for (Incident i : views) {
+                bindView(c, ps, i);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
+    }
+
+    private static void bindView(Connection c, PreparedStatement ps, Incident i) throws SQLException {
+        ps.setString(1, i.incidentId());
+        ps.setString(2, i.tenant());
+        ps.setString(3, i.title());
+        ps.setString(4, i.status().wireName());
+        ps.setString(5, i.severity().name());
+        ps.setArray(6, c.createArrayOf("text", i.services().toArray()));
+        ps.setString(7, i.detectionSource().name().toLowerCase(java.util.Locale.ROOT));
+        ps.setString(8, i.summary());
+        ps.setObject(9, i.startedAt());
+        ps.setObject(10, i.detectedAt());
+        ps.setObject(11, i.acknowledgedAt());
+        ps.setObject(12, i.mitigatedAt());
+        ps.setObject(13, i.resolvedAt());
+        ps.setObject(14, i.closedAt());
+        ps.setLong(15, i.sequence());
+        ps.setTimestamp(16, Timestamp.from(Instant.now()));
     }
 }

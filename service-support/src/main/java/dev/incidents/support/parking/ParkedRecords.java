@@ -153,7 +153,10 @@ public class ParkedRecords {
             park(record, refused.reason().wireName(), refused.detail(), refused.tenant());
             return;
         }
-        EventEnvelope event = ((EventRecords.Accepted) verdict).event();
+        applyOrPark(record, ((EventRecords.Accepted) verdict).event(), apply);
+    }
+
+    private void applyOrPark(ConsumerRecord<String, byte[]> record, EventEnvelope event, Consumer<EventEnvelope> apply) {
         for (int attempt = 1; ; attempt++) {
             try {
                 apply.accept(event);
@@ -166,6 +169,49 @@ public class ParkedRecords {
                 }
                 LOG.warnf("cannot apply %s (%s) yet, try %d; trying again: %s", where(record), event.eventId(), attempt, describe(e));
                 pause(attempt, record);
+            }
+        }
+    }
+
+    /** A decoded event and the JSON text it came as, so that a consumer can store it without encoding it again. */
+    public record Decoded(EventEnvelope event, String json) {}
+
+    /**
+     * Takes one poll's records: the events they hold go to {@code applyAll} together (one transaction), and what cannot
+     * be decoded is parked. When the batch fails because of the infrastructure it is tried again, whole, with backoff;
+     * when it fails because of a record, its records are taken one by one through {@code applyOne}, which parks the
+     * culprit (see {@link #consume}) and applies the rest.
+     */
+    public void consumeBatch(Iterable<ConsumerRecord<String, byte[]>> records, Consumer<List<Decoded>> applyAll, Consumer<EventEnvelope> applyOne) {
+        List<Decoded> decoded = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            EventRecords.Verdict verdict = EventRecords.decode(record.key(), record.value(), headers(record));
+            if (verdict instanceof EventRecords.Refused refused) {
+                park(record, refused.reason().wireName(), refused.detail(), refused.tenant());
+            } else {
+                decoded.add(new Decoded(((EventRecords.Accepted) verdict).event(), new String(record.value(), StandardCharsets.UTF_8)));
+                sources.add(record);
+            }
+        }
+        if (decoded.isEmpty()) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                applyAll.accept(decoded);
+                return;
+            } catch (RuntimeException e) {
+                if (Fault.of(e) != Fault.INFRASTRUCTURE) {
+                    LOG.warnf("a batch of %d events from %s failed (%s); applying them one by one", decoded.size(), where(sources.get(0)), describe(e));
+                    for (int i = 0; i < decoded.size(); i++) {
+                        applyOrPark(sources.get(i), decoded.get(i).event(), applyOne);
+                    }
+                    return;
+                }
+                LOG.warnf("cannot apply a batch of %d events from %s yet, try %d; trying again: %s", decoded.size(), where(sources.get(0)), attempt,
+                        describe(e));
+                pause(attempt, sources.get(0));
             }
         }
     }
