@@ -11,6 +11,7 @@ import dev.incidents.notifier.message.EmailMessage;
 import dev.incidents.notifier.message.IncidentFacts;
 import dev.incidents.notifier.message.Notification;
 import dev.incidents.notifier.message.SlackMessage;
+import dev.incidents.support.parking.ParkedRecords;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,8 +21,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -83,6 +91,169 @@ public class DeliveryPlanner {
         return true;
     }
 
+    /** An active subscription as a poll's planning matches it, in memory. */
+    private record Active(UUID id, String tenant, String channel, String target, List<String> services, List<String> severities,
+            List<String> eventTypes) {
+
+        boolean wants(EventEnvelope event, IncidentFacts facts) {
+            return (services.isEmpty() || facts.services().stream().anyMatch(services::contains))
+                    && (severities.isEmpty() || facts.severity() != null && severities.contains(facts.severity().name()))
+                    && (eventTypes.isEmpty() || eventTypes.contains(event.type()));
+        }
+    }
+
+    /** A delivery decided, to insert with the others of the poll. */
+    private record Planned(String key, UUID subscriptionId, String channel, String target, EventEnvelope event, String payload) {}
+
+    /**
+     * A poll's events in one transaction: the positions of its incidents locked in one statement, the active
+     * subscriptions of its tenants read once and matched in memory, every delivery inserted in one statement,
+     * each position written once. Decides what {@link #plan} decides event by event. True when any event was new.
+     */
+    @Transactional
+    public boolean planAll(List<ParkedRecords.Decoded> batch) {
+        Map<String, List<EventEnvelope>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
+        Set<String> tenants = new TreeSet<>();
+        for (ParkedRecords.Decoded d : batch) {
+            byIncident.computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>()).add(d.event());
+            tenants.add(d.event().tenant());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, Known> known = knownAll(c, byIncident.keySet().toArray(String[]::new));
+            Map<String, List<Active>> subscriptions = activeSubscriptions(c, tenants.toArray(String[]::new));
+            List<Planned> planned = new ArrayList<>();
+            List<EventEnvelope> lastEvents = new ArrayList<>();
+            List<IncidentFacts> lastFacts = new ArrayList<>();
+            for (Map.Entry<String, List<EventEnvelope>> incident : byIncident.entrySet()) {
+                Known k = known.get(incident.getKey());
+                long position = k == null ? 0 : k.lastSequence();
+                IncidentFacts facts = k == null ? null : k.facts();
+                EventEnvelope last = null;
+                for (EventEnvelope event : incident.getValue()) {
+                    if (event.sequence() <= position) {
+                        continue; // a redelivery: decided before
+                    }
+                    IncidentFacts.Applied applied = IncidentFacts.apply(facts, event);
+                    facts = applied.facts();
+                    position = event.sequence();
+                    last = event;
+                    Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
+                    if (config.webhookUrl().isPresent()) {
+                        planned.add(new Planned(CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
+                    }
+                    for (Active a : subscriptions.getOrDefault(event.tenant(), List.of())) {
+                        if (a.wants(event, facts)) {
+                            planned.add(new Planned(a.id().toString(), a.id(), a.channel(), a.target(), event, payloads.forChannel(a.channel())));
+                        }
+                    }
+                }
+                if (last != null) {
+                    lastEvents.add(last);
+                    lastFacts.add(facts);
+                }
+            }
+            advanceAll(c, lastEvents, lastFacts);
+            insertDeliveries(c, planned);
+            return !lastEvents.isEmpty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot plan deliveries of a batch of " + batch.size() + " events", e);
+        }
+    }
+
+    private static Map<String, Known> knownAll(Connection c, String[] incidentIds) throws SQLException {
+        Map<String, Known> known = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select incident_id, last_sequence, tenant, title, severity, services, status"
+                + " from consumer_position where incident_id = any(?) order by incident_id for update")) {
+            ps.setArray(1, c.createArrayOf("text", incidentIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known.put(rs.getString("incident_id"), known(rs, rs.getString("incident_id")));
+                }
+            }
+        }
+        return known;
+    }
+
+    private static Map<String, List<Active>> activeSubscriptions(Connection c, String[] tenants) throws SQLException {
+        Map<String, List<Active>> active = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select id, tenant, channel, target, services, severities, event_types from subscription"
+                + " where tenant = any(?) and status = 'active'")) {
+            ps.setArray(1, c.createArrayOf("text", tenants));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Active a = new Active(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), texts(rs.getArray(5)),
+                            texts(rs.getArray(6)), texts(rs.getArray(7)));
+                    active.computeIfAbsent(a.tenant(), t -> new ArrayList<>()).add(a);
+                }
+            }
+        }
+        return active;
+    }
+
+    private static List<String> texts(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static void advanceAll(Connection c, List<EventEnvelope> events, List<IncidentFacts> facts) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ADVANCE)) {
+            for (int i = 0; i < events.size(); i++) {
+                bindAdvance(c, ps, events.get(i), facts.get(i));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insertDeliveries(Connection c, List<Planned> planned) throws SQLException {
+        if (planned.isEmpty()) {
+            return;
+        }
+        int n = planned.size();
+        String[] keys = new String[n];
+        Object[] subscriptionIds = new Object[n];
+        String[] channels = new String[n];
+        String[] targets = new String[n];
+        String[] tenants = new String[n];
+        Object[] eventIds = new Object[n];
+        String[] incidents = new String[n];
+        Long[] seqs = new Long[n];
+        String[] types = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Planned p = planned.get(i);
+            keys[i] = p.key();
+            subscriptionIds[i] = p.subscriptionId();
+            channels[i] = p.channel();
+            targets[i] = p.target();
+            tenants[i] = p.event().tenant();
+            eventIds[i] = p.event().eventId();
+            incidents[i] = p.event().incidentId();
+            seqs[i] = p.event().sequence();
+            types[i] = p.event().type();
+            payloads[i] = p.payload();
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into delivery (subscription_key, subscription_id, channel, target_url, tenant,"
+                + " event_id, incident_id, seq, event_type, payload, status)"
+                + " select k, s, ch, t, tn, e, i, q, ty, p, 'pending'"
+                + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[])"
+                + " as d(k, s, ch, t, tn, e, i, q, ty, p) on conflict do nothing")) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            ps.setArray(2, c.createArrayOf("uuid", subscriptionIds));
+            ps.setArray(3, c.createArrayOf("text", channels));
+            ps.setArray(4, c.createArrayOf("text", targets));
+            ps.setArray(5, c.createArrayOf("text", tenants));
+            ps.setArray(6, c.createArrayOf("uuid", eventIds));
+            ps.setArray(7, c.createArrayOf("text", incidents));
+            ps.setArray(8, c.createArrayOf("bigint", seqs));
+            ps.setArray(9, c.createArrayOf("text", types));
+            ps.setArray(10, c.createArrayOf("text", payloads));
+            ps.executeUpdate();
+        }
+    }
+
     private record Known(long lastSequence, IncidentFacts facts) {}
 
     /** This consumer's position and facts for the incident, locked until the decision is stored; null if new. */
@@ -91,39 +262,44 @@ public class DeliveryPlanner {
                 + " where incident_id = ? for update")) {
             ps.setString(1, incidentId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                String severity = rs.getString("severity");
-                String status = rs.getString("status");
-                Array services = rs.getArray("services");
-                IncidentFacts facts = new IncidentFacts(incidentId, rs.getString("tenant"), rs.getString("title"),
-                        severity == null ? null : Severity.valueOf(severity),
-                        services == null ? java.util.List.of() : Arrays.asList((String[]) services.getArray()),
-                        status == null ? null : IncidentStatus.valueOf(status.toUpperCase(Locale.ROOT)));
-                return new Known(rs.getLong("last_sequence"), facts);
+                return rs.next() ? known(rs, incidentId) : null;
             }
         }
     }
 
+    private static Known known(ResultSet rs, String incidentId) throws SQLException {
+        String severity = rs.getString("severity");
+        String status = rs.getString("status");
+        IncidentFacts facts = new IncidentFacts(incidentId, rs.getString("tenant"), rs.getString("title"),
+                severity == null ? null : Severity.valueOf(severity), texts(rs.getArray("services")),
+                status == null ? null : IncidentStatus.valueOf(status.toUpperCase(Locale.ROOT)));
+        return new Known(rs.getLong("last_sequence"), facts);
+    }
+
     /** Moves the position past the event with the facts after it; false when it was already past it. */
+    private static final String ADVANCE = "insert into consumer_position (incident_id, last_sequence, tenant, title, severity, services, status)"
+            + " values (?, ?, ?, ?, ?, ?, ?)"
+            + " on conflict (incident_id) do update set last_sequence = excluded.last_sequence, tenant = excluded.tenant,"
+            + " title = excluded.title, severity = excluded.severity, services = excluded.services, status = excluded.status"
+            + " where consumer_position.last_sequence < excluded.last_sequence";
+
     private static boolean advance(Connection c, EventEnvelope e, IncidentFacts f) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into consumer_position (incident_id, last_sequence, tenant, title, severity, services, status)"
-                + " values (?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict (incident_id) do update set last_sequence = excluded.last_sequence, tenant = excluded.tenant,"
-                + " title = excluded.title, severity = excluded.severity, services = excluded.services, status = excluded.status"
-                + " where consumer_position.last_sequence < excluded.last_sequence returning last_sequence")) {
-            ps.setString(1, e.incidentId());
-            ps.setLong(2, e.sequence());
-            ps.setString(3, e.tenant());
-            ps.setString(4, f.title());
-            ps.setString(5, f.severity() == null ? null : f.severity().name());
-            ps.setArray(6, c.createArrayOf("text", f.services().toArray()));
-            ps.setString(7, f.status() == null ? null : f.status().wireName());
+        try (PreparedStatement ps = c.prepareStatement(ADVANCE + " returning last_sequence")) {
+            bindAdvance(c, ps, e, f);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         }
+    }
+
+    private static void bindAdvance(Connection c, PreparedStatement ps, EventEnvelope e, IncidentFacts f) throws SQLException {
+        ps.setString(1, e.incidentId());
+        ps.setLong(2, e.sequence());
+        ps.setString(3, e.tenant());
+        ps.setString(4, f.title());
+        ps.setString(5, f.severity() == null ? null : f.severity().name());
+        ps.setArray(6, c.createArrayOf("text", f.services().toArray()));
+        ps.setString(7, f.status() == null ? null : f.status().wireName());
     }
 
     private static void insertDelivery(Connection c, String key, UUID subscriptionId, String channel, String target, EventEnvelope e, String payload)

@@ -4,11 +4,12 @@ import dev.incidents.support.parking.ParkedRecords;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Feeds {@code incident-events} to the {@link DeliveryPlanner}; offsets are committed after its transaction. The record
+ * Feeds {@code incident-events} to the {@link DeliveryPlanner}, a poll at a time (one transaction per poll); offsets
+ * are committed after its transaction. The record
  * comes raw (the connector's CloudEvents parsing is off): {@link ParkedRecords} decodes it as every consumer does and
  * parks what cannot be decoded or applied, so no record stops the notifications.
  */
@@ -26,10 +27,15 @@ public class IncidentEventsConsumer {
 
     @Incoming("incident-events")
     @Blocking
-    public void consume(ConsumerRecord<String, byte[]> record) {
-        parked.consume(record, event -> {
+    public void consume(ConsumerRecords<String, byte[]> records) {
+        // The sender is woken after each commit, so it sees the new deliveries.
+        parked.consumeBatch(records, batch -> {
+            if (planner.planAll(batch)) {
+                sender.wakeUp();
+            }
+        }, event -> {
             if (planner.plan(event)) {
-                sender.wakeUp(); // after the commit, so the sender sees the new deliveries
+                sender.wakeUp();
             }
         });
     }
