@@ -24,16 +24,40 @@ import java.util.Map;
 public final class BenchmarkSuite {
 
     /** How big each scenario is; {@link #smoke()} runs everything in a minute, so it cannot rot. */
-    public record Sizes(int trials, int producerRecords, int insertEvents, double commitSeconds, int commitClients, int[] rates1, int[] rates50,
-            int stepSeconds, int warmupSeconds, int visibleSamples, int rebuildEvents, int subscribers, int fanOutEvents, double fanOutRate,
+    public record Sizes(
+            int trials,
+            int producerRecords,
+            int insertEvents,
+            double commitSeconds,
+            int commitClients,
+            int[] rates1,
+            int[] rates50,
+            int stepSeconds,
+            int warmupSeconds,
+            int visibleSamples,
+            int rebuildEvents,
+            int subscribers,
+            int fanOutEvents,
+            double fanOutRate,
             int idleSeconds) {
 
         static Sizes full() {
-            return new Sizes(Integer.getInteger("bench.trials", 3), 200_000, 50_000, 5, 20, ints("bench.rates", "25,50,100,200,300"),
-                    ints("bench.rates-50", "1,2,5,10"), Integer.getInteger("bench.seconds", 5), Integer.getInteger("bench.warmup-seconds", 10),
-                    Integer.getInteger("bench.visible-samples", 200), Integer.getInteger("bench.events", 50_000),
-                    Integer.getInteger("bench.subscribers", 100), Integer.getInteger("bench.fanout-events", 100),
-                    Double.parseDouble(System.getProperty("bench.fanout-rate", "5")), 10);
+            return new Sizes(
+                    Integer.getInteger("bench.trials", 3),
+                    200_000,
+                    50_000,
+                    5,
+                    20,
+                    ints("bench.rates", "25,50,100,200,300"),
+                    ints("bench.rates-50", "1,2,5,10"),
+                    Integer.getInteger("bench.seconds", 5),
+                    Integer.getInteger("bench.warmup-seconds", 10),
+                    Integer.getInteger("bench.visible-samples", 200),
+                    Integer.getInteger("bench.events", 50_000),
+                    Integer.getInteger("bench.subscribers", 100),
+                    Integer.getInteger("bench.fanout-events", 100),
+                    Double.parseDouble(System.getProperty("bench.fanout-rate", "5")),
+                    10);
         }
 
         public static Sizes smoke() {
@@ -41,7 +65,9 @@ public final class BenchmarkSuite {
         }
 
         private static int[] ints(String property, String defaults) {
-            return Arrays.stream(System.getProperty(property, defaults).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            return Arrays.stream(System.getProperty(property, defaults).split(","))
+                    .mapToInt(s -> Integer.parseInt(s.trim()))
+                    .toArray();
         }
     }
 
@@ -59,12 +85,22 @@ public final class BenchmarkSuite {
 
         progress("1/6 floors: raw Kafka producer, raw batched INSERT, one commit per request");
         int recordSize = Floors.eventSize();
-        double producer = median(sizes.trials(), () -> Floors.kafkaProducer(system.bootstrapServers(), 6, sizes.producerRecords(), recordSize));
+        double producer = median(
+                sizes.trials(),
+                () -> Floors.kafkaProducer(system.bootstrapServers(), 6, sizes.producerRecords(), recordSize));
         String commandDb = system.jdbcUrl("incident_command");
-        double batched = median(sizes.trials(), () -> Floors.batchedInsert(commandDb, system.postgresUser(), system.postgresPassword(),
-                sizes.insertEvents(), 500));
-        double perRequest = median(sizes.trials(), () -> Floors.commitPerRequest(commandDb, system.postgresUser(), system.postgresPassword(),
-                sizes.commitClients(), sizes.commitSeconds()));
+        double batched = median(
+                sizes.trials(),
+                () -> Floors.batchedInsert(
+                        commandDb, system.postgresUser(), system.postgresPassword(), sizes.insertEvents(), 500));
+        double perRequest = median(
+                sizes.trials(),
+                () -> Floors.commitPerRequest(
+                        commandDb,
+                        system.postgresUser(),
+                        system.postgresPassword(),
+                        sizes.commitClients(),
+                        sizes.commitSeconds()));
         Map<String, Object> floors = new LinkedHashMap<>();
         floors.put("eventBytes", recordSize);
         floors.put("kafkaProducerRecordsPerSecond", producer);
@@ -72,8 +108,15 @@ public final class BenchmarkSuite {
         floors.put("commitPerRequestEventsPerSecond", perRequest);
         floors.put("commitPerRequestClients", sizes.commitClients());
         results.put("floors", floors);
-        progress(String.format(Locale.ROOT, "floors: producer %.0f records/s (%d B), batched INSERT %.0f events/s, one commit per request %.0f/s"
-                + " (%d clients)", producer, recordSize, batched, perRequest, sizes.commitClients()));
+        progress(String.format(
+                Locale.ROOT,
+                "floors: producer %.0f records/s (%d B), batched INSERT %.0f events/s, one commit per request %.0f/s"
+                        + " (%d clients)",
+                producer,
+                recordSize,
+                batched,
+                perRequest,
+                sizes.commitClients()));
 
         progress("2/6 durable ingest, 1 alert per request");
         Map<String, Object> ingest1 = ingest(system, sizes, sizes.rates1(), 1, floors);
@@ -85,13 +128,16 @@ public final class BenchmarkSuite {
         double peakRequests = (double) ingest1.get("peakRequestsPerSecond");
         int half = (int) Math.max(1, (sustainedAlerts > 0 ? sustainedAlerts : peakRequests) / 2);
         quiet(system);
-        progress("3/6 POST to visible under " + half + " alerts/s (half the " + (sustainedAlerts > 0 ? "sustained" : "peak") + " ingest rate)");
+        progress("3/6 POST to visible under " + half + " alerts/s (half the "
+                + (sustainedAlerts > 0 ? "sustained" : "peak") + " ingest rate)");
         results.put("postToVisible", VisibleBenchmark.measure(system, half, sizes.visibleSamples()));
 
         quiet(system);
-        progress("4/6 projection catch-up and rebuild over " + sizes.rebuildEvents() + " events, then the read-model floors");
+        progress("4/6 projection catch-up and rebuild over " + sizes.rebuildEvents()
+                + " events, then the read-model floors");
         QueryBenchmark.Projection q = QueryBenchmark.catchUpAndRebuild(system, sizes.rebuildEvents());
-        Floors.ReadModelFloor rm = Floors.readModels(system.jdbcUrl("incident_query"), system.postgresUser(), system.postgresPassword());
+        Floors.ReadModelFloor rm =
+                Floors.readModels(system.jdbcUrl("incident_query"), system.postgresUser(), system.postgresPassword());
         Map<String, Object> rebuild = new LinkedHashMap<>();
         rebuild.put("catchUpEventsPerSecond", q.catchUpEventsPerSecond());
         rebuild.put("rebuiltEvents", q.rebuiltEvents());
@@ -103,7 +149,9 @@ public final class BenchmarkSuite {
 
         quiet(system);
         progress("5/6 fan-out to " + sizes.subscribers() + " webhook subscribers, then with one of them dead");
-        results.put("fanOut", FanOutBenchmark.measure(system, sizes.subscribers(), sizes.fanOutEvents(), sizes.fanOutRate()));
+        results.put(
+                "fanOut",
+                FanOutBenchmark.measure(system, sizes.subscribers(), sizes.fanOutEvents(), sizes.fanOutRate()));
 
         quiet(system);
         progress("6/6 footprint: each service started alone, then idle " + sizes.idleSeconds() + " s");
@@ -112,8 +160,8 @@ public final class BenchmarkSuite {
         return results;
     }
 
-    private static Map<String, Object> ingest(LocalSystem system, Sizes sizes, int[] rates, int alerts, Map<String, Object> floors)
-            throws Exception {
+    private static Map<String, Object> ingest(
+            LocalSystem system, Sizes sizes, int[] rates, int alerts, Map<String, Object> floors) throws Exception {
         List<IngestBenchmark.Step> medians = new ArrayList<>();
         IngestBenchmark bench = new IngestBenchmark(system.commandUrl(), system.apiKey(), alerts);
         if (sizes.warmupSeconds() > 0) {
@@ -126,11 +174,26 @@ public final class BenchmarkSuite {
             }
             IngestBenchmark.Step m = IngestBenchmark.Step.median(trials);
             medians.add(m);
-            progress(String.format(Locale.ROOT, "ingest %d alert(s) x %d req/s: %.1f req/s done, p50 %.1f ms, p99 %.1f ms, %d errors (median of %d)",
-                    alerts, rate, m.achievedRate(), m.p50Millis(), m.p99Millis(), m.errors(), trials.size()));
+            progress(String.format(
+                    Locale.ROOT,
+                    "ingest %d alert(s) x %d req/s: %.1f req/s done, p50 %.1f ms, p99 %.1f ms, %d errors (median of %d)",
+                    alerts,
+                    rate,
+                    m.achievedRate(),
+                    m.p50Millis(),
+                    m.p99Millis(),
+                    m.errors(),
+                    trials.size()));
         }
-        int sustained = medians.stream().filter(IngestBenchmark.Step::sustained).mapToInt(IngestBenchmark.Step::targetRate).max().orElse(0);
-        double peak = medians.stream().mapToDouble(IngestBenchmark.Step::achievedRate).max().orElse(0);
+        int sustained = medians.stream()
+                .filter(IngestBenchmark.Step::sustained)
+                .mapToInt(IngestBenchmark.Step::targetRate)
+                .max()
+                .orElse(0);
+        double peak = medians.stream()
+                .mapToDouble(IngestBenchmark.Step::achievedRate)
+                .max()
+                .orElse(0);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("alertsPerRequest", alerts);
         r.put("steps", medians);
@@ -146,7 +209,11 @@ public final class BenchmarkSuite {
     private static void quiet(LocalSystem system) throws Exception {
         long t0 = System.nanoTime();
         long left = system.awaitQuiet(QUIET);
-        progress(String.format(Locale.ROOT, "quiet after %.1f s%s", (System.nanoTime() - t0) / 1e9, left > 0 ? " (gave up with " + left + " left)" : ""));
+        progress(String.format(
+                Locale.ROOT,
+                "quiet after %.1f s%s",
+                (System.nanoTime() - t0) / 1e9,
+                left > 0 ? " (gave up with " + left + " left)" : ""));
     }
 
     interface Trial {
@@ -166,7 +233,10 @@ public final class BenchmarkSuite {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("memoryMb", totalMemoryMb());
         m.put("date", Instant.now().toString());
         return m;
@@ -198,42 +268,88 @@ public final class BenchmarkSuite {
         double batched = (double) floors.get("batchedInsertEventsPerSecond");
         double perRequest = (double) floors.get("commitPerRequestEventsPerSecond");
         StringBuilder md = new StringBuilder();
-        md.append("# Benchmark results\n\n").append(String.format(Locale.ROOT, "%s cores, %s MB, %s, %s; %s%n%n", machine.get("cores"),
-                machine.get("memoryMb"), machine.get("java"), machine.get("os"), machine.get("date")));
+        md.append("# Benchmark results\n\n")
+                .append(String.format(
+                        Locale.ROOT,
+                        "%s cores, %s MB, %s, %s; %s%n%n",
+                        machine.get("cores"),
+                        machine.get("memoryMb"),
+                        machine.get("java"),
+                        machine.get("os"),
+                        machine.get("date")));
         md.append("## Durable ingest (Alertmanager webhooks, open loop; medians of trials)\n\n");
-        md.append(String.format(Locale.ROOT, "Floors on the same servers: raw Kafka producer %.0f records/s (acks=all, idempotent, %s B records);"
-                + " raw batched INSERT %.0f events/s; one commit per request %.0f events/s (%s clients).%n%n", producer, floors.get("eventBytes"),
-                batched, perRequest, floors.get("commitPerRequestClients")));
-        md.append("| alerts per request | sustained req/s (p99 <= 100 ms) | sustained alerts/s | peak alerts/s | / Kafka producer | / one commit per request |"
-                + " / batched INSERT |\n|---|---|---|---|---|---|---|\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Floors on the same servers: raw Kafka producer %.0f records/s (acks=all, idempotent, %s B records);"
+                        + " raw batched INSERT %.0f events/s; one commit per request %.0f events/s (%s clients).%n%n",
+                producer,
+                floors.get("eventBytes"),
+                batched,
+                perRequest,
+                floors.get("commitPerRequestClients")));
+        md.append(
+                "| alerts per request | sustained req/s (p99 <= 100 ms) | sustained alerts/s | peak alerts/s | / Kafka producer | / one commit per request |"
+                        + " / batched INSERT |\n|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> in : (List<Map<String, Object>>) r.get("ingest")) {
             double sustained = (double) in.get("sustainedAlertsPerSecond");
             double peak = (double) in.get("peakAlertsPerSecond");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.3fx (peak %.3fx) | %.2fx (peak %.2fx) | %.3fx (peak %.3fx) |%n",
-                    in.get("alertsPerRequest"), in.get("sustainedRequestsPerSecond"), sustained, peak, sustained / producer, peak / producer,
-                    sustained / perRequest, peak / perRequest, sustained / batched, peak / batched));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.0f | %.0f | %.3fx (peak %.3fx) | %.2fx (peak %.2fx) | %.3fx (peak %.3fx) |%n",
+                    in.get("alertsPerRequest"),
+                    in.get("sustainedRequestsPerSecond"),
+                    sustained,
+                    peak,
+                    sustained / producer,
+                    peak / producer,
+                    sustained / perRequest,
+                    peak / perRequest,
+                    sustained / batched,
+                    peak / batched));
         }
         for (Map<String, Object> in : (List<Map<String, Object>>) r.get("ingest")) {
-            md.append("\n").append(in.get("alertsPerRequest")).append(" alert(s) per request:\n\n").append(in.get("table"));
+            md.append("\n")
+                    .append(in.get("alertsPerRequest"))
+                    .append(" alert(s) per request:\n\n")
+                    .append(in.get("table"));
         }
         VisibleBenchmark.Figures v = (VisibleBenchmark.Figures) r.get("postToVisible");
-        md.append(String.format(Locale.ROOT, "%n## POST to visible (under %d alerts/s)%n%n| path | p50 ms | p99 ms |%n|---|---|---|%n"
-                + "| 201 -> readable (minSequence) | %.1f | %.1f |%n| 201 -> on the live stream (SSE) | %.1f | %.1f |%n%n"
-                + "%d samples; %d not readable (refused, or 504 after the bounded wait), %d never on the stream.%n",
-                v.loadRate(), v.readP50(), v.readP99(), v.streamP50(), v.streamP99(), v.samples(), v.readErrors(), v.streamMissing()));
+        md.append(String.format(
+                Locale.ROOT,
+                "%n## POST to visible (under %d alerts/s)%n%n| path | p50 ms | p99 ms |%n|---|---|---|%n"
+                        + "| 201 -> readable (minSequence) | %.1f | %.1f |%n| 201 -> on the live stream (SSE) | %.1f | %.1f |%n%n"
+                        + "%d samples; %d not readable (refused, or 504 after the bounded wait), %d never on the stream.%n",
+                v.loadRate(),
+                v.readP50(),
+                v.readP99(),
+                v.streamP50(),
+                v.streamP99(),
+                v.samples(),
+                v.readErrors(),
+                v.streamMissing()));
         Map<String, Object> rb = (Map<String, Object>) r.get("rebuild");
         double rebuildRate = (double) rb.get("rebuildEventsPerSecond");
         double floorInsert = (double) rb.get("floorBatchedInsertEventsPerSecond");
         double floorCopy = (double) rb.get("floorCopyEventsPerSecond");
-        md.append(String.format(Locale.ROOT, "%n## Projection%n%n| figure | events/s | / batched INSERT floor | / COPY floor |%n|---|---|---|---|%n"
-                + "| catch-up from offset 0 (live projection) | %.0f | %.3fx | %.3fx |%n| rebuild of %s events | %.0f | %.3fx | %.3fx |%n"
-                + "| floor: batched INSERT of the %s read-model rows | %.0f | | |%n| floor: COPY of the same rows | %.0f | | |%n",
-                (double) rb.get("catchUpEventsPerSecond"), (double) rb.get("catchUpEventsPerSecond") / floorInsert,
-                (double) rb.get("catchUpEventsPerSecond") / floorCopy, rb.get("rebuiltEvents"), rebuildRate, rebuildRate / floorInsert,
-                rebuildRate / floorCopy, rb.get("readModelRows"), floorInsert, floorCopy));
+        md.append(String.format(
+                Locale.ROOT,
+                "%n## Projection%n%n| figure | events/s | / batched INSERT floor | / COPY floor |%n|---|---|---|---|%n"
+                        + "| catch-up from offset 0 (live projection) | %.0f | %.3fx | %.3fx |%n| rebuild of %s events | %.0f | %.3fx | %.3fx |%n"
+                        + "| floor: batched INSERT of the %s read-model rows | %.0f | | |%n| floor: COPY of the same rows | %.0f | | |%n",
+                (double) rb.get("catchUpEventsPerSecond"),
+                (double) rb.get("catchUpEventsPerSecond") / floorInsert,
+                (double) rb.get("catchUpEventsPerSecond") / floorCopy,
+                rb.get("rebuiltEvents"),
+                rebuildRate,
+                rebuildRate / floorInsert,
+                rebuildRate / floorCopy,
+                rb.get("readModelRows"),
+                floorInsert,
+                floorCopy));
         md.append("\n## Fan-out (appended to first attempt, live subscribers)\n\n")
                 .append(FanOutBenchmark.table((List<FanOutBenchmark.Phase>) r.get("fanOut")));
-        md.append("\n## Footprint (JVM mode, each service started alone)\n\n| service | ready s | idle RSS MB |\n|---|---|---|\n");
+        md.append(
+                "\n## Footprint (JVM mode, each service started alone)\n\n| service | ready s | idle RSS MB |\n|---|---|---|\n");
         for (FootprintBenchmark.Service s : (List<FootprintBenchmark.Service>) r.get("footprint")) {
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f |%n", s.name(), s.readySeconds(), s.idleRssMb()));
         }
@@ -243,9 +359,11 @@ public final class BenchmarkSuite {
     public static void main(String[] args) throws Exception {
         boolean smoke = Arrays.asList(args).contains("--smoke");
         Sizes sizes = smoke ? Sizes.smoke() : Sizes.full();
-        Path root = Path.of(System.getProperty("incidents.project-root", ".")).toAbsolutePath().normalize();
-        LocalSystem.Options options = new LocalSystem.Options(root, Files.createTempDirectory("incidents-bench"), null, null, null, null,
-                0, 0, 0, 0, 0, 0, 6);
+        Path root = Path.of(System.getProperty("incidents.project-root", "."))
+                .toAbsolutePath()
+                .normalize();
+        LocalSystem.Options options = new LocalSystem.Options(
+                root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
         long t0 = System.nanoTime();
         try (LocalSystem system = LocalSystem.start(options, msg -> System.out.println("[local] " + msg), r -> {})) {
             Map<String, Object> results = run(system, sizes);
@@ -254,8 +372,11 @@ public final class BenchmarkSuite {
             Files.createDirectories(out);
             String md = markdown(results);
             Files.writeString(out.resolve("results.md"), md);
-            Files.writeString(out.resolve("results.json"),
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
+            Files.writeString(
+                    out.resolve("results.json"),
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(results));
             System.out.println();
             System.out.println(md);
             System.out.println("written to " + out.resolve("results.md") + " and results.json");

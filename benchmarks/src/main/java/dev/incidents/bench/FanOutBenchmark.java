@@ -32,11 +32,20 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class FanOutBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Phase(String name, int liveSubscribers, boolean deadSubscriber, int events, int deliveries, int missing,
-            double deliveriesPerSecond, double p50Millis, double p99Millis) {}
+    public record Phase(
+            String name,
+            int liveSubscribers,
+            boolean deadSubscriber,
+            int events,
+            int deliveries,
+            int missing,
+            double deliveriesPerSecond,
+            double p50Millis,
+            double p99Millis) {}
 
     public static List<Phase> measure(LocalSystem system, int subscribers, int events, double rate) throws Exception {
         String tenant = "bench-fanout-" + UUID.randomUUID().toString().substring(0, 8);
@@ -51,7 +60,8 @@ public final class FanOutBenchmark {
             }
             // Warm-up: connections, JIT, consumer groups; not measured.
             phase(system, token, receiver, livePaths, "warm-up", Math.min(10, events), rate, false);
-            Phase without = phase(system, token, receiver, livePaths, "without the dead subscriber", events, rate, false);
+            Phase without =
+                    phase(system, token, receiver, livePaths, "without the dead subscriber", events, rate, false);
             receiver.answerByDefault("/dead", ScriptedReceiver.Answer.timeout(Duration.ofSeconds(30)));
             subscribe(system, token, receiver.url("/dead"));
             Phase with = phase(system, token, receiver, livePaths, "with one dead subscriber", events, rate, true);
@@ -59,8 +69,16 @@ public final class FanOutBenchmark {
         }
     }
 
-    private static Phase phase(LocalSystem system, String token, ScriptedReceiver receiver, List<String> livePaths, String name, int events,
-            double rate, boolean dead) throws Exception {
+    private static Phase phase(
+            LocalSystem system,
+            String token,
+            ScriptedReceiver receiver,
+            List<String> livePaths,
+            String name,
+            int events,
+            double rate,
+            boolean dead)
+            throws Exception {
         Set<String> incidents = new HashSet<>();
         int before = received(receiver, livePaths);
         long periodNanos = (long) (1e9 / rate);
@@ -73,10 +91,14 @@ public final class FanOutBenchmark {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            posts.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"fan-out " + i + "\", \"severity\": \"SEV2\", \"services\": [\"checkout\"]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
+            posts.add(HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"fan-out " + i
+                                    + "\", \"severity\": \"SEV2\", \"services\": [\"checkout\"]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> post : posts) {
             HttpResponse<String> r = post.join();
@@ -98,8 +120,10 @@ public final class FanOutBenchmark {
             Set<String> seen = new HashSet<>();
             for (ScriptedReceiver.Request r : receiver.requests(path)) {
                 JsonNode body = JSON.readTree(r.body());
-                if (incidents.contains(body.path("data").path("incidentId").asText()) && seen.add(r.header("webhook-id"))) {
-                    Instant appended = Instant.parse(body.path("data").path("recordedAt").asText());
+                if (incidents.contains(body.path("data").path("incidentId").asText())
+                        && seen.add(r.header("webhook-id"))) {
+                    Instant appended =
+                            Instant.parse(body.path("data").path("recordedAt").asText());
                     latency.record(Duration.between(appended, r.receivedAt()).toNanos() / 1_000);
                     got++;
                     last = r.receivedAt().isAfter(last) ? r.receivedAt() : last;
@@ -107,11 +131,28 @@ public final class FanOutBenchmark {
             }
         }
         double seconds = Duration.between(startedAt, last).toNanos() / 1e9;
-        Phase p = new Phase(name, livePaths.size(), dead, incidents.size(), got, expected - got, seconds > 0 ? got / seconds : 0,
-                latency.percentileMillis(50), latency.percentileMillis(99));
-        System.out.printf(Locale.ROOT, "[fan-out] %s: %d events x %d live subscribers: %d deliveries (%d missing), %.0f deliveries/s,"
-                + " appended-to-first-attempt p50 %.1f ms, p99 %.1f ms%n", name, p.events(), p.liveSubscribers(), p.deliveries(), p.missing(),
-                p.deliveriesPerSecond(), p.p50Millis(), p.p99Millis());
+        Phase p = new Phase(
+                name,
+                livePaths.size(),
+                dead,
+                incidents.size(),
+                got,
+                expected - got,
+                seconds > 0 ? got / seconds : 0,
+                latency.percentileMillis(50),
+                latency.percentileMillis(99));
+        System.out.printf(
+                Locale.ROOT,
+                "[fan-out] %s: %d events x %d live subscribers: %d deliveries (%d missing), %.0f deliveries/s,"
+                        + " appended-to-first-attempt p50 %.1f ms, p99 %.1f ms%n",
+                name,
+                p.events(),
+                p.liveSubscribers(),
+                p.deliveries(),
+                p.missing(),
+                p.deliveriesPerSecond(),
+                p.p50Millis(),
+                p.p99Millis());
         return p;
     }
 
@@ -124,9 +165,13 @@ public final class FanOutBenchmark {
     }
 
     private static void subscribe(LocalSystem system, String token, String target) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(system.notifierUrl() + "/api/v1/subscriptions"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\": \"webhook\", \"target\": \"" + target + "\"}")).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.notifierUrl() + "/api/v1/subscriptions"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"channel\": \"webhook\", \"target\": \"" + target + "\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("subscribe failed: " + r.statusCode() + " " + r.body());
@@ -134,11 +179,21 @@ public final class FanOutBenchmark {
     }
 
     static String table(List<Phase> phases) {
-        StringBuilder t = new StringBuilder("| phase | events | live subscribers | deliveries | missing | deliveries/s | p50 ms | p99 ms |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+        StringBuilder t = new StringBuilder(
+                "| phase | events | live subscribers | deliveries | missing | deliveries/s | p50 ms | p99 ms |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
         for (Phase p : phases) {
-            t.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f | %.1f | %.1f |%n", p.name(), p.events(), p.liveSubscribers(),
-                    p.deliveries(), p.missing(), p.deliveriesPerSecond(), p.p50Millis(), p.p99Millis()));
+            t.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %d | %d | %d | %.0f | %.1f | %.1f |%n",
+                    p.name(),
+                    p.events(),
+                    p.liveSubscribers(),
+                    p.deliveries(),
+                    p.missing(),
+                    p.deliveriesPerSecond(),
+                    p.p50Millis(),
+                    p.p99Millis()));
         }
         return t.toString();
     }
@@ -147,15 +202,20 @@ public final class FanOutBenchmark {
         int subscribers = Integer.getInteger("bench.subscribers", 100);
         int events = Integer.getInteger("bench.fanout-events", 100);
         double rate = Double.parseDouble(System.getProperty("bench.fanout-rate", "5"));
-        Path root = Path.of(System.getProperty("incidents.project-root", ".")).toAbsolutePath().normalize();
-        LocalSystem.Options options = new LocalSystem.Options(root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
+        Path root = Path.of(System.getProperty("incidents.project-root", "."))
+                .toAbsolutePath()
+                .normalize();
+        LocalSystem.Options options = new LocalSystem.Options(
+                root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
         try (LocalSystem system = LocalSystem.start(options, msg -> System.out.println("[local] " + msg), r -> {})) {
             List<Phase> phases = measure(system, subscribers, events, rate);
             String table = table(phases);
             Path out = root.resolve("benchmarks/target");
             Files.createDirectories(out);
             Files.writeString(out.resolve("fanout.md"), table);
-            Files.writeString(out.resolve("fanout.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(phases));
+            Files.writeString(
+                    out.resolve("fanout.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(phases));
             System.out.println();
             System.out.println(table);
         }

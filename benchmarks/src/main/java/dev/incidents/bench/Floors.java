@@ -45,11 +45,34 @@ final class Floors {
 
     /** An event as an Alertmanager alert becomes one: the size and shape of what ingest writes and publishes. */
     static EventEnvelope sampleEvent(String incidentId, long seq) {
-        return EventEnvelope.of(UUID.randomUUID(), incidentId, seq, OffsetDateTime.parse("2026-01-01T10:00:00Z"), Instant.now(), "integration:bench",
-                "bench", new IncidentEvent.AlertFired("alertmanager", "f-" + incidentId + "-" + seq, "HighErrorRate", Severity.SEV1, "svc-7",
-                        "5xx ratio above 5% on svc-7", Map.of("alertname", "HighErrorRate", "service", "svc-7", "severity", "critical",
-                                "instance", "i-" + seq), Map.of("summary", "5xx ratio above 5% on svc-7", "description", "error ratio 0.31 over 5m"),
-                        Map.of(), List.of(new dev.incidents.domain.AlertLink("http://prometheus:9090/graph?g0.expr=rate", "source"))));
+        return EventEnvelope.of(
+                UUID.randomUUID(),
+                incidentId,
+                seq,
+                OffsetDateTime.parse("2026-01-01T10:00:00Z"),
+                Instant.now(),
+                "integration:bench",
+                "bench",
+                new IncidentEvent.AlertFired(
+                        "alertmanager",
+                        "f-" + incidentId + "-" + seq,
+                        "HighErrorRate",
+                        Severity.SEV1,
+                        "svc-7",
+                        "5xx ratio above 5% on svc-7",
+                        Map.of(
+                                "alertname",
+                                "HighErrorRate",
+                                "service",
+                                "svc-7",
+                                "severity",
+                                "critical",
+                                "instance",
+                                "i-" + seq),
+                        Map.of("summary", "5xx ratio above 5% on svc-7", "description", "error ratio 0.31 over 5m"),
+                        Map.of(),
+                        List.of(new dev.incidents.domain.AlertLink(
+                                "http://prometheus:9090/graph?g0.expr=rate", "source"))));
     }
 
     static int eventSize() {
@@ -63,11 +86,25 @@ final class Floors {
     static double kafkaProducer(String bootstrap, int partitions, int records, int recordSize) throws Exception {
         String topic = "bench-floor-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get();
             awaitLeaders(admin, topic);
         }
-        String[] args = {"--topic", topic, "--num-records", Integer.toString(records), "--record-size", Integer.toString(recordSize),
-            "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true"};
+        String[] args = {
+            "--topic",
+            topic,
+            "--num-records",
+            Integer.toString(records),
+            "--record-size",
+            Integer.toString(recordSize),
+            "--throughput",
+            "-1",
+            "--producer-props",
+            "bootstrap.servers=" + bootstrap,
+            "acks=all",
+            "enable.idempotence=true"
+        };
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = System.out;
         try (PrintStream p = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
@@ -77,7 +114,8 @@ final class Floors {
             System.setOut(out);
         }
         // Its last line is the whole run: "N records sent, X records/sec (Y MB/sec), ... ms avg latency, ..."
-        Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(captured.toString(StandardCharsets.UTF_8));
+        Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec")
+                .matcher(captured.toString(StandardCharsets.UTF_8));
         double rate = Double.NaN;
         while (m.find()) {
             rate = Double.parseDouble(m.group(2));
@@ -98,13 +136,18 @@ final class Floors {
         while (true) {
             TopicDescription description = null;
             try {
-                description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                description = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
             }
-            if (description != null && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            if (description != null
+                    && description.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -152,18 +195,22 @@ final class Floors {
         outbox.setString(9, e.recordedAt().toString());
     }
 
-    private static final String INSERT_EVENT = "insert into floor_event_store (event_id, incident_id, seq, type, schema_version, occurred_at,"
-            + " recorded_at, actor, tenant, envelope) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
-    private static final String INSERT_OUTBOX = "insert into floor_outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version,"
-            + " occurred_at, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_EVENT =
+            "insert into floor_event_store (event_id, incident_id, seq, type, schema_version, occurred_at,"
+                    + " recorded_at, actor, tenant, envelope) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+    private static final String INSERT_OUTBOX =
+            "insert into floor_outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version,"
+                    + " occurred_at, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** Raw batched INSERT of event + outbox rows, {@code batch} events per transaction, one connection. Events/s. */
-    static double batchedInsert(String jdbcUrl, String user, String password, int events, int batch) throws SQLException {
+    static double batchedInsert(String jdbcUrl, String user, String password, int events, int batch)
+            throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl + "?reWriteBatchedInserts=true", user, password)) {
             floorTables(c);
             c.setAutoCommit(false);
             long t0 = System.nanoTime();
-            try (PreparedStatement event = c.prepareStatement(INSERT_EVENT); PreparedStatement outbox = c.prepareStatement(INSERT_OUTBOX)) {
+            try (PreparedStatement event = c.prepareStatement(INSERT_EVENT);
+                    PreparedStatement outbox = c.prepareStatement(INSERT_OUTBOX)) {
                 for (int i = 0; i < events; i++) {
                     addRow(event, outbox, sampleEvent("floor-" + (i / 10), i % 10 + 1 + (long) i * 10));
                     event.addBatch();
@@ -186,7 +233,8 @@ final class Floors {
      * The naive ceiling: each "request" is one transaction of one event + outbox row, from {@code clients} connections
      * at once, for {@code seconds}. Events/s (= requests/s). Group commit in PostgreSQL is all that helps here.
      */
-    static double commitPerRequest(String jdbcUrl, String user, String password, int clients, double seconds) throws Exception {
+    static double commitPerRequest(String jdbcUrl, String user, String password, int clients, double seconds)
+            throws Exception {
         try (Connection setup = DriverManager.getConnection(jdbcUrl, user, password)) {
             floorTables(setup);
         }
@@ -256,14 +304,19 @@ final class Floors {
                 List<String> columns = new ArrayList<>();
                 List<String> types = new ArrayList<>();
                 try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("select column_name, data_type, udt_name, is_generated, identity_generation"
-                                + " from information_schema.columns where table_name = '" + table + "' order by ordinal_position")) {
+                        ResultSet rs = s.executeQuery(
+                                "select column_name, data_type, udt_name, is_generated, identity_generation"
+                                        + " from information_schema.columns where table_name = '" + table
+                                        + "' order by ordinal_position")) {
                     while (rs.next()) {
                         if (rs.getString("identity_generation") != null) {
                             continue; // generated by the table itself, as in the projection
                         }
                         columns.add(rs.getString("column_name"));
-                        types.add(rs.getString("data_type").equals("ARRAY") ? rs.getString("udt_name").substring(1) + "[]" : rs.getString("udt_name"));
+                        types.add(
+                                rs.getString("data_type").equals("ARRAY")
+                                        ? rs.getString("udt_name").substring(1) + "[]"
+                                        : rs.getString("udt_name"));
                     }
                 }
                 String columnList = String.join(", ", columns);
@@ -276,7 +329,8 @@ final class Floors {
                 ByteArrayOutputStream text = new ByteArrayOutputStream();
                 copy.copyOut("copy (select " + columnList + " from " + table + ") to stdout", text);
                 List<String[]> values = new ArrayList<>();
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select " + columnList + " from " + table)) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("select " + columnList + " from " + table)) {
                     ResultSetMetaData md = rs.getMetaData();
                     while (rs.next()) {
                         String[] row = new String[md.getColumnCount()];
@@ -294,7 +348,8 @@ final class Floors {
                 }
                 c.setAutoCommit(false);
                 long t0 = System.nanoTime();
-                try (PreparedStatement ps = c.prepareStatement("insert into " + floor + " (" + columnList + ") values (" + placeholders + ")")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "insert into " + floor + " (" + columnList + ") values (" + placeholders + ")")) {
                     for (int r = 0; r < values.size(); r++) {
                         String[] row = values.get(r);
                         for (int i = 0; i < row.length; i++) {
@@ -313,7 +368,9 @@ final class Floors {
                     s.execute("truncate " + floor);
                 }
                 long t1 = System.nanoTime();
-                copy.copyIn("copy " + floor + " (" + columnList + ") from stdin", new java.io.ByteArrayInputStream(text.toByteArray()));
+                copy.copyIn(
+                        "copy " + floor + " (" + columnList + ") from stdin",
+                        new java.io.ByteArrayInputStream(text.toByteArray()));
                 copySeconds += (System.nanoTime() - t1) / 1e9;
                 try (Statement s = c.createStatement()) {
                     s.execute("drop table " + floor);

@@ -15,7 +15,8 @@ final class FootprintBenchmark {
 
     record Service(String name, double readySeconds, double idleRssMb) {}
 
-    static final List<String> SERVICES = List.of("incident-command-service", "incident-query-service", "notifier-service");
+    static final List<String> SERVICES =
+            List.of("incident-command-service", "incident-query-service", "notifier-service");
 
     static List<Service> measure(LocalSystem system, int idleSeconds) throws Exception {
         List<Service> out = new ArrayList<>();

@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class IngestBenchmark {
 
     /** One rate step's figures. */
-    public record Step(int targetRate, double achievedRate, double p50Millis, double p99Millis, int requests, int errors) {
+    public record Step(
+            int targetRate, double achievedRate, double p50Millis, double p99Millis, int requests, int errors) {
         boolean sustained() {
             return p99Millis <= 100 && errors <= requests * 0.001;
         }
@@ -42,7 +43,8 @@ public final class IngestBenchmark {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String url;
     private final String apiKey;
     private final int alertsPerRequest;
@@ -94,22 +96,31 @@ public final class IngestBenchmark {
                     .header("X-Api-Key", apiKey)
                     .POST(HttpRequest.BodyPublishers.ofString(body()))
                     .build();
-            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, t) -> {
-                if (t != null || r.statusCode() != 202) {
-                    latencies.error();
-                } else {
-                    latencies.record((System.nanoTime() - due) / 1_000);
-                }
-            }));
+            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, t) -> {
+                        if (t != null || r.statusCode() != 202) {
+                            latencies.error();
+                        } else {
+                            latencies.record((System.nanoTime() - due) / 1_000);
+                        }
+                    }));
         }
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(t -> null).join();
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                .exceptionally(t -> null)
+                .join();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Step(rate, latencies.count() / elapsed, latencies.percentileMillis(50), latencies.percentileMillis(99), total,
+        return new Step(
+                rate,
+                latencies.count() / elapsed,
+                latencies.percentileMillis(50),
+                latencies.percentileMillis(99),
+                total,
                 latencies.errors());
     }
 
     /** Runs every step after a warm-up; prints a line per step and the summary. */
-    public static List<Step> measure(LocalSystem system, int[] rates, int seconds, int warmupSeconds, int alertsPerRequest)
+    public static List<Step> measure(
+            LocalSystem system, int[] rates, int seconds, int warmupSeconds, int alertsPerRequest)
             throws InterruptedException {
         IngestBenchmark bench = new IngestBenchmark(system.commandUrl(), system.apiKey(), alertsPerRequest);
         if (warmupSeconds > 0) {
@@ -120,32 +131,63 @@ public final class IngestBenchmark {
         for (int rate : rates) {
             Step s = bench.run(rate, seconds);
             steps.add(s);
-            System.out.printf(Locale.ROOT, "[ingest] %4d req/s target: %7.1f req/s done, p50 %7.1f ms, p99 %7.1f ms, %d errors of %d%n",
-                    rate, s.achievedRate(), s.p50Millis(), s.p99Millis(), s.errors(), s.requests());
+            System.out.printf(
+                    Locale.ROOT,
+                    "[ingest] %4d req/s target: %7.1f req/s done, p50 %7.1f ms, p99 %7.1f ms, %d errors of %d%n",
+                    rate,
+                    s.achievedRate(),
+                    s.p50Millis(),
+                    s.p99Millis(),
+                    s.errors(),
+                    s.requests());
         }
         return steps;
     }
 
     public static String table(List<Step> steps, int alertsPerRequest) {
-        StringBuilder t = new StringBuilder("| target req/s | achieved req/s | alerts/s | p50 ms | p99 ms | errors | sustained |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder t = new StringBuilder(
+                "| target req/s | achieved req/s | alerts/s | p50 ms | p99 ms | errors | sustained |\n|---|---|---|---|---|---|---|\n");
         for (Step s : steps) {
-            t.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %d/%d | %s |%n", s.targetRate(), s.achievedRate(),
-                    s.achievedRate() * alertsPerRequest, s.p50Millis(), s.p99Millis(), s.errors(), s.requests(), s.sustained() ? "yes" : "no"));
+            t.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.1f | %.1f | %.1f | %.1f | %d/%d | %s |%n",
+                    s.targetRate(),
+                    s.achievedRate(),
+                    s.achievedRate() * alertsPerRequest,
+                    s.p50Millis(),
+                    s.p99Millis(),
+                    s.errors(),
+                    s.requests(),
+                    s.sustained() ? "yes" : "no"));
         }
-        int best = steps.stream().filter(Step::sustained).mapToInt(Step::targetRate).max().orElse(0);
-        t.append("\nSustained ingest (p99 <= 100 ms, < 0.1% errors): ").append(best).append(" requests/s of ")
-                .append(alertsPerRequest).append(" alert(s) on ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores, Java ").append(System.getProperty("java.version")).append('\n');
+        int best = steps.stream()
+                .filter(Step::sustained)
+                .mapToInt(Step::targetRate)
+                .max()
+                .orElse(0);
+        t.append("\nSustained ingest (p99 <= 100 ms, < 0.1% errors): ")
+                .append(best)
+                .append(" requests/s of ")
+                .append(alertsPerRequest)
+                .append(" alert(s) on ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, Java ")
+                .append(System.getProperty("java.version"))
+                .append('\n');
         return t.toString();
     }
 
     public static void main(String[] args) throws Exception {
-        int[] rates = java.util.Arrays.stream(System.getProperty("bench.rates", "25,50,100,200,300,400").split(","))
-                .mapToInt(r -> Integer.parseInt(r.trim())).toArray();
+        int[] rates = java.util.Arrays.stream(System.getProperty("bench.rates", "25,50,100,200,300,400")
+                        .split(","))
+                .mapToInt(r -> Integer.parseInt(r.trim()))
+                .toArray();
         int seconds = Integer.getInteger("bench.seconds", 10);
         int warmup = Integer.getInteger("bench.warmup-seconds", 10);
         int alerts = Integer.getInteger("bench.alerts", 1);
-        Path root = Path.of(System.getProperty("incidents.project-root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("incidents.project-root", "."))
+                .toAbsolutePath()
+                .normalize();
         Path data = Files.createTempDirectory("incidents-bench");
         LocalSystem.Options options = new LocalSystem.Options(root, data, null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
         try (LocalSystem system = LocalSystem.start(options, msg -> System.out.println("[local] " + msg), r -> {})) {

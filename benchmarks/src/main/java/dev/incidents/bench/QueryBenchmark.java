@@ -36,14 +36,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class QueryBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Figures(double visibleP50Millis, double visibleP99Millis, int samples, long events, double catchUpEventsPerSecond,
+    public record Figures(
+            double visibleP50Millis,
+            double visibleP99Millis,
+            int samples,
+            long events,
+            double catchUpEventsPerSecond,
             double rebuildEventsPerSecond) {}
 
     /** Catch-up of {@code events} produced events, and the rebuild of the whole log that follows. */
-    public record Projection(long events, double catchUpEventsPerSecond, long rebuiltEvents, double rebuildEventsPerSecond) {}
+    public record Projection(
+            long events, double catchUpEventsPerSecond, long rebuiltEvents, double rebuildEventsPerSecond) {}
 
     public static Figures measure(LocalSystem system, int samples, int events) throws Exception {
         // 1. POST-to-visible, closed loop at a modest pace (the ingest benchmark covers load).
@@ -52,14 +59,21 @@ public final class QueryBenchmark {
         // The first writes after start-up also pay for consumer group joins and cold code: not measured.
         int warmup = Math.min(20, samples);
         for (int i = -warmup; i < samples; i++) {
-            HttpResponse<String> declared = HTTP.send(HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + responder)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"visible " + i + "\", \"severity\": \"SEV3\"}")).build(),
+            HttpResponse<String> declared = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + responder)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"title\": \"visible " + i + "\", \"severity\": \"SEV3\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             long accepted = System.nanoTime();
             String id = JSON.readTree(declared.body()).get("incidentId").asText();
-            HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/incidents/" + id + "?minSequence=1"))
-                    .header("Authorization", "Bearer " + responder).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> read = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/incidents/" + id + "?minSequence=1"))
+                            .header("Authorization", "Bearer " + responder)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (i < 0) {
                 continue;
             }
@@ -70,11 +84,21 @@ public final class QueryBenchmark {
             }
             Thread.sleep(20);
         }
-        System.out.printf(Locale.ROOT, "[query] POST-to-visible: p50 %.1f ms, p99 %.1f ms over %d writes (%d errors)%n",
-                visible.percentileMillis(50), visible.percentileMillis(99), visible.count(), visible.errors());
+        System.out.printf(
+                Locale.ROOT,
+                "[query] POST-to-visible: p50 %.1f ms, p99 %.1f ms over %d writes (%d errors)%n",
+                visible.percentileMillis(50),
+                visible.percentileMillis(99),
+                visible.count(),
+                visible.errors());
 
         Projection p = catchUpAndRebuild(system, events);
-        return new Figures(visible.percentileMillis(50), visible.percentileMillis(99), visible.count(), p.events(), p.catchUpEventsPerSecond(),
+        return new Figures(
+                visible.percentileMillis(50),
+                visible.percentileMillis(99),
+                visible.count(),
+                p.events(),
+                p.catchUpEventsPerSecond(),
                 p.rebuildEventsPerSecond());
     }
 
@@ -91,45 +115,93 @@ public final class QueryBenchmark {
         }
         double catchUp = (System.nanoTime() - t0) / 1e9;
         long total = incidents * 10L;
-        System.out.printf(Locale.ROOT, "[query] catch-up: %d events (%d incidents) produced in %.1f s, projected in %.1f s: %.0f events/s%n",
-                total, incidents, produced, catchUp, total / catchUp);
+        System.out.printf(
+                Locale.ROOT,
+                "[query] catch-up: %d events (%d incidents) produced in %.1f s, projected in %.1f s: %.0f events/s%n",
+                total,
+                incidents,
+                produced,
+                catchUp,
+                total / catchUp);
 
         // Rebuild of the whole log (including whatever other benchmarks wrote before).
-        HTTP.send(HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/admin/rebuild")).header("Authorization", "Bearer " + viewer)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/admin/rebuild"))
+                        .header("Authorization", "Bearer " + viewer)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode progress;
         do {
             Thread.sleep(500);
-            progress = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/admin/rebuild"))
-                    .header("Authorization", "Bearer " + viewer).build(), HttpResponse.BodyHandlers.ofString()).body());
+            progress = JSON.readTree(HTTP.send(
+                            HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/admin/rebuild"))
+                                    .header("Authorization", "Bearer " + viewer)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
         } while (progress.get("state").asText().equals("running"));
         double rebuildRate = progress.get("eventsPerSecond").asDouble();
-        System.out.printf(Locale.ROOT, "[query] rebuild: %s, %d events at %.0f events/s%n", progress.get("state").asText(),
-                progress.get("events").asLong(), rebuildRate);
+        System.out.printf(
+                Locale.ROOT,
+                "[query] rebuild: %s, %d events at %.0f events/s%n",
+                progress.get("state").asText(),
+                progress.get("events").asLong(),
+                rebuildRate);
         return new Projection(total, total / catchUp, progress.get("events").asLong(), rebuildRate);
     }
 
     private static long resolvedCount(LocalSystem system, String token) throws Exception {
-        JsonNode m = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/metrics"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode m = JSON.readTree(HTTP.send(
+                        HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/metrics"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         JsonNode groups = m.get("groups");
-        return groups == null || groups.isEmpty() ? 0 : groups.get(0).get("mttr").get("incidents").asLong();
+        return groups == null || groups.isEmpty()
+                ? 0
+                : groups.get(0).get("mttr").get("incidents").asLong();
     }
 
     /** Ten events per incident, each as the relay publishes it: keyed by incident, the envelope as JSON. */
     static void produce(String bootstrap, String tenant, int incidents) throws Exception {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5);
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5);
         OffsetDateTime t = OffsetDateTime.parse("2024-01-01T10:00:00Z");
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> p =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < incidents; i++) {
                 String id = UUID.randomUUID().toString();
                 OffsetDateTime s = t.plusMinutes(i);
                 List<IncidentEvent> events = List.of(
-                        new IncidentEvent.IncidentDeclared("Benchmark incident " + i, Severity.SEV2, List.of("svc-" + (i % 20)), s, s.plusMinutes(1),
-                                DetectionSource.MONITORING, "generated", true),
-                        new IncidentEvent.AlertFired("alertmanager", "fp-" + i, "HighErrorRate", Severity.SEV2, "svc-" + (i % 20), "5xx",
-                                Map.of("alertname", "HighErrorRate"), Map.of(), Map.of(), List.of()),
+                        new IncidentEvent.IncidentDeclared(
+                                "Benchmark incident " + i,
+                                Severity.SEV2,
+                                List.of("svc-" + (i % 20)),
+                                s,
+                                s.plusMinutes(1),
+                                DetectionSource.MONITORING,
+                                "generated",
+                                true),
+                        new IncidentEvent.AlertFired(
+                                "alertmanager",
+                                "fp-" + i,
+                                "HighErrorRate",
+                                Severity.SEV2,
+                                "svc-" + (i % 20),
+                                "5xx",
+                                Map.of("alertname", "HighErrorRate"),
+                                Map.of(),
+                                Map.of(),
+                                List.of()),
                         new IncidentEvent.IncidentAcknowledged("ada"),
                         new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "Rolled back the last deploy", "ada"),
                         new IncidentEvent.ImpactAssessed("Some checkouts fail", 12.5, "502"),
@@ -139,7 +211,15 @@ public final class QueryBenchmark {
                         new IncidentEvent.AlertResolved("alertmanager", "fp-" + i),
                         new IncidentEvent.IncidentResolved("all alerts resolved"));
                 for (int n = 0; n < events.size(); n++) {
-                    EventEnvelope e = EventEnvelope.of(UUID.randomUUID(), id, n + 1, s.plusMinutes(2L * n + 1), Instant.now(), "bench", tenant, events.get(n));
+                    EventEnvelope e = EventEnvelope.of(
+                            UUID.randomUUID(),
+                            id,
+                            n + 1,
+                            s.plusMinutes(2L * n + 1),
+                            Instant.now(),
+                            "bench",
+                            tenant,
+                            events.get(n));
                     p.send(new ProducerRecord<>(LocalSystem.TOPIC, id, EventCodec.toJson(e)));
                 }
             }
@@ -150,18 +230,28 @@ public final class QueryBenchmark {
     public static void main(String[] args) throws Exception {
         int samples = Integer.getInteger("bench.visible-samples", 200);
         int events = Integer.getInteger("bench.events", 100_000);
-        Path root = Path.of(System.getProperty("incidents.project-root", ".")).toAbsolutePath().normalize();
-        LocalSystem.Options options = new LocalSystem.Options(root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
+        Path root = Path.of(System.getProperty("incidents.project-root", "."))
+                .toAbsolutePath()
+                .normalize();
+        LocalSystem.Options options = new LocalSystem.Options(
+                root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
         try (LocalSystem system = LocalSystem.start(options, msg -> System.out.println("[local] " + msg), r -> {})) {
             Figures f = measure(system, samples, events);
-            String table = String.format(Locale.ROOT, """
+            String table = String.format(
+                    Locale.ROOT,
+                    """
                     | figure | value |
                     |---|---|
                     | POST-to-visible p50 | %.1f ms |
                     | POST-to-visible p99 | %.1f ms |
                     | projection catch-up from offset 0 (%d events) | %.0f events/s |
                     | rebuild of the same log | %.0f events/s |
-                    """, f.visibleP50Millis(), f.visibleP99Millis(), f.events(), f.catchUpEventsPerSecond(), f.rebuildEventsPerSecond());
+                    """,
+                    f.visibleP50Millis(),
+                    f.visibleP99Millis(),
+                    f.events(),
+                    f.catchUpEventsPerSecond(),
+                    f.rebuildEventsPerSecond());
             Path out = root.resolve("benchmarks/target/query.md");
             Files.createDirectories(out.getParent());
             Files.writeString(out, table);

@@ -20,19 +20,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VisibleBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** {@code readErrors}: declarations refused or reads that gave up (504); {@code streamMissing}: never on the stream. */
-    record Figures(int loadRate, int samples, double readP50, double readP99, double streamP50, double streamP99, int readErrors, int streamMissing) {}
+    record Figures(
+            int loadRate,
+            int samples,
+            double readP50,
+            double readP99,
+            double streamP50,
+            double streamP99,
+            int readErrors,
+            int streamMissing) {}
 
     static Figures measure(LocalSystem system, int loadRate, int samples) throws Exception {
         String token = system.token("responder");
         Map<String, Long> streamed = new ConcurrentHashMap<>();
         java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
         CompletableFuture<HttpResponse<Void>> stream = HTTP.sendAsync(
-                HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/stream")).header("Authorization", "Bearer " + token)
-                        .header("Accept", "text/event-stream").build(),
+                HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/stream"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "text/event-stream")
+                        .build(),
                 HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
                     public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
                         s.request(Long.MAX_VALUE);
@@ -62,13 +73,15 @@ final class VisibleBenchmark {
         }
         IngestBenchmark load = new IngestBenchmark(system.commandUrl(), system.apiKey(), 1);
         int loadSeconds = Math.max(3, samples / 5 + 5);
-        Thread loader = new Thread(() -> {
-            try {
-                load.run(Math.max(1, loadRate), loadSeconds);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "visible-load");
+        Thread loader = new Thread(
+                () -> {
+                    try {
+                        load.run(Math.max(1, loadRate), loadSeconds);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "visible-load");
         loader.start();
         Thread.sleep(1_000); // the load is under way
 
@@ -76,9 +89,13 @@ final class VisibleBenchmark {
         LatencyRecorder live = new LatencyRecorder();
         Map<String, Long> accepted = new ConcurrentHashMap<>();
         for (int i = 0; i < samples; i++) {
-            HttpResponse<String> declared = HTTP.send(HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"visible " + i + "\", \"severity\": \"SEV3\"}")).build(),
+            HttpResponse<String> declared = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"title\": \"visible " + i + "\", \"severity\": \"SEV3\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             long t0 = System.nanoTime();
             if (declared.statusCode() != 201) {
@@ -87,8 +104,11 @@ final class VisibleBenchmark {
             }
             String id = JSON.readTree(declared.body()).get("incidentId").asText();
             accepted.put(id, t0);
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/incidents/" + id + "?minSequence=1"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/incidents/" + id + "?minSequence=1"))
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 read.record((System.nanoTime() - t0) / 1_000);
             } else {
@@ -110,11 +130,27 @@ final class VisibleBenchmark {
                 live.record(Math.max(0, at - a.getValue()) / 1_000);
             }
         }
-        Figures f = new Figures(loadRate, samples, read.percentileMillis(50), read.percentileMillis(99), live.percentileMillis(50),
-                live.percentileMillis(99), read.errors(), live.errors());
-        System.out.printf(Locale.ROOT, "[visible] under %d alerts/s: readable p50 %.1f ms, p99 %.1f ms; on the live stream p50 %.1f ms, p99 %.1f ms"
-                + " (%d samples, %d not readable, %d not streamed)%n", loadRate, f.readP50(), f.readP99(), f.streamP50(), f.streamP99(), f.samples(),
-                f.readErrors(), f.streamMissing());
+        Figures f = new Figures(
+                loadRate,
+                samples,
+                read.percentileMillis(50),
+                read.percentileMillis(99),
+                live.percentileMillis(50),
+                live.percentileMillis(99),
+                read.errors(),
+                live.errors());
+        System.out.printf(
+                Locale.ROOT,
+                "[visible] under %d alerts/s: readable p50 %.1f ms, p99 %.1f ms; on the live stream p50 %.1f ms, p99 %.1f ms"
+                        + " (%d samples, %d not readable, %d not streamed)%n",
+                loadRate,
+                f.readP50(),
+                f.readP99(),
+                f.streamP50(),
+                f.streamP99(),
+                f.samples(),
+                f.readErrors(),
+                f.streamMissing());
         return f;
     }
 }

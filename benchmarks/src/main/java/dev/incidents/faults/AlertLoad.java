@@ -29,7 +29,8 @@ final class AlertLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int GROUPS = 12;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String url;
     private final String apiKey;
     private final String run;
@@ -44,6 +45,7 @@ final class AlertLoad {
     final AtomicLong givenUp = new AtomicLong();
     /** Fingerprints of every alert a 202 acknowledged. */
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
     final Set<Position> positions = ConcurrentHashMap.newKeySet();
     /** Refusals by status ("503", "429", "500", "connection", "timeout"). */
     final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
@@ -104,23 +106,36 @@ final class AlertLoad {
                 String outcome;
                 long wait = backoff;
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                            .header("Content-Type", "application/json").header("X-Api-Key", apiKey)
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .header("Content-Type", "application/json")
+                                    .header("X-Api-Key", apiKey)
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 202) {
                         record(group, fingerprints, r.body());
                         break;
                     }
                     outcome = Integer.toString(r.statusCode());
-                    String retryAfter = r.headers().firstValue("Retry-After").map(v -> " (Retry-After " + v + ")").orElse("");
-                    refusalExamples.putIfAbsent(outcome, (r.body().length() > 300 ? r.body().substring(0, 300) : r.body()) + retryAfter);
+                    String retryAfter = r.headers()
+                            .firstValue("Retry-After")
+                            .map(v -> " (Retry-After " + v + ")")
+                            .orElse("");
+                    refusalExamples.putIfAbsent(
+                            outcome, (r.body().length() > 300 ? r.body().substring(0, 300) : r.body()) + retryAfter);
                     if (r.statusCode() < 500 && r.statusCode() != 429 && r.statusCode() != 408) {
                         // Alertmanager does not retry a 4xx: the request itself is wrong (a bug in this generator).
-                        refused.computeIfAbsent(outcome + " (not retried)", k -> new AtomicLong()).incrementAndGet();
+                        refused.computeIfAbsent(outcome + " (not retried)", k -> new AtomicLong())
+                                .incrementAndGet();
                         givenUp.incrementAndGet();
                         break;
                     }
-                    wait = r.headers().firstValue("Retry-After").map(s -> Long.parseLong(s.trim()) * 1000).orElse(backoff);
+                    wait = r.headers()
+                            .firstValue("Retry-After")
+                            .map(s -> Long.parseLong(s.trim()) * 1000)
+                            .orElse(backoff);
                 } catch (java.net.http.HttpTimeoutException e) {
                     outcome = "timeout";
                 } catch (java.io.IOException e) {
@@ -155,11 +170,13 @@ final class AlertLoad {
         try {
             JsonNode json = JSON.readTree(answer);
             for (JsonNode i : json.path("incidents")) {
-                positions.add(new Position(i.path("incidentId").asText(), i.path("sequence").asLong()));
+                positions.add(new Position(
+                        i.path("incidentId").asText(), i.path("sequence").asLong()));
                 groupIncident.put(group, i.path("incidentId").asText());
             }
         } catch (Exception e) {
-            refused.computeIfAbsent("202 with an unreadable body", k -> new AtomicLong()).incrementAndGet();
+            refused.computeIfAbsent("202 with an unreadable body", k -> new AtomicLong())
+                    .incrementAndGet();
         }
     }
 

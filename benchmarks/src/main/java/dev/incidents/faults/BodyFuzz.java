@@ -24,12 +24,35 @@ import java.util.function.Consumer;
  */
 final class BodyFuzz {
 
-    record Figures(int sent, int accepted, int rejected, int serverErrors, int rejectedButStored, long seed, List<String> examples) {}
+    record Figures(
+            int sent,
+            int accepted,
+            int rejected,
+            int serverErrors,
+            int rejectedButStored,
+            long seed,
+            List<String> examples) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] ODD_STRINGS = {"", " ", "\u0000", "a\u0000b", "\uD83D\uDD25\u202Eevil", "0001-01-01T00:00:00Z",
-            "9999-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "2026-13-45T25:61:61Z", "-1", "NaN", "<script>alert(1)</script>", "../../etc/passwd",
-            "SEV0", "'; drop table event_store; --", "%00", "\\u0000"};
+    private static final String[] ODD_STRINGS = {
+        "",
+        " ",
+        "\u0000",
+        "a\u0000b",
+        "\uD83D\uDD25\u202Eevil",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "1969-12-31T23:59:59Z",
+        "2026-13-45T25:61:61Z",
+        "-1",
+        "NaN",
+        "<script>alert(1)</script>",
+        "../../etc/passwd",
+        "SEV0",
+        "'; drop table event_store; --",
+        "%00",
+        "\\u0000"
+    };
 
     private final LocalSystem system;
     private final Consumer<String> progress;
@@ -51,19 +74,28 @@ final class BodyFuzz {
         record Target(String method, String url, String example, Map<String, String> headers) {}
         List<Target> targets = new ArrayList<>();
         String incident = JSON.readTree(Http.send("POST", system.commandUrl() + "/api/v1/incidents", bearer, """
-                {"title":"fuzz target","severity":"SEV3","services":["fuzz"],"summary":"fuzzed"}""").body()).path("incidentId").asText();
-        RouteSweep sweep = new RouteSweep(URI.create(system.commandUrl()), URI.create(system.managementUrl("incident-command-service")));
+                {"title":"fuzz target","severity":"SEV3","services":["fuzz"],"summary":"fuzzed"}""")
+                        .body())
+                .path("incidentId")
+                .asText();
+        RouteSweep sweep = new RouteSweep(
+                URI.create(system.commandUrl()), URI.create(system.managementUrl("incident-command-service")));
         for (RouteSweep.Route r : sweep.routes()) {
             if (!r.method().equals("POST") || r.exampleBody() == null) {
                 continue;
             }
-            boolean integration = r.template().contains("/integrations/") || r.template().equals("/api/v1/events");
-            String path = r.template().replace("{id}", incident).replace("{itemId}", "00000000-0000-0000-0000-000000000000");
+            boolean integration =
+                    r.template().contains("/integrations/") || r.template().equals("/api/v1/events");
+            String path =
+                    r.template().replace("{id}", incident).replace("{itemId}", "00000000-0000-0000-0000-000000000000");
             targets.add(new Target("POST", system.commandUrl() + path, r.exampleBody(), integration ? apiKey : bearer));
         }
-        targets.add(new Target("POST", system.notifierUrl() + "/api/v1/subscriptions", """
-                {"channel":"webhook","target":"%s","services":["fuzz"],"severities":["SEV1"],"eventTypes":[],"description":"fuzz"}"""
-                .formatted(system.receiver().url()), bearer));
+        targets.add(new Target(
+                "POST",
+                system.notifierUrl() + "/api/v1/subscriptions",
+                """
+                {"channel":"webhook","target":"%s","services":["fuzz"],"severities":["SEV1"],"eventTypes":[],"description":"fuzz"}""".formatted(system.receiver().url()),
+                bearer));
 
         int sent = 0;
         int accepted = 0;
@@ -78,30 +110,37 @@ final class BodyFuzz {
                 sent++;
                 if (a.status() >= 500 || a.status() < 0) {
                     serverErrors++;
-                    example(a.status() + " for POST " + t.url().replaceFirst("^http://[^/]+", "") + " " + cut(body) + " -> " + cut(a.body()));
+                    example(a.status() + " for POST " + t.url().replaceFirst("^http://[^/]+", "") + " " + cut(body)
+                            + " -> " + cut(a.body()));
                 } else if (a.status() >= 400) {
                     rejected++;
                     long after = stored();
                     if (after != before) {
                         rejectedButStored++;
-                        example("stored after " + a.status() + ": POST " + t.url().replaceFirst("^http://[^/]+", "") + " " + cut(body));
+                        example("stored after " + a.status() + ": POST "
+                                + t.url().replaceFirst("^http://[^/]+", "") + " " + cut(body));
                     }
                 } else {
                     accepted++;
                 }
             }
         }
-        progress.accept(String.format("fuzz (seed %d): %d requests, %d accepted, %d refused, %d 5xx, %d refused but stored", seed, sent, accepted,
-                rejected, serverErrors, rejectedButStored));
+        progress.accept(String.format(
+                "fuzz (seed %d): %d requests, %d accepted, %d refused, %d 5xx, %d refused but stored",
+                seed, sent, accepted, rejected, serverErrors, rejectedButStored));
         return new Figures(sent, accepted, rejected, serverErrors, rejectedButStored, seed, List.copyOf(examples));
     }
 
     /** Rows that a request can add: events, API keys, subscriptions. */
     private long stored() throws Exception {
         long[] n = {0};
-        SystemAudit.query(system, "incident_command", "select (select count(*) from event_store) + (select count(*) from api_key)",
+        SystemAudit.query(
+                system,
+                "incident_command",
+                "select (select count(*) from event_store) + (select count(*) from api_key)",
                 rs -> n[0] += rs.getLong(1));
-        SystemAudit.query(system, "incident_notifier", "select count(*) from subscription", rs -> n[0] += rs.getLong(1));
+        SystemAudit.query(
+                system, "incident_notifier", "select count(*) from subscription", rs -> n[0] += rs.getLong(1));
         return n[0];
     }
 
@@ -139,7 +178,9 @@ final class BodyFuzz {
         ObjectNode o = objects.get(random.nextInt(objects.size()));
         List<String> names = new ArrayList<>();
         o.fieldNames().forEachRemaining(names::add);
-        String field = names.isEmpty() || random.nextInt(8) == 0 ? "unknown" + random.nextInt(3) : names.get(random.nextInt(names.size()));
+        String field = names.isEmpty() || random.nextInt(8) == 0
+                ? "unknown" + random.nextInt(3)
+                : names.get(random.nextInt(names.size()));
         switch (random.nextInt(9)) {
             case 0 -> o.remove(field);
             case 1 -> o.putNull(field);
@@ -148,7 +189,8 @@ final class BodyFuzz {
             case 4 -> o.put(field, random.nextBoolean() ? Long.MAX_VALUE : random.nextBoolean() ? -1 : 1e308);
             case 5 -> o.put(field, random.nextBoolean());
             case 6 -> o.set(field, JSON.createArrayNode().add("a").add(1).addNull());
-            case 7 -> o.set(field, JSON.createObjectNode().put("nested", ODD_STRINGS[random.nextInt(ODD_STRINGS.length)]));
+            case 7 ->
+                o.set(field, JSON.createObjectNode().put("nested", ODD_STRINGS[random.nextInt(ODD_STRINGS.length)]));
             default -> {
                 ArrayNode many = JSON.createArrayNode();
                 int n = random.nextInt(2000);

@@ -15,13 +15,17 @@ final class Http {
 
     record Answer(int status, String body) {}
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {}
 
     static Answer send(String method, String url, Map<String, String> headers, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -30,8 +34,13 @@ final class Http {
             // A stream (SSE) answers its headers and stays open: read at most 64 KiB, for a bounded time.
             HttpResponse<InputStream> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
-                boolean stream = r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
-                return new Answer(r.statusCode(), stream ? readFor(in, Duration.ofSeconds(2)) : new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
+                boolean stream =
+                        r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+                return new Answer(
+                        r.statusCode(),
+                        stream
+                                ? readFor(in, Duration.ofSeconds(2))
+                                : new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             return new Answer(-1, e.toString());

@@ -19,9 +19,11 @@ class BenchmarkSmokeTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyScenario_runsAndReportsItsFigures() throws Exception {
-        Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
-        LocalSystem.Options options = new LocalSystem.Options(root, Files.createTempDirectory("bench-smoke"), null, null, null, null,
-                0, 0, 0, 0, 0, 0, 3);
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        LocalSystem.Options options = new LocalSystem.Options(
+                root, Files.createTempDirectory("bench-smoke"), null, null, null, null, 0, 0, 0, 0, 0, 0, 3);
         try (LocalSystem system = LocalSystem.start(options, msg -> {}, r -> {})) {
             Map<String, Object> r = BenchmarkSuite.run(system, BenchmarkSuite.Sizes.smoke());
 
@@ -32,7 +34,8 @@ class BenchmarkSmokeTest {
 
             List<Map<String, Object>> ingest = (List<Map<String, Object>>) r.get("ingest");
             assertEquals(2, ingest.size());
-            List<IngestBenchmark.Step> steps = (List<IngestBenchmark.Step>) ingest.get(0).get("steps");
+            List<IngestBenchmark.Step> steps =
+                    (List<IngestBenchmark.Step>) ingest.get(0).get("steps");
             assertTrue(steps.stream().allMatch(s -> s.requests() > 0 && s.errors() == 0), steps.toString());
 
             VisibleBenchmark.Figures visible = (VisibleBenchmark.Figures) r.get("postToVisible");
@@ -49,10 +52,12 @@ class BenchmarkSmokeTest {
 
             List<FootprintBenchmark.Service> footprint = (List<FootprintBenchmark.Service>) r.get("footprint");
             assertEquals(3, footprint.size());
-            assertTrue(footprint.stream().allMatch(s -> s.readySeconds() > 0 && s.idleRssMb() > 0), footprint.toString());
+            assertTrue(
+                    footprint.stream().allMatch(s -> s.readySeconds() > 0 && s.idleRssMb() > 0), footprint.toString());
 
             String md = BenchmarkSuite.markdown(r);
-            for (String section : List.of("## Durable ingest", "## POST to visible", "## Projection", "## Fan-out", "## Footprint")) {
+            for (String section :
+                    List.of("## Durable ingest", "## POST to visible", "## Projection", "## Fan-out", "## Footprint")) {
                 assertTrue(md.contains(section), md);
             }
         }

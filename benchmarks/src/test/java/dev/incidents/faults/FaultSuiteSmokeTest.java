@@ -19,13 +19,17 @@ class FaultSuiteSmokeTest {
 
     @Test
     void everyFigureThatMustBeZero_isZero() throws Exception {
-        Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
         // Eight JVMs on a machine shared with other builds: a slow start is not the fault under test.
         if (System.getProperty("incidents.ready-seconds") == null) {
             System.setProperty("incidents.ready-seconds", "300");
         }
-        try (LocalSystem system = LocalSystem.start(LocalSystem.Options.scaledOut(root, Files.createTempDirectory("fault-smoke"), 6, 3, 2, 2),
-                msg -> {}, r -> {})) {
+        try (LocalSystem system = LocalSystem.start(
+                LocalSystem.Options.scaledOut(root, Files.createTempDirectory("fault-smoke"), 6, 3, 2, 2),
+                msg -> {},
+                r -> {})) {
             FaultSuite.Results r = FaultSuite.run(system, FaultSuite.Sizes.smoke());
             String md = FaultSuite.markdown(r);
             System.out.println(md);
@@ -36,7 +40,9 @@ class FaultSuiteSmokeTest {
             assertTrue(r.faults().stream().allMatch(FaultSuite.Fault::injected), md);
             assertEquals(List.of(), r.violated(), md);
             assertTrue(r.figures().stream().anyMatch(f -> f.name().equals("alerts acknowledged") && f.value() > 0), md);
-            assertTrue(r.figures().stream().anyMatch(f -> f.name().startsWith("routes x variants") && f.value() > 100), md);
+            assertTrue(
+                    r.figures().stream().anyMatch(f -> f.name().startsWith("routes x variants") && f.value() > 100),
+                    md);
         }
     }
 }

@@ -57,14 +57,21 @@ public final class DevTokens {
             try {
                 KeyFactory rsa = KeyFactory.getInstance("RSA");
                 return new DevTokens(new KeyPair(
-                        rsa.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(lines.get(0).trim()))),
-                        rsa.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines.get(1).trim())))));
+                        rsa.generatePublic(new X509EncodedKeySpec(
+                                Base64.getDecoder().decode(lines.get(0).trim()))),
+                        rsa.generatePrivate(new PKCS8EncodedKeySpec(
+                                Base64.getDecoder().decode(lines.get(1).trim())))));
             } catch (GeneralSecurityException | RuntimeException e) {
-                throw new IOException("cannot read the development token key " + file + ": delete it to make a new one", e);
+                throw new IOException(
+                        "cannot read the development token key " + file + ": delete it to make a new one", e);
             }
         }
         DevTokens tokens = generate();
-        OwnerOnlyFiles.write(file, tokens.publicKey() + "\n" + Base64.getEncoder().encodeToString(tokens.keys.getPrivate().getEncoded()) + "\n");
+        OwnerOnlyFiles.write(
+                file,
+                tokens.publicKey() + "\n"
+                        + Base64.getEncoder()
+                                .encodeToString(tokens.keys.getPrivate().getEncoded()) + "\n");
         return tokens;
     }
 
@@ -90,14 +97,17 @@ public final class DevTokens {
     public String token(String subject, String tenant, List<String> roles, Duration validFor, String audience) {
         Instant now = Instant.now();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String payload = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + json(subject) + "\",\"preferred_username\":\"" + json(subject)
+        String payload = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + json(subject) + "\",\"preferred_username\":\""
+                + json(subject)
                 + (audience == null ? "" : "\",\"aud\":\"" + json(audience))
                 + (tenant == null ? "" : "\",\"tenant\":\"" + json(tenant))
                 + "\",\"groups\":["
                 + roles.stream().map(r -> "\"" + json(r) + "\"").collect(Collectors.joining(","))
-                + "],\"iat\":" + now.getEpochSecond() + ",\"exp\":" + now.plus(validFor).getEpochSecond()
+                + "],\"iat\":" + now.getEpochSecond() + ",\"exp\":"
+                + now.plus(validFor).getEpochSecond()
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
-        String signingInput = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(payload.getBytes(StandardCharsets.UTF_8));
+        String signingInput =
+                b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(payload.getBytes(StandardCharsets.UTF_8));
         try {
             Signature s = Signature.getInstance("SHA256withRSA");
             s.initSign(keys.getPrivate());

@@ -69,7 +69,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /** The {@code --cluster} form of EmbeddedKafkaMain: {@code <id>/<node>:<client port>:<controller port>,...}. */
         public String describe() {
-            return clusterId + "/" + String.join(",", nodes.stream().map(n -> n.nodeId() + ":" + n.clientPort() + ":" + n.controllerPort()).toList());
+            return clusterId + "/"
+                    + String.join(
+                            ",",
+                            nodes.stream()
+                                    .map(n -> n.nodeId() + ":" + n.clientPort() + ":" + n.controllerPort())
+                                    .toList());
         }
 
         public static Cluster parse(String described) {
@@ -83,16 +88,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         public Node node(int nodeId) {
-            return nodes.stream().filter(n -> n.nodeId() == nodeId).findFirst()
+            return nodes.stream()
+                    .filter(n -> n.nodeId() == nodeId)
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no node " + nodeId + " in " + describe()));
         }
 
         public String bootstrapServers() {
-            return String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.clientPort()).toList());
+            return String.join(
+                    ",", nodes.stream().map(n -> "127.0.0.1:" + n.clientPort()).toList());
         }
 
         String voters() {
-            return String.join(",", nodes.stream().map(n -> n.nodeId() + "@127.0.0.1:" + n.controllerPort()).toList());
+            return String.join(
+                    ",",
+                    nodes.stream()
+                            .map(n -> n.nodeId() + "@127.0.0.1:" + n.controllerPort())
+                            .toList());
         }
 
         int replication() {
@@ -111,7 +123,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean temporary;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, FileLock folderLock, String bootstrapServers, Path dataDir, boolean temporary) {
+    private EmbeddedKafka(
+            KafkaRaftServer server, FileLock folderLock, String bootstrapServers, Path dataDir, boolean temporary) {
         this.server = server;
         this.folderLock = folderLock;
         this.bootstrapServers = bootstrapServers;
@@ -150,7 +163,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(logDir);
             folderLock = lockFolder(logDir);
             int clientPort = port == 0 ? InfraFiles.freePort() : port;
-            Cluster single = new Cluster(Uuid.randomUuid().toString(), List.of(new Node(NODE_ID, clientPort, InfraFiles.freePort())));
+            Cluster single = new Cluster(
+                    Uuid.randomUuid().toString(), List.of(new Node(NODE_ID, clientPort, InfraFiles.freePort())));
             return startNode(logDir, single, NODE_ID, folderLock, temporary, t0);
         } catch (IOException | RuntimeException e) {
             release(folderLock);
@@ -176,11 +190,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             return startNode(logDir, cluster, nodeId, folderLock, false, t0);
         } catch (IOException | RuntimeException e) {
             release(folderLock);
-            throw new IllegalStateException("cannot start Kafka node " + nodeId + " in " + dataDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start Kafka node " + nodeId + " in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
-    private static EmbeddedKafka startNode(Path logDir, Cluster cluster, int nodeId, FileLock folderLock, boolean temporary, long t0) {
+    private static EmbeddedKafka startNode(
+            Path logDir, Cluster cluster, int nodeId, FileLock folderLock, boolean temporary, long t0) {
         Node node = cluster.node(nodeId);
         EmbeddedKafka kafka = null;
         try {
@@ -194,8 +210,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             kafka = new EmbeddedKafka(server, folderLock, "127.0.0.1:" + clientPort, logDir, temporary);
             server.startup();
             kafka.awaitReady();
-            LOG.info("Kafka ready on {} in {} ms ({} log in {})", kafka.bootstrapServers, (System.nanoTime() - t0) / 1_000_000,
-                    fresh ? "new" : "existing", logDir);
+            LOG.info(
+                    "Kafka ready on {} in {} ms ({} log in {})",
+                    kafka.bootstrapServers,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    fresh ? "new" : "existing",
+                    logDir);
             return kafka;
         } catch (RuntimeException e) {
             if (kafka != null) {
@@ -215,7 +235,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * failing, and the first one halts on the fault. This lock is taken before Kafka touches anything.
      */
     private static FileLock lockFolder(Path logDir) throws IOException {
-        FileChannel channel = FileChannel.open(logDir.resolve(FOLDER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(logDir.resolve(FOLDER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -303,7 +324,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -336,7 +360,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates the topic (replication factor 1) unless it exists. */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + name, e.getCause());
@@ -350,8 +376,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000));
     }
 
     /** Shuts the broker down cleanly (the next start skips log recovery); the data folder stays unless temporary. */

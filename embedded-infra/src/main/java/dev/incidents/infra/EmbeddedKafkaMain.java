@@ -13,8 +13,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class EmbeddedKafkaMain {
 
-    private static final String USAGE = "usage: EmbeddedKafkaMain --data-dir <path> (--port <n> | --cluster <id>/<node>:<port>:<controller port>,..."
-            + " --node-id <n>)";
+    private static final String USAGE =
+            "usage: EmbeddedKafkaMain --data-dir <path> (--port <n> | --cluster <id>/<node>:<port>:<controller port>,..."
+                    + " --node-id <n>)";
 
     private EmbeddedKafkaMain() {}
 
@@ -41,7 +42,8 @@ public final class EmbeddedKafkaMain {
 
         EmbeddedKafka kafka = null;
         try {
-            kafka = cluster == null ? EmbeddedKafka.start(dataDir, port)
+            kafka = cluster == null
+                    ? EmbeddedKafka.start(dataDir, port)
                     : EmbeddedKafka.startClusterNode(dataDir, EmbeddedKafka.Cluster.parse(cluster), nodeId);
         } catch (RuntimeException e) {
             // Broker threads may still be alive: exit rather than leave a launcher waiting for a line that never comes.
@@ -50,13 +52,16 @@ public final class EmbeddedKafkaMain {
 
         EmbeddedKafka started = kafka;
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                started.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "kafka-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                started.close();
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        "kafka-stop"));
         System.out.println("KAFKA_READY " + started.bootstrapServers());
         System.out.flush();
         stopped.await();

@@ -84,12 +84,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 builder.setDataDirectory(dataDir.toAbsolutePath()).setCleanDataDirectory(false);
             }
             var server = builder.start();
-            LOG.info("PostgreSQL ready on port {} in {} ms ({} data{})", server.getPort(), (System.nanoTime() - t0) / 1_000_000,
-                    fresh ? "new" : "existing", dataDir == null ? ", temporary" : " in " + dataDir.toAbsolutePath());
+            LOG.info(
+                    "PostgreSQL ready on port {} in {} ms ({} data{})",
+                    server.getPort(),
+                    (System.nanoTime() - t0) / 1_000_000,
+                    fresh ? "new" : "existing",
+                    dataDir == null ? ", temporary" : " in " + dataDir.toAbsolutePath());
             return new EmbeddedPostgres(server, dataDir);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot start PostgreSQL in " + (dataDir == null ? "a temporary folder" : dataDir)
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start PostgreSQL in " + (dataDir == null ? "a temporary folder" : dataDir) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -105,9 +111,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return; // cannot tell: let PostgreSQL decide
         }
         if (uid == 0 && !LinuxUtils.isUnshareAvailable()) {
-            throw new IllegalStateException("PostgreSQL refuses to run as root, and `unshare -U` (util-linux), which would run "
-                    + "it in a user namespace, does not work here. Run as a normal user, or install util-linux and allow user "
-                    + "namespaces (sysctl user.max_user_namespaces > 0).");
+            throw new IllegalStateException(
+                    "PostgreSQL refuses to run as root, and `unshare -U` (util-linux), which would run "
+                            + "it in a user namespace, does not work here. Run as a normal user, or install util-linux and allow user "
+                            + "namespaces (sysctl user.max_user_namespaces > 0).");
         }
     }
 
@@ -123,7 +130,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (!Files.exists(pidFile)) {
             return;
         }
-        try (FileChannel channel = FileChannel.open(dataDir.resolve("epg-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+                FileChannel.open(dataDir.resolve("epg-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -137,17 +145,26 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 Optional<ProcessHandle> orphan = postmaster(pidFile);
                 if (orphan.isPresent()) {
                     long pid = orphan.get().pid();
-                    LOG.warn("stopping PostgreSQL (pid {}) left running on {} by an earlier process", pid, dataDir.toAbsolutePath());
+                    LOG.warn(
+                            "stopping PostgreSQL (pid {}) left running on {} by an earlier process",
+                            pid,
+                            dataDir.toAbsolutePath());
                     try {
                         try {
-                            new ProcessBuilder("kill", "-INT", Long.toString(pid)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+                            new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                                    .redirectErrorStream(true)
+                                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                    .start()
+                                    .waitFor(10, TimeUnit.SECONDS);
                         } catch (IOException noKillCommand) {
                             orphan.get().destroy(); // SIGTERM: a smart shutdown, waits for its clients to leave
                         }
                         orphan.get().onExit().get(60, TimeUnit.SECONDS);
                     } catch (Exception e) {
-                        throw new IllegalStateException("PostgreSQL (pid " + pid + ") left running on " + dataDir.toAbsolutePath()
-                                + " by an earlier process did not stop; stop it and start again", e);
+                        throw new IllegalStateException(
+                                "PostgreSQL (pid " + pid + ") left running on " + dataDir.toAbsolutePath()
+                                        + " by an earlier process did not stop; stop it and start again",
+                                e);
                     }
                 }
             } finally {
@@ -159,9 +176,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** The live postgres process postmaster.pid names, if any (after a reboot the pid may belong to something else). */
     private static Optional<ProcessHandle> postmaster(Path pidFile) {
         try {
-            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+            long pid = Long.parseLong(
+                    Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // unreadable: PostgreSQL itself will judge the pid file
         }

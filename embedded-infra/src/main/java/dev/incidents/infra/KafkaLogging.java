@@ -14,10 +14,20 @@ import java.util.logging.Logger;
 final class KafkaLogging {
 
     /** The broker's and controller's packages; the clients' ({@code org.apache.kafka.clients/common}) are the caller's. */
-    private static final List<String> BROKER_CATEGORIES = List.of("kafka", "state.change.logger", "org.apache.kafka.server",
-            "org.apache.kafka.controller", "org.apache.kafka.raft", "org.apache.kafka.metadata", "org.apache.kafka.image",
-            "org.apache.kafka.storage", "org.apache.kafka.coordinator", "org.apache.kafka.snapshot", "org.apache.kafka.queue",
-            "org.apache.kafka.network", "org.apache.kafka.security");
+    private static final List<String> BROKER_CATEGORIES = List.of(
+            "kafka",
+            "state.change.logger",
+            "org.apache.kafka.server",
+            "org.apache.kafka.controller",
+            "org.apache.kafka.raft",
+            "org.apache.kafka.metadata",
+            "org.apache.kafka.image",
+            "org.apache.kafka.storage",
+            "org.apache.kafka.coordinator",
+            "org.apache.kafka.snapshot",
+            "org.apache.kafka.queue",
+            "org.apache.kafka.network",
+            "org.apache.kafka.security");
 
     /** JUL keeps loggers weakly: without these references a level set here could be lost to garbage collection. */
     private static final List<Logger> KEPT = new ArrayList<>();
@@ -43,7 +53,8 @@ final class KafkaLogging {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        if (System.getProperty("java.util.logging.config.file") == null && System.getProperty("java.util.logging.config.class") == null) {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
             Logger root = Logger.getLogger("");
             root.setLevel(Level.WARNING);
             KEPT.add(root);

@@ -77,7 +77,8 @@ class EmbeddedKafkaTest {
     @Test
     void secondBrokerOnAFolderInUse_isRefused_andTheFirstKeepsWorking(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
-            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> EmbeddedKafka.start(dir, 0));
+            IllegalStateException refused =
+                    assertThrows(IllegalStateException.class, () -> EmbeddedKafka.start(dir, 0));
             assertTrue(refused.getMessage().contains("another embedded Kafka is using"), refused.getMessage());
 
             produce(kafka.bootstrapServers(), "incident-3", "acknowledged");
@@ -108,11 +109,22 @@ class EmbeddedKafkaTest {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(java, "-cp", classpath, EmbeddedKafkaMain.class.getName(), "--data-dir", dir.toString(),
-                "--port", "0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        classpath,
+                        EmbeddedKafkaMain.class.getName(),
+                        "--data-dir",
+                        dir.toString(),
+                        "--port",
+                        "0")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
-            System.out.printf("TIMING %-45s %6d ms%n", "Kafka child JVM until KAFKA_READY", (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(
+                    "TIMING %-45s %6d ms%n", "Kafka child JVM until KAFKA_READY", (System.nanoTime() - t0) / 1_000_000);
             assertNotNull(line, "the child printed nothing");
             assertTrue(line.matches("KAFKA_READY 127\\.0\\.0\\.1:\\d+"), line);
 
@@ -145,18 +157,30 @@ class EmbeddedKafkaTest {
     }
 
     private static RecordMetadata produce(String bootstrap, String key, String value) throws Exception {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
+        try (KafkaProducer<String, String> p =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             return p.send(new ProducerRecord<>(TOPIC, key, value)).get(30, TimeUnit.SECONDS);
         }
     }
 
     private static List<ConsumerRecord<String, String>> consume(String bootstrap, int count) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
-                "test-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
         List<ConsumerRecord<String, String>> got = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(TOPIC));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (got.size() < count && System.nanoTime() < deadline) {
@@ -172,7 +196,10 @@ class EmbeddedKafkaTest {
         assertEquals(cluster, EmbeddedKafka.Cluster.parse(cluster.describe()));
         assertEquals(3, cluster.replication());
         assertEquals(2, cluster.minInSync());
-        assertEquals("1@127.0.0.1:" + cluster.node(1).controllerPort() + ",2@127.0.0.1:" + cluster.node(2).controllerPort()
-                + ",3@127.0.0.1:" + cluster.node(3).controllerPort(), cluster.voters());
+        assertEquals(
+                "1@127.0.0.1:" + cluster.node(1).controllerPort() + ",2@127.0.0.1:"
+                        + cluster.node(2).controllerPort() + ",3@127.0.0.1:"
+                        + cluster.node(3).controllerPort(),
+                cluster.voters());
     }
 }

@@ -43,12 +43,14 @@ class EmbeddedPostgresTest {
 
     @Test
     void rowsSurviveARestart_onTheSameDataDir(@TempDir Path dir) throws Exception {
-        try (EmbeddedPostgres pg = timed("PostgreSQL start (new data dir, initdb)", () -> EmbeddedPostgres.start(dir, 0))) {
+        try (EmbeddedPostgres pg =
+                timed("PostgreSQL start (new data dir, initdb)", () -> EmbeddedPostgres.start(dir, 0))) {
             pg.createDatabase("incident_query");
             sql(pg, "incident_query", "create table t (v text)", "insert into t values ('kept')");
             timed("PostgreSQL clean shutdown", pg::close);
         }
-        try (EmbeddedPostgres pg = timed("PostgreSQL restart (existing data dir)", () -> EmbeddedPostgres.start(dir, 0))) {
+        try (EmbeddedPostgres pg =
+                timed("PostgreSQL restart (existing data dir)", () -> EmbeddedPostgres.start(dir, 0))) {
             assertEquals(List.of("kept"), query(pg, "incident_query", "select v from t"));
         }
         assertTrue(Files.exists(dir.resolve("PG_VERSION")), "close leaves a given data folder alone");
@@ -59,20 +61,26 @@ class EmbeddedPostgresTest {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process holder = new ProcessBuilder(java, "-cp", classpath, PostgresHolder.class.getName(), dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long orphanPid;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             String line = CompletableFuture.supplyAsync(() -> readLine(out)).get(60, TimeUnit.SECONDS);
             assertEquals("READY", line);
-            orphanPid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim());
+            orphanPid = Long.parseLong(
+                    Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim());
         } finally {
             holder.destroyForcibly(); // SIGKILL: no shutdown hook runs, the postmaster is left behind
             holder.waitFor(30, TimeUnit.SECONDS);
         }
-        assertTrue(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "pg_ctl's daemon outlives the JVM");
+        assertTrue(
+                ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false),
+                "pg_ctl's daemon outlives the JVM");
 
         try (EmbeddedPostgres pg = timed("PostgreSQL start after an orphan", () -> EmbeddedPostgres.start(dir, 0))) {
-            assertFalse(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "the orphan was stopped");
+            assertFalse(
+                    ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "the orphan was stopped");
             assertEquals(List.of("committed before the kill"), query(pg, "held", "select v from t"));
         }
     }
@@ -101,7 +109,9 @@ class EmbeddedPostgresTest {
             url = pg.jdbcUrl("postgres");
             assertFalse(query(pg, "postgres", "select version()").isEmpty());
         }
-        assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "postgres", "postgres").close());
+        assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(url, "postgres", "postgres").close());
     }
 
     private static void sql(EmbeddedPostgres pg, String database, String... statements) throws SQLException {

@@ -37,7 +37,8 @@ public class OpenApiExamples implements OASFilter {
             }
             var body = post.getRequestBody();
             if (body.getContent() == null || body.getContent().getMediaTypes().isEmpty()) {
-                body.setContent(OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()));
+                body.setContent(
+                        OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()));
             }
             for (MediaType media : body.getContent().getMediaTypes().values()) {
                 media.setExample(example);
@@ -59,7 +60,9 @@ public class OpenApiExamples implements OASFilter {
             return null;
         }
         try (InputStream in = OpenApiExamples.class.getResourceAsStream("/openapi-examples/" + name + ".json")) {
-            return in == null ? null : new ObjectMapper().readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), Object.class);
+            return in == null
+                    ? null
+                    : new ObjectMapper().readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), Object.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

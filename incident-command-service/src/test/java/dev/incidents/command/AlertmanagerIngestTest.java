@@ -43,15 +43,21 @@ class AlertmanagerIngestTest {
         int start = body.lastIndexOf("\"status\": \"firing\"", at);
         int endsAt = body.indexOf("\"endsAt\": \"0001-01-01T00:00:00Z\"", start);
         return body.substring(0, start) + "\"status\": \"resolved\""
-                + body.substring(start + "\"status\": \"firing\"".length(), endsAt) + "\"endsAt\": \"2023-08-07T10:17:00Z\""
+                + body.substring(start + "\"status\": \"firing\"".length(), endsAt)
+                + "\"endsAt\": \"2023-08-07T10:17:00Z\""
                 + body.substring(endsAt + "\"endsAt\": \"0001-01-01T00:00:00Z\"".length());
     }
 
     private static String post(String body) {
-        return given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/integrations/alertmanager")
-                .then().statusCode(202).body("incidents", hasSize(1))
-                .extract().path("incidentId");
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/integrations/alertmanager")
+                .then()
+                .statusCode(202)
+                .body("incidents", hasSize(1))
+                .extract()
+                .path("incidentId");
     }
 
     @Test
@@ -90,12 +96,25 @@ class AlertmanagerIngestTest {
         assertEquals(List.of("IncidentDeclared", "AlertFired", "AlertFired", "AlertResolved"), store.types(id));
 
         post(resolved(oneResolved, "b7e9-" + group));
-        assertEquals(List.of("IncidentDeclared", "AlertFired", "AlertFired", "AlertResolved", "AlertResolved", "IncidentResolved"),
+        assertEquals(
+                List.of(
+                        "IncidentDeclared",
+                        "AlertFired",
+                        "AlertFired",
+                        "AlertResolved",
+                        "AlertResolved",
+                        "IncidentResolved"),
                 store.types(id));
         EventEnvelope resolvedEvent = store.events(id).get(5);
-        assertEquals("2023-08-07T10:17Z", resolvedEvent.occurredAt().toString(), "resolved when Alertmanager says the alert ended");
+        assertEquals(
+                "2023-08-07T10:17Z",
+                resolvedEvent.occurredAt().toString(),
+                "resolved when Alertmanager says the alert ended");
 
-        var published = TopicProbe.await("incident-events", r -> id.equals(r.key()) && r.value().contains("\"IncidentResolved\""), 1,
+        var published = TopicProbe.await(
+                "incident-events",
+                r -> id.equals(r.key()) && r.value().contains("\"IncidentResolved\""),
+                1,
                 Duration.ofSeconds(20));
         assertEquals(1, published.size());
         assertEquals(6, EventCodec.fromJson(published.get(0).value()).sequence());
@@ -110,9 +129,14 @@ class AlertmanagerIngestTest {
             alerts.append(i == 0 ? "" : ",").append(alert.formatted(i, i));
         }
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).body("{\"version\": \"4\", \"groupKey\": \"big\", \"alerts\": [" + alerts + "]}")
-                .when().post("/api/v1/integrations/alertmanager")
-                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("alerts"));
+        given().contentType(ContentType.JSON)
+                .body("{\"version\": \"4\", \"groupKey\": \"big\", \"alerts\": [" + alerts + "]}")
+                .when()
+                .post("/api/v1/integrations/alertmanager")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("alerts"));
         assertEquals(before, store.totalEvents());
     }
 
@@ -120,16 +144,26 @@ class AlertmanagerIngestTest {
     void alertWithUnknownStatus_is400NamingIt_andStoresNothing() {
         long before = store.totalEvents();
         given().contentType(ContentType.JSON)
-                .body(firing("bad" + System.nanoTime()).replaceFirst("\"status\": \"firing\",\n      \"labels\"", "\"status\": \"exploded\",\n      \"labels\""))
-                .when().post("/api/v1/integrations/alertmanager")
-                .then().statusCode(400).body("errors[0].field", equalTo("alerts[0].status"));
+                .body(firing("bad" + System.nanoTime())
+                        .replaceFirst(
+                                "\"status\": \"firing\",\n      \"labels\"",
+                                "\"status\": \"exploded\",\n      \"labels\""))
+                .when()
+                .post("/api/v1/integrations/alertmanager")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("alerts[0].status"));
         assertEquals(before, store.totalEvents());
     }
 
     @Test
     void webhookWithoutGroupKey_is400NamingIt() {
-        given().contentType(ContentType.JSON).body("{\"version\": \"4\", \"alerts\": []}")
-                .when().post("/api/v1/integrations/alertmanager")
-                .then().statusCode(400).body("errors[0].field", equalTo("groupKey"));
+        given().contentType(ContentType.JSON)
+                .body("{\"version\": \"4\", \"alerts\": []}")
+                .when()
+                .post("/api/v1/integrations/alertmanager")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("groupKey"));
     }
 }

@@ -66,8 +66,14 @@ class BadInputTest {
         if (incidentId != null) {
             return;
         }
-        incidentId = given().contentType("application/json").body("{\"title\": \"Target\", \"severity\": \"SEV3\"}")
-                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
+        incidentId = given().contentType("application/json")
+                .body("{\"title\": \"Target\", \"severity\": \"SEV3\"}")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
     }
 
     static Stream<Arguments> requests() {
@@ -90,7 +96,9 @@ class BadInputTest {
         int status = r.statusCode();
         assertTrue(status >= 400 && status < 500, path + " answered " + status + " to " + body + ": " + r.asString());
         String type = r.contentType();
-        assertTrue(type.startsWith("application/problem+json") || (path.contains("pagerduty") && type.startsWith("application/json")),
+        assertTrue(
+                type.startsWith("application/problem+json")
+                        || (path.contains("pagerduty") && type.startsWith("application/json")),
                 "error body type " + type);
         assertTrue(!r.asString().isBlank(), "the answer says why");
         assertEquals(before, store.totalEvents());
@@ -99,8 +107,11 @@ class BadInputTest {
     @ParameterizedTest(name = "{0} without a body")
     @MethodSource("pathsThatNeedABody")
     void missingBody_is400(String path) {
-        given().contentType("application/json").when().post(path.formatted(incidentId))
-                .then().statusCode(400);
+        given().contentType("application/json")
+                .when()
+                .post(path.formatted(incidentId))
+                .then()
+                .statusCode(400);
     }
 
     static Stream<String> pathsThatNeedABody() {
@@ -114,8 +125,13 @@ class BadInputTest {
     @ParameterizedTest(name = "{0} as text/plain")
     @MethodSource("paths")
     void wrongContentType_is415(String path) {
-        given().contentType("text/plain").body("hello").when().post(path.formatted(incidentId))
-                .then().statusCode(415).contentType("application/problem+json");
+        given().contentType("text/plain")
+                .body("hello")
+                .when()
+                .post(path.formatted(incidentId))
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json");
     }
 
     static Stream<String> paths() {

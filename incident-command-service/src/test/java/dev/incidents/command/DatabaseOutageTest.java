@@ -65,28 +65,53 @@ class DatabaseOutageTest {
 
     private static String generic(String key) {
         return """
-                {"source": "probe", "dedupKey": "%s", "status": "firing", "title": "Checkout 5xx", "severity": "SEV2", "service": "checkout"}"""
-                .formatted(key);
+                {"source": "probe", "dedupKey": "%s", "status": "firing", "title": "Checkout 5xx", "severity": "SEV2", "service": "checkout"}""".formatted(key);
     }
 
     /** The requests of every kind, each as it would be retried unchanged. */
     private Map<String, Supplier<Response>> requests(String unique, String incidentId) throws Exception {
-        String alertmanager = Fixtures.read("alertmanager-firing.json").replace("LoginErrorRateHigh", "LoginErrorRateHigh-" + unique);
-        String grafana = Fixtures.read("grafana-firing.json").replace("57c6d9296de2ad39", "fp-" + unique)
-                .replace("CheckoutLatencyHigh\\\", grafana_folder", "CheckoutLatencyHigh-" + unique + "\\\", grafana_folder");
+        String alertmanager =
+                Fixtures.read("alertmanager-firing.json").replace("LoginErrorRateHigh", "LoginErrorRateHigh-" + unique);
+        String grafana = Fixtures.read("grafana-firing.json")
+                .replace("57c6d9296de2ad39", "fp-" + unique)
+                .replace(
+                        "CheckoutLatencyHigh\\\", grafana_folder",
+                        "CheckoutLatencyHigh-" + unique + "\\\", grafana_folder");
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         String grafanaSignature = GrafanaIngestTest.sign(ts, grafana);
         String pagerduty = Fixtures.read("pagerduty-trigger.json").replace("payments-db-disk", "disk-" + unique);
         Map<String, Supplier<Response>> all = new java.util.LinkedHashMap<>();
-        all.put("alertmanager", () -> given().contentType(ContentType.JSON).body(alertmanager).post("/api/v1/integrations/alertmanager"));
-        all.put("grafana", () -> given().contentType(ContentType.JSON).header("X-Grafana-Alerting-Signature-Timestamp", ts)
-                .header("X-Grafana-Alerting-Signature", grafanaSignature).body(grafana).post("/api/v1/integrations/grafana"));
-        all.put("pagerduty", () -> given().contentType(ContentType.JSON).body(pagerduty).post("/api/v1/integrations/pagerduty"));
-        all.put("generic", () -> given().contentType(ContentType.JSON).body(generic("generic-" + unique)).post("/api/v1/events"));
-        all.put("acknowledge", () -> given().contentType(ContentType.JSON).body("{\"by\": \"ada\"}")
-                .post("/api/v1/incidents/{id}/acknowledge", incidentId));
-        all.put("declare", () -> given().contentType(ContentType.JSON).header("Idempotency-Key", "declare-" + unique).body(DECLARE)
-                .post("/api/v1/incidents"));
+        all.put(
+                "alertmanager",
+                () -> given().contentType(ContentType.JSON)
+                        .body(alertmanager)
+                        .post("/api/v1/integrations/alertmanager"));
+        all.put(
+                "grafana",
+                () -> given().contentType(ContentType.JSON)
+                        .header("X-Grafana-Alerting-Signature-Timestamp", ts)
+                        .header("X-Grafana-Alerting-Signature", grafanaSignature)
+                        .body(grafana)
+                        .post("/api/v1/integrations/grafana"));
+        all.put(
+                "pagerduty",
+                () -> given().contentType(ContentType.JSON).body(pagerduty).post("/api/v1/integrations/pagerduty"));
+        all.put(
+                "generic",
+                () -> given().contentType(ContentType.JSON)
+                        .body(generic("generic-" + unique))
+                        .post("/api/v1/events"));
+        all.put(
+                "acknowledge",
+                () -> given().contentType(ContentType.JSON)
+                        .body("{\"by\": \"ada\"}")
+                        .post("/api/v1/incidents/{id}/acknowledge", incidentId));
+        all.put(
+                "declare",
+                () -> given().contentType(ContentType.JSON)
+                        .header("Idempotency-Key", "declare-" + unique)
+                        .body(DECLARE)
+                        .post("/api/v1/incidents"));
         return all;
     }
 
@@ -94,8 +119,13 @@ class DatabaseOutageTest {
     void databaseCut_answers503WithRetryAfter_writesNothing_andRetriesAfterwardsAreAcceptedOnce() throws Exception {
         assertNotNull(proxy, "the proxy is injected");
         String unique = Long.toString(System.nanoTime());
-        String incidentId = given().contentType(ContentType.JSON).body(DECLARE).post("/api/v1/incidents")
-                .then().statusCode(201).extract().path("incidentId");
+        String incidentId = given().contentType(ContentType.JSON)
+                .body(DECLARE)
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
         Map<String, Supplier<Response>> requests = requests(unique, incidentId);
         long before = store.totalEvents();
 
@@ -122,7 +152,9 @@ class DatabaseOutageTest {
 
         for (var request : requests.entrySet()) {
             Response r = request.getValue().get();
-            assertTrue(r.statusCode() / 100 == 2, request.getKey() + " retried after the database is back: " + r.statusCode() + " " + r.asString());
+            assertTrue(
+                    r.statusCode() / 100 == 2,
+                    request.getKey() + " retried after the database is back: " + r.statusCode() + " " + r.asString());
         }
         // Once each: the alerts opened one incident apiece (declared + fired; Alertmanager's group has two alerts),
         // the acknowledgement and the declaration.
@@ -151,7 +183,9 @@ class DatabaseOutageTest {
             Thread sender = new Thread(() -> {
                 for (int i = 0; running.get(); i++) {
                     String key = prefix + thread + "-" + i;
-                    Response r = given().contentType(ContentType.JSON).body(generic(key)).post("/api/v1/events");
+                    Response r = given().contentType(ContentType.JSON)
+                            .body(generic(key))
+                            .post("/api/v1/events");
                     lastStatus.put(key, r.statusCode());
                     if (r.statusCode() == 202) {
                         incidentOf.put(key, r.path("incidentId"));
@@ -176,11 +210,13 @@ class DatabaseOutageTest {
         assertEquals(List.of(), unexpected, "every answer is 202, or 503 with Retry-After");
         assertTrue(lastStatus.containsValue(503), "some requests met the cut: " + lastStatus.size());
         awaitReady();
-        // The refused ones, retried unchanged, are accepted now (one written before its commit was lost is not doubled).
+        // The refused ones, retried unchanged, are accepted now (one written before its commit was lost is not
+        // doubled).
         for (var e : lastStatus.entrySet()) {
             if (e.getValue() != 202) {
                 String key = e.getKey();
-                Response r = given().contentType(ContentType.JSON).body(generic(key)).post("/api/v1/events");
+                Response r =
+                        given().contentType(ContentType.JSON).body(generic(key)).post("/api/v1/events");
                 assertEquals(202, r.statusCode(), key + ": " + r.asString());
                 incidentOf.put(key, r.path("incidentId"));
             }
@@ -188,8 +224,11 @@ class DatabaseOutageTest {
         for (var e : incidentOf.entrySet()) {
             assertEquals(List.of("IncidentDeclared", "AlertFired"), store.types(e.getValue()), e.getKey());
         }
-        assertEquals(incidentOf.size(), store.count("select count(*) from event_store where type = 'AlertFired'"
-                + " and envelope::text like '%" + prefix + "%'"), "one incident per alert");
+        assertEquals(
+                incidentOf.size(),
+                store.count("select count(*) from event_store where type = 'AlertFired'" + " and envelope::text like '%"
+                        + prefix + "%'"),
+                "one incident per alert");
     }
 
     private void awaitReady() throws InterruptedException {

@@ -16,7 +16,8 @@ class DatabaseUnavailableTest {
     void aCommitThatFailedOnABrokenConnection_isReportedAsSuppressed_andCounts() {
         var commit = new RollbackException("ARJUNA016053: Could not commit transaction.");
         var xa = new javax.transaction.xa.XAException("Error trying to transactionCommit local transaction");
-        xa.initCause(new PSQLException("An I/O error occurred while sending to the backend.", PSQLState.CONNECTION_FAILURE));
+        xa.initCause(
+                new PSQLException("An I/O error occurred while sending to the backend.", PSQLState.CONNECTION_FAILURE));
         commit.addSuppressed(xa);
         assertTrue(DatabaseUnavailable.causes(new IllegalStateException("wrapped", commit)));
     }

@@ -28,44 +28,94 @@ class EveryCommandTest {
     }
 
     private static long post(String path, String body, Object... params) {
-        Integer seq = given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/incidents" + path, params)
-                .then().statusCode(202).extract().path("sequence");
+        Integer seq = given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/incidents" + path, params)
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("sequence");
         return seq;
     }
 
     @Test
     void anIncidentDrivenThroughEveryCommand_appendsAndPublishesEachEvent() {
-        String id = given().contentType(ContentType.JSON).body("""
+        String id = given().contentType(ContentType.JSON)
+                .body("""
                         {"title": "Login returns 500", "severity": "SEV2", "services": ["auth"],
                          "startedAt": "2023-08-07T08:30:00+01:00", "detectedAt": "2023-08-07T08:30:00+01:00",
                          "detectionSource": "monitoring", "summary": "No user can log in"}""")
-                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
 
         post("/{id}/severity", "{\"severity\": \"SEV1\", \"reason\": \"every user\"}", id);
         post("/{id}/responders", "{\"responder\": \"grace\", \"role\": \"commander\"}", id);
         post("/{id}/acknowledge", "{\"by\": \"ada\", \"occurredAt\": \"2023-08-07T09:00:00+01:00\"}", id);
-        post("/{id}/impact", "{\"description\": \"No user can authenticate\", \"affectedUsersPercent\": 100, \"errorCode\": \"500\"}", id);
-        post("/{id}/timeline", "{\"kind\": \"action\", \"text\": \"Restarted the server\", \"by\": \"ada\", \"occurredAt\": \"2023-08-07T09:00:00+01:00\"}", id);
-        post("/{id}/status-updates", "{\"status\": \"investigating\", \"message\": \"Logins fail; we are on it\", \"public\": true}", id);
-        post("/{id}/mitigate", "{\"description\": \"Maintenance page\", \"occurredAt\": \"2023-08-07T09:15:00+01:00\"}", id);
-        post("/{id}/root-cause", "{\"description\": \"Migration dropped a field still in use\", \"category\": \"change\"}", id);
+        post(
+                "/{id}/impact",
+                "{\"description\": \"No user can authenticate\", \"affectedUsersPercent\": 100, \"errorCode\": \"500\"}",
+                id);
+        post(
+                "/{id}/timeline",
+                "{\"kind\": \"action\", \"text\": \"Restarted the server\", \"by\": \"ada\", \"occurredAt\": \"2023-08-07T09:00:00+01:00\"}",
+                id);
+        post(
+                "/{id}/status-updates",
+                "{\"status\": \"investigating\", \"message\": \"Logins fail; we are on it\", \"public\": true}",
+                id);
+        post(
+                "/{id}/mitigate",
+                "{\"description\": \"Maintenance page\", \"occurredAt\": \"2023-08-07T09:15:00+01:00\"}",
+                id);
+        post(
+                "/{id}/root-cause",
+                "{\"description\": \"Migration dropped a field still in use\", \"category\": \"change\"}",
+                id);
         post("/{id}/resolve", "{\"description\": \"Patched\", \"occurredAt\": \"2023-08-07T11:17:00+01:00\"}", id);
         post("/{id}/reopen", "{\"reason\": \"errors again\"}", id);
         post("/{id}/resolve", "{\"description\": \"Patched for good\"}", id);
-        post("/{id}/action-items", "{\"kind\": \"preventive\", \"description\": \"Test migrations against the code\", \"owner\": \"grace\", \"dueDate\": \"2023-09-01\"}", id);
-        String itemId = store.events(id).get(12).data() instanceof dev.incidents.domain.IncidentEvent.ActionItemAdded a ? a.actionItemId() : null;
+        post(
+                "/{id}/action-items",
+                "{\"kind\": \"preventive\", \"description\": \"Test migrations against the code\", \"owner\": \"grace\", \"dueDate\": \"2023-09-01\"}",
+                id);
+        String itemId = store.events(id).get(12).data() instanceof dev.incidents.domain.IncidentEvent.ActionItemAdded a
+                ? a.actionItemId()
+                : null;
         post("/{id}/action-items/{item}/complete", "{}", id, itemId);
         long last = post("/{id}/close", "{\"note\": \"reviewed\"}", id);
 
-        List<String> expected = List.of("IncidentDeclared", "SeverityChanged", "ResponderAssigned", "IncidentAcknowledged", "ImpactAssessed",
-                "TimelineEntryAdded", "StatusUpdatePosted", "IncidentMitigated", "RootCauseIdentified", "IncidentResolved", "IncidentReopened",
-                "IncidentResolved", "ActionItemAdded", "ActionItemCompleted", "IncidentClosed");
+        List<String> expected = List.of(
+                "IncidentDeclared",
+                "SeverityChanged",
+                "ResponderAssigned",
+                "IncidentAcknowledged",
+                "ImpactAssessed",
+                "TimelineEntryAdded",
+                "StatusUpdatePosted",
+                "IncidentMitigated",
+                "RootCauseIdentified",
+                "IncidentResolved",
+                "IncidentReopened",
+                "IncidentResolved",
+                "ActionItemAdded",
+                "ActionItemCompleted",
+                "IncidentClosed");
         assertEquals(expected, store.types(id));
         assertEquals(expected.size(), last);
 
-        var published = TopicProbe.await("incident-events", r -> id.equals(r.key()), expected.size(), Duration.ofSeconds(30));
-        assertEquals(expected, published.stream().map(r -> EventCodec.fromJson(r.value()).type()).toList(), "published once each, in order");
+        var published =
+                TopicProbe.await("incident-events", r -> id.equals(r.key()), expected.size(), Duration.ofSeconds(30));
+        assertEquals(
+                expected,
+                published.stream()
+                        .map(r -> EventCodec.fromJson(r.value()).type())
+                        .toList(),
+                "published once each, in order");
     }
 
     @Test
@@ -73,30 +123,61 @@ class EveryCommandTest {
         String dedup = "merge-" + System.nanoTime();
         String duplicate = given().contentType(ContentType.JSON)
                 .body("{\"source\": \"probe\", \"dedupKey\": \"" + dedup + "\", \"title\": \"Sign-in errors\"}")
-                .when().post("/api/v1/events").then().statusCode(202).extract().path("incidentId");
-        String target = given().contentType(ContentType.JSON).body("{\"title\": \"Login returns 500\", \"severity\": \"SEV1\"}")
-                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("incidentId");
+        String target = given().contentType(ContentType.JSON)
+                .body("{\"title\": \"Login returns 500\", \"severity\": \"SEV1\"}")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
 
-        given().contentType(ContentType.JSON).body("{\"into\": \"" + target + "\"}")
-                .when().post("/api/v1/incidents/{id}/merge", duplicate)
-                .then().statusCode(202).body("incidentId", equalTo(duplicate)).body("sequence", equalTo(3));
+        given().contentType(ContentType.JSON)
+                .body("{\"into\": \"" + target + "\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/merge", duplicate)
+                .then()
+                .statusCode(202)
+                .body("incidentId", equalTo(duplicate))
+                .body("sequence", equalTo(3));
         assertEquals(List.of("IncidentDeclared", "AlertFired", "IncidentMerged"), store.types(duplicate));
         assertEquals(List.of("IncidentDeclared", "DuplicateMerged"), store.types(target));
 
         // The duplicate's alert now feeds the target.
         given().contentType(ContentType.JSON)
-                .body("{\"source\": \"probe\", \"dedupKey\": \"" + dedup + "\", \"status\": \"firing\", \"title\": \"Sign-in errors\"}")
-                .when().post("/api/v1/events").then().statusCode(202).body("incidentId", equalTo(target));
+                .body("{\"source\": \"probe\", \"dedupKey\": \"" + dedup
+                        + "\", \"status\": \"firing\", \"title\": \"Sign-in errors\"}")
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(202)
+                .body("incidentId", equalTo(target));
         assertEquals(List.of("IncidentDeclared", "DuplicateMerged", "AlertFired"), store.types(target));
     }
 
     @Test
     void mergeIntoAnUnknownIncident_is404_andChangesNeitherStream() {
-        String duplicate = given().contentType(ContentType.JSON).body("{\"title\": \"Dup\", \"severity\": \"SEV3\"}")
-                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
-        given().contentType(ContentType.JSON).body("{\"into\": \"no-such-incident\"}")
-                .when().post("/api/v1/incidents/{id}/merge", duplicate)
-                .then().statusCode(404).contentType("application/problem+json");
+        String duplicate = given().contentType(ContentType.JSON)
+                .body("{\"title\": \"Dup\", \"severity\": \"SEV3\"}")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
+        given().contentType(ContentType.JSON)
+                .body("{\"into\": \"no-such-incident\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/merge", duplicate)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
         assertEquals(List.of("IncidentDeclared"), store.types(duplicate));
     }
 }

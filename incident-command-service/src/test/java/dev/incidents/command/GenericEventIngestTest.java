@@ -30,9 +30,14 @@ class GenericEventIngestTest {
     }
 
     private static String post(String body) {
-        return given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/events")
-                .then().statusCode(202).extract().path("incidentId");
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("incidentId");
     }
 
     @Test
@@ -60,7 +65,12 @@ class GenericEventIngestTest {
     void firingAfterTheIncidentWasResolved_opensANewIncident() {
         String key = "latency-" + System.nanoTime();
         String first = post(event(key, "firing"));
-        given().contentType(ContentType.JSON).body("{}").when().post("/api/v1/incidents/{id}/resolve", first).then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/api/v1/incidents/{id}/resolve", first)
+                .then()
+                .statusCode(202);
 
         String second = post(event(key, "firing"));
         assertNotEquals(first, second);
@@ -69,24 +79,38 @@ class GenericEventIngestTest {
     @Test
     void resolvedEventForAnUnknownKey_changesNothing() {
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).body(event("never-fired-" + System.nanoTime(), "resolved"))
-                .when().post("/api/v1/events").then().statusCode(202).body("sequence", equalTo(0));
+        given().contentType(ContentType.JSON)
+                .body(event("never-fired-" + System.nanoTime(), "resolved"))
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(202)
+                .body("sequence", equalTo(0));
         assertEquals(before, store.totalEvents());
     }
 
     @Test
     void eventWithoutDedupKey_is400NamingTheField() {
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).body("{\"source\": \"probe\"}")
-                .when().post("/api/v1/events")
-                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("dedupKey"));
+        given().contentType(ContentType.JSON)
+                .body("{\"source\": \"probe\"}")
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("dedupKey"));
         assertEquals(before, store.totalEvents());
     }
 
     @Test
     void eventWithUnknownStatus_is400NamingTheField() {
-        given().contentType(ContentType.JSON).body(event("k", "exploded"))
-                .when().post("/api/v1/events")
-                .then().statusCode(400).body("errors[0].field", equalTo("status"));
+        given().contentType(ContentType.JSON)
+                .body(event("k", "exploded"))
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("status"));
     }
 }

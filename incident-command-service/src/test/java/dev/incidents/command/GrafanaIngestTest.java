@@ -32,7 +32,11 @@ class GrafanaIngestTest {
     EventStoreProbe store;
 
     private static String body(String unique) {
-        return Fixtures.read("grafana-firing.json").replace("57c6d9296de2ad39", "fp-" + unique).replace("CheckoutLatencyHigh\\\", grafana_folder", "CheckoutLatencyHigh-" + unique + "\\\", grafana_folder");
+        return Fixtures.read("grafana-firing.json")
+                .replace("57c6d9296de2ad39", "fp-" + unique)
+                .replace(
+                        "CheckoutLatencyHigh\\\", grafana_folder",
+                        "CheckoutLatencyHigh-" + unique + "\\\", grafana_folder");
     }
 
     /** What a Grafana contact point with an HMAC secret and a timestamp header sends: hex HMAC-SHA256 of "ts:body". */
@@ -46,10 +50,16 @@ class GrafanaIngestTest {
     void signedWebhook_opensAnIncident_keepingValuesAndDashboardLinks() throws Exception {
         String body = body("a" + System.nanoTime());
         String ts = Long.toString(System.currentTimeMillis() / 1000);
-        String id = given().contentType(ContentType.JSON).header("X-Grafana-Alerting-Signature-Timestamp", ts)
-                .header("X-Grafana-Alerting-Signature", sign(ts, body)).body(body)
-                .when().post("/api/v1/integrations/grafana")
-                .then().statusCode(202).extract().path("incidentId");
+        String id = given().contentType(ContentType.JSON)
+                .header("X-Grafana-Alerting-Signature-Timestamp", ts)
+                .header("X-Grafana-Alerting-Signature", sign(ts, body))
+                .body(body)
+                .when()
+                .post("/api/v1/integrations/grafana")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("incidentId");
 
         assertEquals(List.of("IncidentDeclared", "AlertFired"), store.types(id));
         assertEquals(store.types(id), Published.types(id, 2));
@@ -58,9 +68,12 @@ class GrafanaIngestTest {
         assertEquals(List.of("checkout"), declared.services());
         var fired = (IncidentEvent.AlertFired) store.events(id).get(1).data();
         assertEquals("2.37", fired.details().get("A"));
-        assertTrue(fired.links().contains(new AlertLink("https://grafana.example.org/d/shop-overview?orgId=1", "dashboard")));
+        assertTrue(fired.links()
+                .contains(new AlertLink("https://grafana.example.org/d/shop-overview?orgId=1", "dashboard")));
         assertTrue(fired.links().stream().anyMatch(l -> l.text().equals("panel")));
-        assertEquals("https://runbooks.example.org/checkout-latency", fired.annotations().get("runbook_url"));
+        assertEquals(
+                "https://runbooks.example.org/checkout-latency",
+                fired.annotations().get("runbook_url"));
     }
 
     @Test
@@ -68,13 +81,22 @@ class GrafanaIngestTest {
         String body = body("b" + System.nanoTime());
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).header("X-Grafana-Alerting-Signature-Timestamp", ts)
-                .header("X-Grafana-Alerting-Signature", sign(ts, body + " ")).body(body)
-                .when().post("/api/v1/integrations/grafana")
-                .then().statusCode(401).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/integrations/grafana")
-                .then().statusCode(401).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .header("X-Grafana-Alerting-Signature-Timestamp", ts)
+                .header("X-Grafana-Alerting-Signature", sign(ts, body + " "))
+                .body(body)
+                .when()
+                .post("/api/v1/integrations/grafana")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/integrations/grafana")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
         assertEquals(before, store.totalEvents());
     }
 }

@@ -79,17 +79,36 @@ class GroupCommitTest {
 
     /** A writer of its own, as another replica has: its own queue and its own remembered states. */
     private GroupCommit replica() {
-        return new GroupCommit(dataSource, new GroupCommit.Settings(1000, 500, 1000, 5, Duration.ofSeconds(30)), UNOBSERVED, () -> {});
+        return new GroupCommit(
+                dataSource, new GroupCommit.Settings(1000, 500, 1000, 5, Duration.ofSeconds(30)), UNOBSERVED, () -> {});
     }
 
     private static CommandContext ctx(String idempotencyKey, String requestHash) {
-        return new CommandContext("default", "alertmanager", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS), null,
-                idempotencyKey, requestHash);
+        return new CommandContext(
+                "default",
+                "alertmanager",
+                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS),
+                null,
+                idempotencyKey,
+                requestHash);
     }
 
     private static GroupCommit.Work alert(CommandContext ctx, String group, String alertKey) {
-        AlertSignal signal = new AlertSignal("alertmanager", group, alertKey, true, "HighErrorRate", Severity.SEV2, "checkout",
-                "5xx above 5%", Map.of("alertname", "HighErrorRate"), Map.of(), Map.of(), List.of(), null, null);
+        AlertSignal signal = new AlertSignal(
+                "alertmanager",
+                group,
+                alertKey,
+                true,
+                "HighErrorRate",
+                Severity.SEV2,
+                "checkout",
+                "5xx above 5%",
+                Map.of("alertname", "HighErrorRate"),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                null,
+                null);
         return AlertIngest.work(ctx, List.of(signal), true, new ArrayList<>());
     }
 
@@ -109,10 +128,12 @@ class GroupCommitTest {
         contexts.add(ctx(null, null));
         CommandContext refusedCtx = contexts.get(2);
         works.add(batch -> {
-            WriteBatch.Outcome o = batch.decideAndAppend(refusedCtx, UUID.randomUUID().toString(), new IncidentCommand.AcknowledgeIncident("ada"));
+            WriteBatch.Outcome o = batch.decideAndAppend(
+                    refusedCtx, UUID.randomUUID().toString(), new IncidentCommand.AcknowledgeIncident("ada"));
             throw new ProblemException(CommandHandler.toProblem(((WriteBatch.Refused) o).rejection()));
         });
-        // 3, 4: the same Idempotency-Key twice in the batch: one write, one answer; 5: the key reused for another request
+        // 3, 4: the same Idempotency-Key twice in the batch: one write, one answer; 5: the key reused for another
+        // request
         contexts.add(ctx(key, "hash-1"));
         works.add(alert(contexts.get(3), group, "a3"));
         contexts.add(ctx(key, "hash-1"));
@@ -135,19 +156,26 @@ class GroupCommitTest {
         String incident = written.get(0).result().incidentId();
         assertNotNull(incident);
         for (int i : new int[] {1, 3, 4, 7}) {
-            assertNull(written.get(i).failure(), "request " + i + ": " + written.get(i).failure());
+            assertNull(
+                    written.get(i).failure(),
+                    "request " + i + ": " + written.get(i).failure());
             assertEquals(incident, written.get(i).result().incidentId(), "request " + i);
         }
         assertEquals(404, problem(written.get(2)).status());
-        assertEquals(written.get(3).result(), written.get(4).result(), "a retry inside the batch answers the first answer");
+        assertEquals(
+                written.get(3).result(), written.get(4).result(), "a retry inside the batch answers the first answer");
         assertEquals(422, problem(written.get(5)).status());
         assertEquals(400, problem(written.get(6)).status());
 
         List<EventEnvelope> events = store.events(incident);
-        assertEquals(LongStream.rangeClosed(1, events.size()).boxed().toList(), events.stream().map(EventEnvelope::sequence).toList(),
+        assertEquals(
+                LongStream.rangeClosed(1, events.size()).boxed().toList(),
+                events.stream().map(EventEnvelope::sequence).toList(),
                 "gapless, in order");
         assertEquals(written.get(7).result().sequence(), events.size());
-        Set<String> fired = events.stream().filter(e -> e.type().equals("AlertFired")).map(e -> ((dev.incidents.domain.IncidentEvent.AlertFired) e.data()).alertKey())
+        Set<String> fired = events.stream()
+                .filter(e -> e.type().equals("AlertFired"))
+                .map(e -> ((dev.incidents.domain.IncidentEvent.AlertFired) e.data()).alertKey())
                 .collect(Collectors.toSet());
         assertEquals(Set.of("a1", "a2", "a3", "a5"), fired, "the retry and the reused key wrote nothing");
         assertEquals(1, store.count("select count(*) from alert_route where route_key = '" + group + "'"));
@@ -192,8 +220,12 @@ class GroupCommitTest {
             }
             assertEquals(1, incidents.size(), "one group, one incident: " + incidents);
             List<EventEnvelope> events = store.events(incidents.iterator().next());
-            assertEquals(LongStream.rangeClosed(1, events.size()).boxed().toList(), events.stream().map(EventEnvelope::sequence).toList());
-            assertEquals(2 * batches * perBatch, events.stream().filter(e -> e.type().equals("AlertFired")).count());
+            assertEquals(
+                    LongStream.rangeClosed(1, events.size()).boxed().toList(),
+                    events.stream().map(EventEnvelope::sequence).toList());
+            assertEquals(
+                    2 * batches * perBatch,
+                    events.stream().filter(e -> e.type().equals("AlertFired")).count());
         } finally {
             pool.shutdownNow();
         }
@@ -209,18 +241,28 @@ class GroupCommitTest {
             CyclicBarrier start = new CyclicBarrier(requests);
             List<CompletableFuture<String>> answers = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
-                String body = Fixtures.read("alertmanager-firing.json").replace("a3f1c2e4b5d60718", run + "-" + i)
+                String body = Fixtures.read("alertmanager-firing.json")
+                        .replace("a3f1c2e4b5d60718", run + "-" + i)
                         .replace("LoginErrorRateHigh\\\"}\"", "LoginErrorRateHigh-" + run + "-" + i + "\\\"}\"");
                 var spec = io.restassured.RestAssured.requestSpecification;
-                answers.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        start.await();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return given().spec(spec).contentType(ContentType.JSON).body(body).when().post("/api/v1/integrations/alertmanager")
-                            .then().statusCode(202).extract().<String>path("incidentId");
-                }, pool));
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                start.await();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            return given().spec(spec)
+                                    .contentType(ContentType.JSON)
+                                    .body(body)
+                                    .when()
+                                    .post("/api/v1/integrations/alertmanager")
+                                    .then()
+                                    .statusCode(202)
+                                    .extract()
+                                    .<String>path("incidentId");
+                        },
+                        pool));
             }
             Set<String> incidents = new java.util.HashSet<>();
             for (CompletableFuture<String> a : answers) {
@@ -239,7 +281,8 @@ class GroupCommitTest {
 
     @Test
     void fullQueue_answers503WithRetryAfter_andWhatQueuedIsStillWritten() throws Exception {
-        GroupCommit replica = new GroupCommit(dataSource, new GroupCommit.Settings(2, 500, 1000, 5, Duration.ofSeconds(30)), UNOBSERVED, () -> {});
+        GroupCommit replica = new GroupCommit(
+                dataSource, new GroupCommit.Settings(2, 500, 1000, 5, Duration.ofSeconds(30)), UNOBSERVED, () -> {});
         replica.start();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         java.util.concurrent.CountDownLatch writerBusy = new java.util.concurrent.CountDownLatch(1);
@@ -267,7 +310,8 @@ class GroupCommitTest {
             while (replica.queued() < 2) {
                 Thread.sleep(10);
             }
-            ProblemException refused = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
+            ProblemException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    ProblemException.class,
                     () -> replica.submit(ctx(null, null), alert(ctx(null, null), group, "refused")));
             assertEquals(503, refused.problem().status());
             assertEquals("1", refused.toResponse().getHeaderString("Retry-After"));
@@ -277,8 +321,10 @@ class GroupCommitTest {
             for (Future<WriteResult> q : queued) {
                 assertEquals(incident, q.get().incidentId());
             }
-            Set<String> fired = store.events(incident).stream().filter(e -> e.type().equals("AlertFired"))
-                    .map(e -> ((dev.incidents.domain.IncidentEvent.AlertFired) e.data()).alertKey()).collect(Collectors.toSet());
+            Set<String> fired = store.events(incident).stream()
+                    .filter(e -> e.type().equals("AlertFired"))
+                    .map(e -> ((dev.incidents.domain.IncidentEvent.AlertFired) e.data()).alertKey())
+                    .collect(Collectors.toSet());
             assertEquals(Set.of("held", "q1", "q2"), fired);
         } finally {
             release.countDown();
@@ -293,7 +339,9 @@ class GroupCommitTest {
 
     private double metric(String name) {
         String metrics = ManagementChecks.body(management, "/q/metrics");
-        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
     }
 }

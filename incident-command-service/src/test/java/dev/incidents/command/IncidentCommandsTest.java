@@ -40,10 +40,15 @@ class IncidentCommandsTest {
     EventStoreProbe store;
 
     private String declare() {
-        return given().contentType(ContentType.JSON).body(DECLARE)
-                .when().post("/api/v1/incidents")
-                .then().statusCode(201).body("sequence", equalTo(1))
-                .extract().path("incidentId");
+        return given().contentType(ContentType.JSON)
+                .body(DECLARE)
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .body("sequence", equalTo(1))
+                .extract()
+                .path("incidentId");
     }
 
     @Test
@@ -58,14 +63,20 @@ class IncidentCommandsTest {
         EventEnvelope event = EventCodec.fromJson(record.value());
         assertEquals(id, event.incidentId());
         assertEquals(1, event.sequence());
-        assertEquals("2023-08-07T08:30+01:00", ((dev.incidents.domain.IncidentEvent.IncidentDeclared) event.data()).startedAt().toString());
+        assertEquals(
+                "2023-08-07T08:30+01:00",
+                ((dev.incidents.domain.IncidentEvent.IncidentDeclared) event.data())
+                        .startedAt()
+                        .toString());
         assertEquals("dev.incidents.IncidentDeclared", header(record, "ce_type"));
         assertEquals(event.eventId().toString(), header(record, "ce_id"));
         assertEquals("1.0", header(record, "ce_specversion"));
         assertEquals("1", header(record, "ce_sequence"));
         assertEquals(id, header(record, "ce_subject"));
         assertEquals(event.tenant(), header(record, "ce_tenant"));
-        assertEquals(event.occurredAt().toInstant(), java.time.OffsetDateTime.parse(header(record, "ce_time")).toInstant());
+        assertEquals(
+                event.occurredAt().toInstant(),
+                java.time.OffsetDateTime.parse(header(record, "ce_time")).toInstant());
         assertEquals(event.recordedAt().toString(), header(record, "ce_recordedat"));
         assertEquals(Integer.toString(event.schemaVersion()), header(record, "ce_schemaversion"));
     }
@@ -73,13 +84,22 @@ class IncidentCommandsTest {
     @Test
     void acknowledge_isRejectedWith409_whenAlreadyAcknowledged() {
         String id = declare();
-        given().contentType(ContentType.JSON).body("{\"by\": \"ada\"}")
-                .when().post("/api/v1/incidents/{id}/acknowledge", id)
-                .then().statusCode(202).body("sequence", equalTo(2)).header("ETag", "\"2\"");
+        given().contentType(ContentType.JSON)
+                .body("{\"by\": \"ada\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/acknowledge", id)
+                .then()
+                .statusCode(202)
+                .body("sequence", equalTo(2))
+                .header("ETag", "\"2\"");
 
-        given().contentType(ContentType.JSON).body("{\"by\": \"grace\"}")
-                .when().post("/api/v1/incidents/{id}/acknowledge", id)
-                .then().statusCode(409).contentType("application/problem+json")
+        given().contentType(ContentType.JSON)
+                .body("{\"by\": \"grace\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/acknowledge", id)
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
                 .body("detail", equalTo("incident is already acknowledged"));
         assertEquals(List.of("IncidentDeclared", "IncidentAcknowledged"), store.types(id));
     }
@@ -87,46 +107,88 @@ class IncidentCommandsTest {
     @Test
     void resolve_isRejected_whenAlreadyResolved() {
         String id = declare();
-        given().contentType(ContentType.JSON).body("{\"description\": \"rolled back\"}")
-                .when().post("/api/v1/incidents/{id}/resolve", id).then().statusCode(202);
-        given().contentType(ContentType.JSON).body("{\"description\": \"again\"}")
-                .when().post("/api/v1/incidents/{id}/resolve", id)
-                .then().statusCode(409).body("detail", equalTo("incident is already resolved"));
+        given().contentType(ContentType.JSON)
+                .body("{\"description\": \"rolled back\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/resolve", id)
+                .then()
+                .statusCode(202);
+        given().contentType(ContentType.JSON)
+                .body("{\"description\": \"again\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/resolve", id)
+                .then()
+                .statusCode(409)
+                .body("detail", equalTo("incident is already resolved"));
     }
 
     @Test
     void command_onUnknownIncident_is404AndStoresNothing() {
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).body("{\"by\": \"ada\"}")
-                .when().post("/api/v1/incidents/{id}/acknowledge", "no-such-incident")
-                .then().statusCode(404).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body("{\"by\": \"ada\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/acknowledge", "no-such-incident")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
         assertEquals(before, store.totalEvents());
     }
 
     @Test
     void sameIdempotencyKey_returnsTheFirstAnswer_andAppendsOnce() {
         String key = "declare-" + System.nanoTime();
-        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(DECLARE)
-                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
+        String first = given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(DECLARE)
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
         long after = store.totalEvents();
-        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(DECLARE)
-                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
+        String second = given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(DECLARE)
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
         assertEquals(first, second);
         assertEquals(after, store.totalEvents());
 
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(DECLARE.replace("SEV1", "SEV2"))
-                .when().post("/api/v1/incidents").then().statusCode(422).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(DECLARE.replace("SEV1", "SEV2"))
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json");
     }
 
     @Test
     void staleIfMatch_is409_andCurrentIfMatchIsAccepted() {
         String id = declare();
-        given().contentType(ContentType.JSON).header("If-Match", "\"7\"").body("{\"by\": \"ada\"}")
-                .when().post("/api/v1/incidents/{id}/acknowledge", id)
-                .then().statusCode(409).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).header("If-Match", "\"1\"").body("{\"by\": \"ada\"}")
-                .when().post("/api/v1/incidents/{id}/acknowledge", id)
-                .then().statusCode(202).body("sequence", equalTo(2));
+        given().contentType(ContentType.JSON)
+                .header("If-Match", "\"7\"")
+                .body("{\"by\": \"ada\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/acknowledge", id)
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .header("If-Match", "\"1\"")
+                .body("{\"by\": \"ada\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/acknowledge", id)
+                .then()
+                .statusCode(202)
+                .body("sequence", equalTo(2));
     }
 
     @Test
@@ -135,8 +197,13 @@ class IncidentCommandsTest {
         try {
             for (int round = 0; round < 5; round++) {
                 String id = declare();
-                Callable<Integer> resolve = () -> given().contentType(ContentType.JSON).body("{\"description\": \"fixed\"}")
-                        .when().post("/api/v1/incidents/{id}/resolve", id).then().extract().statusCode();
+                Callable<Integer> resolve = () -> given().contentType(ContentType.JSON)
+                        .body("{\"description\": \"fixed\"}")
+                        .when()
+                        .post("/api/v1/incidents/{id}/resolve", id)
+                        .then()
+                        .extract()
+                        .statusCode();
                 List<Future<Integer>> answers = pool.invokeAll(java.util.Collections.nCopies(8, resolve));
                 int accepted = 0;
                 int conflicts = 0;
@@ -160,44 +227,65 @@ class IncidentCommandsTest {
     @Test
     void declare_withoutTitle_is400NamingTheField_andStoresNothing() {
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).body("{\"severity\": \"SEV1\"}")
-                .when().post("/api/v1/incidents")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("status", equalTo(400)).body("errors.field", hasItem("title"));
+        given().contentType(ContentType.JSON)
+                .body("{\"severity\": \"SEV1\"}")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors.field", hasItem("title"));
         assertEquals(before, store.totalEvents());
     }
 
     @Test
     void declare_withUnknownSeverity_is400NamingTheField() {
-        given().contentType(ContentType.JSON).body("{\"title\": \"x\", \"severity\": \"SEV9\"}")
-                .when().post("/api/v1/incidents")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("errors[0].field", equalTo("severity")).body("detail", notNullValue());
+        given().contentType(ContentType.JSON)
+                .body("{\"title\": \"x\", \"severity\": \"SEV9\"}")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("severity"))
+                .body("detail", notNullValue());
     }
 
     @Test
     void declare_withMalformedJson_is400ProblemJson() {
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).body("{\"title\": ")
-                .when().post("/api/v1/incidents")
-                .then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body("{\"title\": ")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
         assertEquals(before, store.totalEvents());
     }
 
     @Test
     void declare_inTheFuture_is400NamingTheField() {
-        given().contentType(ContentType.JSON).body("{\"title\": \"x\", \"severity\": \"SEV3\", \"startedAt\": \"2999-01-01T00:00:00Z\"}")
-                .when().post("/api/v1/incidents")
-                .then().statusCode(400).body("errors[0].field", equalTo("startedAt"));
+        given().contentType(ContentType.JSON)
+                .body("{\"title\": \"x\", \"severity\": \"SEV3\", \"startedAt\": \"2999-01-01T00:00:00Z\"}")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("startedAt"));
     }
 
     @Test
     void body_overOneMebibyte_isRefused() {
         String huge = "{\"title\": \"" + "x".repeat(1_100_000) + "\", \"severity\": \"SEV3\"}";
         long before = store.totalEvents();
-        given().contentType(ContentType.JSON).body(huge)
-                .when().post("/api/v1/incidents")
-                .then().statusCode(413);
+        given().contentType(ContentType.JSON)
+                .body(huge)
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(413);
         assertEquals(before, store.totalEvents());
     }
 

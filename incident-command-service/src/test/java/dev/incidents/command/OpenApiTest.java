@@ -20,7 +20,13 @@ class OpenApiTest {
     @Test
     void everyWrite_isDescribed_withAnExampleRequest() throws Exception {
         Credentials.none();
-        String json = given().queryParam("format", "json").when().get(management.resolve("/q/openapi")).then().statusCode(200).extract().asString();
+        String json = given().queryParam("format", "json")
+                .when()
+                .get(management.resolve("/q/openapi"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         JsonNode paths = new ObjectMapper().readTree(json).get("paths");
         List<String> missing = new ArrayList<>();
         int posts = 0;

@@ -30,13 +30,22 @@ class OutboxRelayTest {
 
     private static EventEnvelope declared(String incidentId) {
         OffsetDateTime t = OffsetDateTime.parse("2023-08-07T08:30:00+01:00");
-        return EventEnvelope.of(UUID.randomUUID(), incidentId, 1, t, Instant.now(), "test", "default",
-                new IncidentEvent.IncidentDeclared("Left in the outbox", Severity.SEV3, List.of(), t, t, DetectionSource.INTERNAL, null, false));
+        return EventEnvelope.of(
+                UUID.randomUUID(),
+                incidentId,
+                1,
+                t,
+                Instant.now(),
+                "test",
+                "default",
+                new IncidentEvent.IncidentDeclared(
+                        "Left in the outbox", Severity.SEV3, List.of(), t, t, DetectionSource.INTERNAL, null, false));
     }
 
     private static void insertOutboxRow(Connection c, EventEnvelope e) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("insert into outbox (event_id, incident_id, seq, envelope, tenant, type,"
-                + " schema_version, occurred_at, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("insert into outbox (event_id, incident_id, seq, envelope, tenant, type,"
+                        + " schema_version, occurred_at, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, e.eventId());
             ps.setString(2, e.incidentId());
             ps.setLong(3, e.sequence());
@@ -56,7 +65,8 @@ class OutboxRelayTest {
         try (Connection c = dataSource.getConnection()) {
             insertOutboxRow(c, e);
         }
-        var published = TopicProbe.await("incident-events", r -> e.incidentId().equals(r.key()), 1, Duration.ofSeconds(20));
+        var published =
+                TopicProbe.await("incident-events", r -> e.incidentId().equals(r.key()), 1, Duration.ofSeconds(20));
         assertEquals(1, published.size());
         assertEquals(e.eventId(), EventCodec.fromJson(published.get(0).value()).eventId());
     }
@@ -65,14 +75,23 @@ class OutboxRelayTest {
     void aRowThatCommitsAfterAHigherOne_isNotSkipped() throws Exception {
         EventEnvelope slow = declared("slow-" + UUID.randomUUID());
         EventEnvelope fast = declared("fast-" + UUID.randomUUID());
-        try (Connection slowTx = dataSource.getConnection(); Connection fastTx = dataSource.getConnection()) {
+        try (Connection slowTx = dataSource.getConnection();
+                Connection fastTx = dataSource.getConnection()) {
             slowTx.setAutoCommit(false);
             insertOutboxRow(slowTx, slow); // takes the lower id, stays in flight
             insertOutboxRow(fastTx, fast); // higher id, committed at once
-            assertEquals(1, TopicProbe.await("incident-events", r -> fast.incidentId().equals(r.key()), 1, Duration.ofSeconds(20)).size());
+            assertEquals(
+                    1,
+                    TopicProbe.await(
+                                    "incident-events",
+                                    r -> fast.incidentId().equals(r.key()),
+                                    1,
+                                    Duration.ofSeconds(20))
+                            .size());
             slowTx.commit();
         }
-        var published = TopicProbe.await("incident-events", r -> slow.incidentId().equals(r.key()), 1, Duration.ofSeconds(20));
+        var published =
+                TopicProbe.await("incident-events", r -> slow.incidentId().equals(r.key()), 1, Duration.ofSeconds(20));
         assertEquals(1, published.size(), "the relay takes unpublished rows, not rows after the last id it saw");
     }
 }

@@ -27,10 +27,16 @@ class PagerDutyIngestTest {
     EventStoreProbe store;
 
     private static String post(String body) {
-        return given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/integrations/pagerduty")
-                .then().statusCode(202).body("status", equalTo("success")).body("message", equalTo("Event processed"))
-                .extract().path("incidentId");
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/integrations/pagerduty")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("success"))
+                .body("message", equalTo("Event processed"))
+                .extract()
+                .path("incidentId");
     }
 
     @Test
@@ -51,35 +57,52 @@ class PagerDutyIngestTest {
         post("{\"routing_key\": \"r\", \"event_action\": \"acknowledge\", \"dedup_key\": \"" + key + "\"}");
         post("{\"routing_key\": \"r\", \"event_action\": \"acknowledge\", \"dedup_key\": \"" + key + "\"}");
         post("{\"routing_key\": \"r\", \"event_action\": \"resolve\", \"dedup_key\": \"" + key + "\"}");
-        assertEquals(List.of("IncidentDeclared", "AlertFired", "IncidentAcknowledged", "AlertResolved", "IncidentResolved"), store.types(id));
+        assertEquals(
+                List.of("IncidentDeclared", "AlertFired", "IncidentAcknowledged", "AlertResolved", "IncidentResolved"),
+                store.types(id));
         assertEquals(store.types(id), Published.types(id, 5));
     }
 
     @Test
     void triggerWithoutDedupKey_getsOneGenerated_andAnswered() {
         String body = Fixtures.read("pagerduty-trigger.json").replace("\"dedup_key\": \"payments-db-disk\",", "");
-        given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/integrations/pagerduty")
-                .then().statusCode(202).body("dedup_key", matchesPattern("[0-9a-f]{32}"));
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/integrations/pagerduty")
+                .then()
+                .statusCode(202)
+                .body("dedup_key", matchesPattern("[0-9a-f]{32}"));
     }
 
     @Test
     void invalidEvent_getsPagerDutysErrorBody_namingTheFields_andStoresNothing() {
         long before = store.totalEvents();
         given().contentType(ContentType.JSON)
-                .body("{\"routing_key\": \"r\", \"event_action\": \"trigger\", \"payload\": {\"source\": \"h\", \"severity\": \"apocalyptic\"}}")
-                .when().post("/api/v1/integrations/pagerduty")
-                .then().statusCode(400)
+                .body(
+                        "{\"routing_key\": \"r\", \"event_action\": \"trigger\", \"payload\": {\"source\": \"h\", \"severity\": \"apocalyptic\"}}")
+                .when()
+                .post("/api/v1/integrations/pagerduty")
+                .then()
+                .statusCode(400)
                 .body("status", equalTo("invalid event"))
                 .body("message", equalTo("Event object is invalid"))
                 .body("errors", hasItem("'payload.summary' is missing or blank"))
                 .body("errors", hasItem("'payload.severity' must be one of critical, error, warning, info"));
-        given().contentType(ContentType.JSON).body("{\"event_action\": \"snooze\"}")
-                .when().post("/api/v1/integrations/pagerduty")
-                .then().statusCode(400).body("errors", hasItem("'event_action' must be one of trigger, acknowledge, resolve"));
-        given().contentType(ContentType.JSON).body("{not json")
-                .when().post("/api/v1/integrations/pagerduty")
-                .then().statusCode(400).body("status", equalTo("invalid event"));
+        given().contentType(ContentType.JSON)
+                .body("{\"event_action\": \"snooze\"}")
+                .when()
+                .post("/api/v1/integrations/pagerduty")
+                .then()
+                .statusCode(400)
+                .body("errors", hasItem("'event_action' must be one of trigger, acknowledge, resolve"));
+        given().contentType(ContentType.JSON)
+                .body("{not json")
+                .when()
+                .post("/api/v1/integrations/pagerduty")
+                .then()
+                .statusCode(400)
+                .body("status", equalTo("invalid event"));
         assertEquals(before, store.totalEvents());
     }
 }

@@ -12,7 +12,8 @@ final class Published {
 
     /** The types of the incident's first {@code count} published events, in topic order. */
     static List<String> types(String incidentId, int count) {
-        return TopicProbe.await("incident-events", r -> incidentId.equals(r.key()), count, Duration.ofSeconds(20)).stream()
+        return TopicProbe.await("incident-events", r -> incidentId.equals(r.key()), count, Duration.ofSeconds(20))
+                .stream()
                 .map(r -> EventCodec.fromJson(r.value()).type())
                 .toList();
     }

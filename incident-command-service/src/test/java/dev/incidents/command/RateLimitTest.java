@@ -28,8 +28,13 @@ class RateLimitTest {
     public static class TinyLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("incidents.ingest.rate-limit.per-key", "0.01", "incidents.ingest.rate-limit.per-tenant", "0.016",
-                    "incidents.ingest.rate-limit.burst-seconds", "500");
+            return Map.of(
+                    "incidents.ingest.rate-limit.per-key",
+                    "0.01",
+                    "incidents.ingest.rate-limit.per-tenant",
+                    "0.016",
+                    "incidents.ingest.rate-limit.burst-seconds",
+                    "500");
         }
     }
 
@@ -63,9 +68,12 @@ class RateLimitTest {
 
     private boolean send(String key, String dedupKey) {
         long before = store.totalEvents();
-        Response r = given().contentType(ContentType.JSON).header("X-Api-Key", key)
-                .body("{\"source\": \"rl\", \"dedupKey\": \"" + dedupKey + "-" + System.nanoTime() + "\", \"title\": \"t\"}")
-                .when().post("/api/v1/events");
+        Response r = given().contentType(ContentType.JSON)
+                .header("X-Api-Key", key)
+                .body("{\"source\": \"rl\", \"dedupKey\": \"" + dedupKey + "-" + System.nanoTime()
+                        + "\", \"title\": \"t\"}")
+                .when()
+                .post("/api/v1/events");
         if (r.statusCode() == 429) {
             assertEquals("application/problem+json", r.contentType());
             assertTrue(Long.parseLong(r.header("Retry-After")) >= 1, "Retry-After " + r.header("Retry-After"));
@@ -77,7 +85,15 @@ class RateLimitTest {
     }
 
     private static String key(String tenant, String name) {
-        return given().contentType(ContentType.JSON).auth().oauth2(TestAuth.tokenFor(tenant, "admin")).body("{\"name\": \"" + name + "\"}")
-                .when().post("/api/v1/admin/api-keys").then().statusCode(201).extract().path("key");
+        return given().contentType(ContentType.JSON)
+                .auth()
+                .oauth2(TestAuth.tokenFor(tenant, "admin"))
+                .body("{\"name\": \"" + name + "\"}")
+                .when()
+                .post("/api/v1/admin/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 }

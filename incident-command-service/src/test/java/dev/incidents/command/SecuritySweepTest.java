@@ -43,11 +43,26 @@ class SecuritySweepTest {
 
     @Test
     void noRouteOpensWithoutTheRightKindOfCredential() {
-        String incidentId = given().contentType(ContentType.JSON).auth().oauth2(TestAuth.token("responder"))
+        String incidentId = given().contentType(ContentType.JSON)
+                .auth()
+                .oauth2(TestAuth.token("responder"))
                 .body("{\"title\": \"Sweep target\", \"severity\": \"SEV3\"}")
-                .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
-        String keyId = given().contentType(ContentType.JSON).auth().oauth2(TestAuth.token("admin")).body("{\"name\": \"sweep\"}")
-                .when().post("/api/v1/admin/api-keys").then().statusCode(201).extract().path("apiKey.keyId");
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
+        String keyId = given().contentType(ContentType.JSON)
+                .auth()
+                .oauth2(TestAuth.token("admin"))
+                .body("{\"name\": \"sweep\"}")
+                .when()
+                .post("/api/v1/admin/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("apiKey.keyId");
         long events = store.totalEvents();
         long liveKeys = store.count("select count(*) from api_key where revoked_at is null");
 
@@ -55,35 +70,49 @@ class SecuritySweepTest {
         List<RouteSweep.Route> routes = sweep.routes();
         assertTrue(routes.size() >= 20, "the OpenAPI document lists the command service's routes: " + routes);
         String token = "Bearer " + TestAuth.tokenFor("default", "responder", "admin");
-        var attempts = sweep.sweep(routes, parameter -> switch (parameter) {
-            case "keyId" -> keyId;
-            case "itemId" -> "0";
-            default -> incidentId;
-        }, route -> {
-            Map<String, Map<String, String>> credentials = new LinkedHashMap<>();
-            credentials.put("none", Map.of());
-            if (integration(route.template())) {
-                credentials.put("person's token", Map.of("Authorization", token));
-            } else {
-                credentials.put("API key", Map.of("X-Api-Key", TestAuth.API_KEY));
-                credentials.put("API key as bearer", Map.of("Authorization", "Bearer " + TestAuth.API_KEY));
-            }
-            return credentials;
-        });
+        var attempts = sweep.sweep(
+                routes,
+                parameter -> switch (parameter) {
+                    case "keyId" -> keyId;
+                    case "itemId" -> "0";
+                    default -> incidentId;
+                },
+                route -> {
+                    Map<String, Map<String, String>> credentials = new LinkedHashMap<>();
+                    credentials.put("none", Map.of());
+                    if (integration(route.template())) {
+                        credentials.put("person's token", Map.of("Authorization", token));
+                    } else {
+                        credentials.put("API key", Map.of("X-Api-Key", TestAuth.API_KEY));
+                        credentials.put("API key as bearer", Map.of("Authorization", "Bearer " + TestAuth.API_KEY));
+                    }
+                    return credentials;
+                });
 
         var opened = attempts.stream().filter(RouteSweep.Attempt::succeeded).toList();
-        System.out.printf("[security] %d routes x variants x credentials: %d requests, %d answered 2xx%n", routes.size(), attempts.size(), opened.size());
+        System.out.printf(
+                "[security] %d routes x variants x credentials: %d requests, %d answered 2xx%n",
+                routes.size(), attempts.size(), opened.size());
         assertEquals(List.of(), opened, "requests that got through without the right credential");
-        assertEquals(List.of(), attempts.stream().filter(a -> a.status() >= 500).toList(), "requests that failed with 5xx");
+        assertEquals(
+                List.of(), attempts.stream().filter(a -> a.status() >= 500).toList(), "requests that failed with 5xx");
         assertEquals(events, store.totalEvents(), "nothing appended");
-        assertEquals(liveKeys, store.count("select count(*) from api_key where revoked_at is null"), "no key created or revoked");
+        assertEquals(
+                liveKeys,
+                store.count("select count(*) from api_key where revoked_at is null"),
+                "no key created or revoked");
 
         // The control: the same example bodies with the right credential on the canonical path are accepted
         // (Grafana's also needs the HMAC signature the tests configure).
         for (var route : routes) {
             if (integration(route.template()) && !route.template().contains("grafana")) {
-                given().contentType(ContentType.JSON).header("X-Api-Key", TestAuth.API_KEY).body(route.exampleBody())
-                        .when().post(route.template()).then().statusCode(202);
+                given().contentType(ContentType.JSON)
+                        .header("X-Api-Key", TestAuth.API_KEY)
+                        .body(route.exampleBody())
+                        .when()
+                        .post(route.template())
+                        .then()
+                        .statusCode(202);
             }
         }
     }

@@ -35,30 +35,76 @@ class TimeWindowTest {
     private static final String ID = "{incident}";
 
     static final List<Case> CASES = List.of(
-            new Case("/api/v1/incidents", "application/json", "{\"title\": \"t\", \"severity\": \"SEV3\", \"startedAt\": %s}", "startedAt"),
-            new Case("/api/v1/incidents", "application/json", "{\"title\": \"t\", \"severity\": \"SEV3\", \"detectedAt\": %s}", "detectedAt"),
-            new Case("/api/v1/incidents", "application/json", "{\"title\": \"t\", \"severity\": \"SEV3\", \"occurredAt\": %s}", "occurredAt"),
-            new Case("/api/v1/incidents/" + ID + "/timeline", "application/json", "{\"kind\": \"observation\", \"text\": \"x\", \"occurredAt\": %s}", "occurredAt"),
-            new Case("/api/v1/incidents/" + ID + "/status-updates", "application/json",
-                    "{\"status\": \"investigating\", \"message\": \"m\", \"occurredAt\": %s}", "occurredAt"),
-            new Case("/api/v1/incidents/" + ID + "/severity", "application/json", "{\"severity\": \"SEV2\", \"occurredAt\": %s}", "occurredAt"),
-            new Case("/api/v1/events", "application/json", "{\"source\": \"s\", \"dedupKey\": \"%k\", \"title\": \"t\", \"startsAt\": %s}", "startsAt"),
-            new Case("/api/v1/events", "application/json", "{\"source\": \"s\", \"dedupKey\": \"%k\", \"title\": \"t\", \"occurredAt\": %s}", "occurredAt"),
-            new Case("/api/v1/events", "application/cloudevents+json",
+            new Case(
+                    "/api/v1/incidents",
+                    "application/json",
+                    "{\"title\": \"t\", \"severity\": \"SEV3\", \"startedAt\": %s}",
+                    "startedAt"),
+            new Case(
+                    "/api/v1/incidents",
+                    "application/json",
+                    "{\"title\": \"t\", \"severity\": \"SEV3\", \"detectedAt\": %s}",
+                    "detectedAt"),
+            new Case(
+                    "/api/v1/incidents",
+                    "application/json",
+                    "{\"title\": \"t\", \"severity\": \"SEV3\", \"occurredAt\": %s}",
+                    "occurredAt"),
+            new Case(
+                    "/api/v1/incidents/" + ID + "/timeline",
+                    "application/json",
+                    "{\"kind\": \"observation\", \"text\": \"x\", \"occurredAt\": %s}",
+                    "occurredAt"),
+            new Case(
+                    "/api/v1/incidents/" + ID + "/status-updates",
+                    "application/json",
+                    "{\"status\": \"investigating\", \"message\": \"m\", \"occurredAt\": %s}",
+                    "occurredAt"),
+            new Case(
+                    "/api/v1/incidents/" + ID + "/severity",
+                    "application/json",
+                    "{\"severity\": \"SEV2\", \"occurredAt\": %s}",
+                    "occurredAt"),
+            new Case(
+                    "/api/v1/events",
+                    "application/json",
+                    "{\"source\": \"s\", \"dedupKey\": \"%k\", \"title\": \"t\", \"startsAt\": %s}",
+                    "startsAt"),
+            new Case(
+                    "/api/v1/events",
+                    "application/json",
+                    "{\"source\": \"s\", \"dedupKey\": \"%k\", \"title\": \"t\", \"occurredAt\": %s}",
+                    "occurredAt"),
+            new Case(
+                    "/api/v1/events",
+                    "application/cloudevents+json",
                     "{\"specversion\": \"1.0\", \"id\": \"%k\", \"source\": \"s\", \"type\": \"alert\", \"time\": %s,"
-                            + " \"data\": {\"source\": \"s\", \"dedupKey\": \"%k\", \"title\": \"t\"}}", "time"),
-            new Case("/api/v1/integrations/alertmanager", "application/json",
+                            + " \"data\": {\"source\": \"s\", \"dedupKey\": \"%k\", \"title\": \"t\"}}",
+                    "time"),
+            new Case(
+                    "/api/v1/integrations/alertmanager",
+                    "application/json",
                     "{\"version\": \"4\", \"groupKey\": \"%k\", \"status\": \"firing\", \"alerts\": [{\"status\": \"firing\","
-                            + " \"labels\": {\"alertname\": \"a\"}, \"startsAt\": %s}]}", "alerts[0].startsAt"),
-            new Case("/api/v1/integrations/alertmanager", "application/json",
+                            + " \"labels\": {\"alertname\": \"a\"}, \"startsAt\": %s}]}",
+                    "alerts[0].startsAt"),
+            new Case(
+                    "/api/v1/integrations/alertmanager",
+                    "application/json",
                     "{\"version\": \"4\", \"groupKey\": \"%k\", \"status\": \"resolved\", \"alerts\": [{\"status\": \"resolved\","
-                            + " \"labels\": {\"alertname\": \"a\"}, \"endsAt\": %s}]}", "alerts[0].endsAt"),
-            new Case("/api/v1/integrations/grafana", "application/json",
+                            + " \"labels\": {\"alertname\": \"a\"}, \"endsAt\": %s}]}",
+                    "alerts[0].endsAt"),
+            new Case(
+                    "/api/v1/integrations/grafana",
+                    "application/json",
                     "{\"version\": \"1\", \"groupKey\": \"%k\", \"status\": \"firing\", \"alerts\": [{\"status\": \"firing\","
-                            + " \"labels\": {\"alertname\": \"a\"}, \"startsAt\": %s}]}", "alerts[0].startsAt"),
-            new Case("/api/v1/integrations/pagerduty", "application/json",
+                            + " \"labels\": {\"alertname\": \"a\"}, \"startsAt\": %s}]}",
+                    "alerts[0].startsAt"),
+            new Case(
+                    "/api/v1/integrations/pagerduty",
+                    "application/json",
                     "{\"routing_key\": \"r\", \"event_action\": \"trigger\", \"dedup_key\": \"%k\", \"payload\": {\"summary\": \"s\","
-                            + " \"source\": \"h\", \"severity\": \"critical\", \"timestamp\": %s}}", "payload.timestamp"));
+                            + " \"source\": \"h\", \"severity\": \"critical\", \"timestamp\": %s}}",
+                    "payload.timestamp"));
 
     static final List<String> BAD_TIMES = List.of(
             "-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "0002-01-01T00:00:00Z");
@@ -72,8 +118,14 @@ class TimeWindowTest {
     void authenticateAndDeclareATarget() {
         Credentials.responderAndIntegration();
         if (incidentId == null) {
-            incidentId = given().contentType("application/json").body("{\"title\": \"Target\", \"severity\": \"SEV3\"}")
-                    .when().post("/api/v1/incidents").then().statusCode(201).extract().path("incidentId");
+            incidentId = given().contentType("application/json")
+                    .body("{\"title\": \"Target\", \"severity\": \"SEV3\"}")
+                    .when()
+                    .post("/api/v1/incidents")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("incidentId");
         }
     }
 
@@ -93,7 +145,10 @@ class TimeWindowTest {
     @MethodSource("outsideTheWindow")
     void aTimeOutsideTheWindow_is400NamingTheField_andStoresNothing(Case c, String time) throws Exception {
         long before = store.totalEvents();
-        var answer = request(c, "\"" + time + "\"").post(c.path().replace(ID, incidentId)).then().statusCode(400);
+        var answer = request(c, "\"" + time + "\"")
+                .post(c.path().replace(ID, incidentId))
+                .then()
+                .statusCode(400);
         if (c.path().contains("pagerduty")) {
             answer.body("errors", hasItem(containsString(c.field())));
         } else {
@@ -106,7 +161,11 @@ class TimeWindowTest {
     @MethodSource("cases")
     void theSameRequestWithASaneTime_isAccepted(Case c) throws Exception {
         String sane = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5).toString();
-        int status = request(c, "\"" + sane + "\"").post(c.path().replace(ID, incidentId)).then().extract().statusCode();
+        int status = request(c, "\"" + sane + "\"")
+                .post(c.path().replace(ID, incidentId))
+                .then()
+                .extract()
+                .statusCode();
         assertEquals(2, status / 100, c + " answered " + status);
     }
 
@@ -116,9 +175,12 @@ class TimeWindowTest {
 
     @Test
     void goZeroTime_isAlertmanagersNotSet_andAccepted() throws Exception {
-        Case c = new Case("/api/v1/integrations/alertmanager", "application/json",
+        Case c = new Case(
+                "/api/v1/integrations/alertmanager",
+                "application/json",
                 "{\"version\": \"4\", \"groupKey\": \"%k\", \"status\": \"firing\", \"alerts\": [{\"status\": \"firing\","
-                        + " \"labels\": {\"alertname\": \"a\"}, \"startsAt\": \"2026-01-01T00:00:00Z\", \"endsAt\": %s}]}", "alerts[0].endsAt");
+                        + " \"labels\": {\"alertname\": \"a\"}, \"startsAt\": \"2026-01-01T00:00:00Z\", \"endsAt\": %s}]}",
+                "alerts[0].endsAt");
         request(c, "\"0001-01-01T00:00:00Z\"").post(c.path()).then().statusCode(202);
     }
 
@@ -126,14 +188,23 @@ class TimeWindowTest {
     void dueDatesOutsideTheirWindow_are400() {
         for (String date : List.of("-999999999-01-01", "+999999999-12-31", "1969-12-31", "2200-01-01")) {
             long before = store.totalEvents();
-            given().contentType("application/json").body("{\"kind\": \"corrective\", \"description\": \"d\", \"dueDate\": \"" + date + "\"}")
-                    .when().post("/api/v1/incidents/{id}/action-items", incidentId)
-                    .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("dueDate"));
+            given().contentType("application/json")
+                    .body("{\"kind\": \"corrective\", \"description\": \"d\", \"dueDate\": \"" + date + "\"}")
+                    .when()
+                    .post("/api/v1/incidents/{id}/action-items", incidentId)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors.field", hasItem("dueDate"));
             assertEquals(before, store.totalEvents());
         }
-        given().contentType("application/json").body("{\"kind\": \"corrective\", \"description\": \"d\", \"dueDate\": \"" + LocalDate.now().plusYears(1) + "\"}")
-                .when().post("/api/v1/incidents/{id}/action-items", incidentId)
-                .then().statusCode(202);
+        given().contentType("application/json")
+                .body("{\"kind\": \"corrective\", \"description\": \"d\", \"dueDate\": \""
+                        + LocalDate.now().plusYears(1) + "\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/action-items", incidentId)
+                .then()
+                .statusCode(202);
     }
 
     private static RequestSpecification request(Case c, String time) throws Exception {
@@ -141,7 +212,8 @@ class TimeWindowTest {
         RequestSpecification request = given().contentType(c.contentType()).body(body);
         if (c.path().contains("grafana")) {
             String ts = Long.toString(System.currentTimeMillis() / 1000);
-            request = request.header("X-Grafana-Alerting-Signature-Timestamp", ts).header("X-Grafana-Alerting-Signature", GrafanaIngestTest.sign(ts, body));
+            request = request.header("X-Grafana-Alerting-Signature-Timestamp", ts)
+                    .header("X-Grafana-Alerting-Signature", GrafanaIngestTest.sign(ts, body));
         }
         return request;
     }

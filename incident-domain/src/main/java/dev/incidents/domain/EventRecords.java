@@ -80,12 +80,15 @@ public final class EventRecords {
 
     /** The first and last year a time may have: RFC 3339 writes four digits. */
     public static final int MIN_YEAR = 1;
+
     public static final int MAX_YEAR = 9999;
 
     private static final String TYPE_PREFIX = "dev.incidents.";
     /** A header given twice with different values: it matches nothing, and names no tenant (a NUL is never one). */
     private static final String AMBIGUOUS = "\0";
-    private static final Pattern RFC_3339 = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+
+    private static final Pattern RFC_3339 =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
 
     private EventRecords() {}
 
@@ -109,7 +112,9 @@ public final class EventRecords {
         if (tree == null || tree.isMissingNode()) {
             return refuse(Refusal.NOT_JSON, "the value is empty", null, ce);
         }
-        String claimed = tree.isObject() && tree.path("tenant").isTextual() ? tree.get("tenant").asText() : null;
+        String claimed = tree.isObject() && tree.path("tenant").isTextual()
+                ? tree.get("tenant").asText()
+                : null;
         EventEnvelope e;
         try {
             e = EventCodec.fromTree(tree);
@@ -125,10 +130,15 @@ public final class EventRecords {
             return refuse(Refusal.OUT_OF_BOUNDS, time, claimed, ce);
         }
         if (key == null) {
-            return refuse(Refusal.INVALID_KEY, "the record has no key; it must be its incident id " + e.incidentId(), claimed, ce);
+            return refuse(
+                    Refusal.INVALID_KEY,
+                    "the record has no key; it must be its incident id " + e.incidentId(),
+                    claimed,
+                    ce);
         }
         if (!key.equals(e.incidentId())) {
-            return refuse(Refusal.INVALID_KEY, "key '" + key + "' is not the incident id " + e.incidentId(), claimed, ce);
+            return refuse(
+                    Refusal.INVALID_KEY, "key '" + key + "' is not the incident id " + e.incidentId(), claimed, ce);
         }
         if (headerProblem == null) {
             headerProblem = contradiction(e, ce);
@@ -142,7 +152,8 @@ public final class EventRecords {
     private static Refused refuse(Refusal reason, String detail, String claimed, Map<String, String> ce) {
         String header = ce.get("ce_tenant");
         String tenant = claimed != null ? (header == null || header.equals(claimed) ? claimed : null) : header;
-        return new Refused(reason, detail, tenant == null || tenant.isBlank() || tenant.indexOf('\0') >= 0 ? null : tenant);
+        return new Refused(
+                reason, detail, tenant == null || tenant.isBlank() || tenant.indexOf('\0') >= 0 ? null : tenant);
     }
 
     /** Collects the {@code ce_*} headers; the first that cannot be read, or null. */
@@ -275,7 +286,8 @@ public final class EventRecords {
         try {
             return c.getAccessor().invoke(r);
         } catch (ReflectiveOperationException ex) {
-            throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass().getSimpleName(), ex);
+            throw new IllegalStateException(
+                    "cannot read " + c.getName() + " of " + r.getClass().getSimpleName(), ex);
         }
     }
 
@@ -336,8 +348,12 @@ public final class EventRecords {
 
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException ex) {
             return null;
         }
@@ -345,7 +361,8 @@ public final class EventRecords {
 
     /** The exception and its causes' messages: "malformed event envelope: Text 'x' could not be parsed ...". */
     private static String describe(Throwable t) {
-        StringBuilder s = new StringBuilder(Objects.requireNonNullElse(t.getMessage(), t.getClass().getSimpleName()));
+        StringBuilder s = new StringBuilder(
+                Objects.requireNonNullElse(t.getMessage(), t.getClass().getSimpleName()));
         for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             String m = c instanceof JsonProcessingException j ? j.getOriginalMessage() : c.getMessage();
             if (m != null && !s.toString().contains(m)) {

@@ -51,15 +51,29 @@ public record Incident(
     public record Responder(String name, ResponderRole role, OffsetDateTime assignedAt) {}
 
     public record Alert(
-            String alertKey, String source, String name, String service, boolean firing, OffsetDateTime firedAt, OffsetDateTime resolvedAt) {}
+            String alertKey,
+            String source,
+            String name,
+            String service,
+            boolean firing,
+            OffsetDateTime firedAt,
+            OffsetDateTime resolvedAt) {}
 
     /** One line of the incident's story; {@code sequence} is the event it came from. */
-    public record TimelineEntry(OffsetDateTime occurredAt, TimelineKind kind, String text, String by, long sequence, String eventType) {}
+    public record TimelineEntry(
+            OffsetDateTime occurredAt, TimelineKind kind, String text, String by, long sequence, String eventType) {}
 
     public record ActionItem(
-            String actionItemId, ActionItemKind kind, String description, String owner, LocalDate dueDate, boolean completed, OffsetDateTime completedAt) {}
+            String actionItemId,
+            ActionItemKind kind,
+            String description,
+            String owner,
+            LocalDate dueDate,
+            boolean completed,
+            OffsetDateTime completedAt) {}
 
-    public record StatusUpdate(OffsetDateTime postedAt, String status, String message, boolean audiencePublic, String by) {}
+    public record StatusUpdate(
+            OffsetDateTime postedAt, String status, String message, boolean audiencePublic, String by) {}
 
     public record Postmortem(long atSequence, String contentHash, OffsetDateTime publishedAt) {}
 

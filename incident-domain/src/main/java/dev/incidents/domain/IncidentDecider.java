@@ -67,7 +67,8 @@ public final class IncidentDecider {
         if (command instanceof FireAlert fire) {
             return openFromAlert(fire, occurredAt);
         }
-        return new Decision.Rejected(Decision.Rejected.Kind.NOT_FOUND, null, "incident " + state.incidentId() + " does not exist");
+        return new Decision.Rejected(
+                Decision.Rejected.Kind.NOT_FOUND, null, "incident " + state.incidentId() + " does not exist");
     }
 
     private static Decision declare(DeclareIncident c, OffsetDateTime occurredAt) {
@@ -83,17 +84,35 @@ public final class IncidentDecider {
 
     private static Decision openFromAlert(FireAlert c, OffsetDateTime occurredAt) {
         // A monitoring clock ahead of ours must not make the incident start after it was detected.
-        OffsetDateTime startedAt = c.startsAt() != null && c.startsAt().isBefore(occurredAt) ? c.startsAt() : occurredAt;
+        OffsetDateTime startedAt =
+                c.startsAt() != null && c.startsAt().isBefore(occurredAt) ? c.startsAt() : occurredAt;
         String title = c.summary() != null && !c.summary().isBlank() ? c.summary() : c.name();
         List<String> services = c.service() == null ? List.of() : List.of(c.service());
         return Decision.accept(
-                new IncidentDeclared(title, c.severity(), services, startedAt, occurredAt, DetectionSource.MONITORING, c.summary(), c.autoResolve()),
+                new IncidentDeclared(
+                        title,
+                        c.severity(),
+                        services,
+                        startedAt,
+                        occurredAt,
+                        DetectionSource.MONITORING,
+                        c.summary(),
+                        c.autoResolve()),
                 alertFired(c));
     }
 
     private static AlertFired alertFired(FireAlert c) {
-        return new AlertFired(c.source(), c.alertKey(), c.name(), c.severity(), c.service(), c.summary(), c.labels(), c.annotations(),
-                c.details(), c.links());
+        return new AlertFired(
+                c.source(),
+                c.alertKey(),
+                c.name(),
+                c.severity(),
+                c.service(),
+                c.summary(),
+                c.labels(),
+                c.annotations(),
+                c.details(),
+                c.links());
     }
 
     /** Decisions against an existing incident. */
@@ -145,7 +164,8 @@ public final class IncidentDecider {
                 return Decision.accept(); // unknown or already resolved: nothing new
             }
             AlertResolved resolved = new AlertResolved(c.source(), c.alertKey());
-            boolean lastFiring = i.alerts().values().stream().filter(Incident.Alert::firing).count() == 1;
+            boolean lastFiring =
+                    i.alerts().values().stream().filter(Incident.Alert::firing).count() == 1;
             if (i.autoResolve() && lastFiring && i.status().isOpen()) {
                 return Decision.accept(resolved, new IncidentResolved("all alerts resolved"));
             }
@@ -194,7 +214,8 @@ public final class IncidentDecider {
             if (closed()) {
                 return closedConflict();
             }
-            boolean already = i.responders().stream().anyMatch(r -> r.name().equals(c.responder()) && r.role() == c.role());
+            boolean already =
+                    i.responders().stream().anyMatch(r -> r.name().equals(c.responder()) && r.role() == c.role());
             return already ? Decision.accept() : Decision.accept(new ResponderAssigned(c.responder(), c.role()));
         }
 
@@ -225,7 +246,9 @@ public final class IncidentDecider {
         }
 
         public Decision on(IdentifyRootCause c) {
-            return closed() ? closedConflict() : Decision.accept(new RootCauseIdentified(c.description(), c.category()));
+            return closed()
+                    ? closedConflict()
+                    : Decision.accept(new RootCauseIdentified(c.description(), c.category()));
         }
 
         public Decision on(ResolveIncident c) {
@@ -236,7 +259,11 @@ public final class IncidentDecider {
                     // Resolved before it was mitigated would make time to mitigate exceed the duration.
                     Decision early = notBefore(i.startedAt(), "startedAt");
                     Decision beforeMitigation = notBefore(i.mitigatedAt(), "mitigatedAt");
-                    return early != null ? early : beforeMitigation != null ? beforeMitigation : Decision.accept(new IncidentResolved(c.description()));
+                    return early != null
+                            ? early
+                            : beforeMitigation != null
+                                    ? beforeMitigation
+                                    : Decision.accept(new IncidentResolved(c.description()));
                 case RESOLVED:
                     return Decision.conflict("incident is already resolved");
                 case CLOSED:
@@ -249,7 +276,9 @@ public final class IncidentDecider {
             switch (i.status()) {
                 case RESOLVED:
                     Decision beforeResolution = notBefore(i.resolvedAt(), "resolvedAt");
-                    return beforeResolution != null ? beforeResolution : Decision.accept(new IncidentReopened(c.reason()));
+                    return beforeResolution != null
+                            ? beforeResolution
+                            : Decision.accept(new IncidentReopened(c.reason()));
                 case CLOSED:
                     return Decision.conflict("incident is closed and cannot be reopened");
                 default:
@@ -269,11 +298,13 @@ public final class IncidentDecider {
         }
 
         public Decision on(AddActionItem c) {
-            boolean exists = i.actionItems().stream().anyMatch(a -> a.actionItemId().equals(c.actionItemId()));
+            boolean exists =
+                    i.actionItems().stream().anyMatch(a -> a.actionItemId().equals(c.actionItemId()));
             if (exists) {
                 return Decision.conflict("action item " + c.actionItemId() + " already exists");
             }
-            return Decision.accept(new ActionItemAdded(c.actionItemId(), c.kind(), c.description(), c.owner(), c.dueDate()));
+            return Decision.accept(
+                    new ActionItemAdded(c.actionItemId(), c.kind(), c.description(), c.owner(), c.dueDate()));
         }
 
         public Decision on(CompleteActionItem c) {
@@ -282,7 +313,10 @@ public final class IncidentDecider {
                     .findFirst()
                     .orElse(null);
             if (item == null) {
-                return new Decision.Rejected(Decision.Rejected.Kind.NOT_FOUND, "actionItemId", "action item " + c.actionItemId() + " does not exist");
+                return new Decision.Rejected(
+                        Decision.Rejected.Kind.NOT_FOUND,
+                        "actionItemId",
+                        "action item " + c.actionItemId() + " does not exist");
             }
             if (item.completed()) {
                 return Decision.conflict("action item " + c.actionItemId() + " is already completed");
@@ -291,14 +325,18 @@ public final class IncidentDecider {
         }
 
         public Decision on(PostStatusUpdate c) {
-            return closed() ? closedConflict() : Decision.accept(new StatusUpdatePosted(c.status(), c.message(), c.audiencePublic()));
+            return closed()
+                    ? closedConflict()
+                    : Decision.accept(new StatusUpdatePosted(c.status(), c.message(), c.audiencePublic()));
         }
 
         public Decision on(IncidentCommand.MergeInto c) {
             if (c.targetIncidentId().equals(i.incidentId())) {
                 return Decision.invalid("targetIncidentId", "an incident cannot be merged into itself");
             }
-            return closed() ? closedConflict() : Decision.accept(new IncidentEvent.IncidentMerged(c.targetIncidentId()));
+            return closed()
+                    ? closedConflict()
+                    : Decision.accept(new IncidentEvent.IncidentMerged(c.targetIncidentId()));
         }
 
         public Decision on(IncidentCommand.AttachDuplicate c) {

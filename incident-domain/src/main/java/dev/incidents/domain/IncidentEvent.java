@@ -140,7 +140,8 @@ public sealed interface IncidentEvent {
         }
     }
 
-    record ActionItemAdded(String actionItemId, ActionItemKind kind, String description, String owner, LocalDate dueDate)
+    record ActionItemAdded(
+            String actionItemId, ActionItemKind kind, String description, String owner, LocalDate dueDate)
             implements IncidentEvent {
         public <R> R accept(Visitor<R> v) {
             return v.on(this);

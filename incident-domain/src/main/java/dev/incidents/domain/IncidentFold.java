@@ -39,8 +39,9 @@ import java.util.Map;
  */
 public final class IncidentFold {
 
-    private static final Comparator<TimelineEntry> TIMELINE_ORDER =
-            Comparator.comparing((TimelineEntry t) -> t.occurredAt().toInstant()).thenComparingLong(TimelineEntry::sequence);
+    private static final Comparator<TimelineEntry> TIMELINE_ORDER = Comparator.comparing(
+                    (TimelineEntry t) -> t.occurredAt().toInstant())
+            .thenComparingLong(TimelineEntry::sequence);
 
     private IncidentFold() {}
 
@@ -61,10 +62,12 @@ public final class IncidentFold {
         long sequence = state.sequence();
         for (EventEnvelope event : events) {
             if (!event.incidentId().equals(state.incidentId())) {
-                throw new IllegalArgumentException("event of " + event.incidentId() + " folded into " + state.incidentId());
+                throw new IllegalArgumentException(
+                        "event of " + event.incidentId() + " folded into " + state.incidentId());
             }
             if (event.sequence() != sequence + 1) {
-                throw new IllegalStateException("incident " + state.incidentId() + " is at sequence " + sequence + ", cannot apply " + event.sequence());
+                throw new IllegalStateException("incident " + state.incidentId() + " is at sequence " + sequence
+                        + ", cannot apply " + event.sequence());
             }
             if (b == null) {
                 if (state instanceof Incident incident) {
@@ -72,7 +75,8 @@ public final class IncidentFold {
                 } else if (event.data() instanceof IncidentDeclared) {
                     b = new Builder(event.incidentId(), event.tenant());
                 } else {
-                    throw new IllegalStateException("incident " + state.incidentId() + " must start with IncidentDeclared, got " + event.type());
+                    throw new IllegalStateException("incident " + state.incidentId()
+                            + " must start with IncidentDeclared, got " + event.type());
                 }
             }
             event.data().accept(new Step(b, event));
@@ -85,7 +89,9 @@ public final class IncidentFold {
 
     /** State as it was known at {@code recordedAt}: only events recorded up to then (audit view). */
     public static IncidentState foldAsRecordedAt(String incidentId, List<EventEnvelope> events, Instant recordedAt) {
-        return fold(incidentId, events.stream().filter(e -> !e.recordedAt().isAfter(recordedAt)).toList());
+        return fold(
+                incidentId,
+                events.stream().filter(e -> !e.recordedAt().isAfter(recordedAt)).toList());
     }
 
     /**
@@ -93,17 +99,29 @@ public final class IncidentFold {
      * the incident itself exists from its start), according to what was recorded by {@code knownAt} (null: all
      * that is known now). A backdated entry written later is part of the past it describes.
      */
-    public static IncidentState foldAsOf(String incidentId, List<EventEnvelope> events, Instant worldTime, Instant knownAt) {
+    public static IncidentState foldAsOf(
+            String incidentId, List<EventEnvelope> events, Instant worldTime, Instant knownAt) {
         List<EventEnvelope> kept = new ArrayList<>();
         for (EventEnvelope e : events) {
             if (knownAt != null && e.recordedAt().isAfter(knownAt)) {
                 continue;
             }
-            Instant happened = e.data() instanceof IncidentDeclared d ? d.startedAt().toInstant() : e.occurredAt().toInstant();
+            Instant happened = e.data() instanceof IncidentDeclared d
+                    ? d.startedAt().toInstant()
+                    : e.occurredAt().toInstant();
             if (worldTime == null || !happened.isAfter(worldTime)) {
                 // Renumbered: the fold wants a gapless stream, and the kept events keep their order.
-                kept.add(new EventEnvelope(e.eventId(), e.incidentId(), kept.size() + 1, e.type(), e.schemaVersion(), e.occurredAt(),
-                        e.recordedAt(), e.actor(), e.tenant(), e.data()));
+                kept.add(new EventEnvelope(
+                        e.eventId(),
+                        e.incidentId(),
+                        kept.size() + 1,
+                        e.type(),
+                        e.schemaVersion(),
+                        e.occurredAt(),
+                        e.recordedAt(),
+                        e.actor(),
+                        e.tenant(),
+                        e.data()));
             }
         }
         if (kept.isEmpty() || !(kept.get(0).data() instanceof IncidentDeclared)) {
@@ -159,7 +177,9 @@ public final class IncidentFold {
             Alert a = b.alerts.get(e.alertKey());
             String name = a == null ? e.alertKey() : a.name();
             if (a != null) {
-                b.alerts.put(e.alertKey(), new Alert(a.alertKey(), a.source(), a.name(), a.service(), false, a.firedAt(), at));
+                b.alerts.put(
+                        e.alertKey(),
+                        new Alert(a.alertKey(), a.source(), a.name(), a.service(), false, a.firedAt(), at));
             }
             entry(at, TimelineKind.ALERT, "Alert resolved: " + name, env.actor());
             return null;
@@ -178,7 +198,11 @@ public final class IncidentFold {
 
         public Void on(SeverityChanged e) {
             b.severity = e.to();
-            entry(at, TimelineKind.MILESTONE, "Severity changed from " + e.from() + " to " + e.to() + suffix(e.reason()), env.actor());
+            entry(
+                    at,
+                    TimelineKind.MILESTONE,
+                    "Severity changed from " + e.from() + " to " + e.to() + suffix(e.reason()),
+                    env.actor());
             return null;
         }
 
@@ -190,7 +214,11 @@ public final class IncidentFold {
 
         public Void on(ResponderAssigned e) {
             b.responders.add(new Responder(e.responder(), e.role(), at));
-            entry(at, TimelineKind.ACTION, e.responder() + " assigned as " + e.role().name().toLowerCase(java.util.Locale.ROOT), env.actor());
+            entry(
+                    at,
+                    TimelineKind.ACTION,
+                    e.responder() + " assigned as " + e.role().name().toLowerCase(java.util.Locale.ROOT),
+                    env.actor());
             return null;
         }
 
@@ -237,7 +265,8 @@ public final class IncidentFold {
         }
 
         public Void on(ActionItemAdded e) {
-            b.actionItems.add(new ActionItem(e.actionItemId(), e.kind(), e.description(), e.owner(), e.dueDate(), false, null));
+            b.actionItems.add(
+                    new ActionItem(e.actionItemId(), e.kind(), e.description(), e.owner(), e.dueDate(), false, null));
             return null;
         }
 
@@ -263,13 +292,21 @@ public final class IncidentFold {
             b.status = IncidentStatus.CLOSED;
             b.closedAt = at;
             b.mergedInto = e.targetIncidentId();
-            entry(at, TimelineKind.MILESTONE, "Merged into incident " + e.targetIncidentId() + " as a duplicate", env.actor());
+            entry(
+                    at,
+                    TimelineKind.MILESTONE,
+                    "Merged into incident " + e.targetIncidentId() + " as a duplicate",
+                    env.actor());
             return null;
         }
 
         public Void on(IncidentEvent.DuplicateMerged e) {
             b.duplicates.add(e.duplicateIncidentId());
-            entry(at, TimelineKind.MILESTONE, "Duplicate merged in: " + e.duplicateTitle() + " (" + e.duplicateIncidentId() + ")", env.actor());
+            entry(
+                    at,
+                    TimelineKind.MILESTONE,
+                    "Duplicate merged in: " + e.duplicateTitle() + " (" + e.duplicateIncidentId() + ")",
+                    env.actor());
             return null;
         }
     }

@@ -12,30 +12,55 @@ public final class PostmortemHtml {
     private PostmortemHtml() {}
 
     public static String render(PostmortemReport r) {
-        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Postmortem: ")
-                .append(esc(r.title())).append("</title>\n</head>\n<body>\n<article>\n");
+        StringBuilder h = new StringBuilder(
+                        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Postmortem: ")
+                .append(esc(r.title()))
+                .append("</title>\n</head>\n<body>\n<article>\n");
         h.append("<h1>Postmortem: ").append(esc(r.title())).append("</h1>\n");
-        h.append("<p>").append(r.severity()).append(" · ").append(esc(String.join(", ", r.services()))).append(" · ")
-                .append(r.status().wireName()).append("</p>\n");
+        h.append("<p>")
+                .append(r.severity())
+                .append(" · ")
+                .append(esc(String.join(", ", r.services())))
+                .append(" · ")
+                .append(r.status().wireName())
+                .append("</p>\n");
 
-        h.append("<h2>Issue summary</h2>\n<p>").append(esc(PostmortemMarkdown.summarySentence(r))).append("</p>\n");
+        h.append("<h2>Issue summary</h2>\n<p>")
+                .append(esc(PostmortemMarkdown.summarySentence(r)))
+                .append("</p>\n");
         if (r.summary() != null && !r.summary().isBlank()) {
             h.append("<p>").append(esc(r.summary().strip())).append("</p>\n");
         }
         if (r.impact() != null) {
-            h.append("<p><strong>Impact:</strong> ").append(esc(PostmortemMarkdown.impactSentence(r.impact()))).append("</p>\n");
+            h.append("<p><strong>Impact:</strong> ")
+                    .append(esc(PostmortemMarkdown.impactSentence(r.impact())))
+                    .append("</p>\n");
         }
 
-        h.append("<h2>Timeline (all times ").append(esc(PostmortemMarkdown.zoneLabel(r))).append(")</h2>\n<ul>\n");
-        boolean oneDay = r.timeline().stream().map(l -> l.occurredAt().toLocalDate()).distinct().count() <= 1;
+        h.append("<h2>Timeline (all times ")
+                .append(esc(PostmortemMarkdown.zoneLabel(r)))
+                .append(")</h2>\n<ul>\n");
+        boolean oneDay = r.timeline().stream()
+                        .map(l -> l.occurredAt().toLocalDate())
+                        .distinct()
+                        .count()
+                <= 1;
         for (PostmortemReport.Line l : r.timeline()) {
-            h.append("<li><time datetime=\"").append(l.occurredAt()).append("\">")
-                    .append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt())).append("</time>: ")
-                    .append(esc(l.text())).append("</li>\n");
+            h.append("<li><time datetime=\"")
+                    .append(l.occurredAt())
+                    .append("\">")
+                    .append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt()))
+                    .append("</time>: ")
+                    .append(esc(l.text()))
+                    .append("</li>\n");
         }
         h.append("</ul>\n");
 
-        h.append("<h2>Root cause</h2>\n<p>").append(r.rootCause() == null ? "Not identified yet." : esc(r.rootCause().description().strip()))
+        h.append("<h2>Root cause</h2>\n<p>")
+                .append(
+                        r.rootCause() == null
+                                ? "Not identified yet."
+                                : esc(r.rootCause().description().strip()))
                 .append("</p>\n");
 
         h.append("<h2>Key figures</h2>\n<table>\n");
@@ -48,9 +73,16 @@ public final class PostmortemHtml {
 
         h.append("<h2>Corrective and preventive measures</h2>\n");
         for (ActionItemKind kind : ActionItemKind.values()) {
-            h.append("<h3>").append(kind == ActionItemKind.CORRECTIVE ? "Corrective" : "Preventive").append("</h3>\n<ul>\n");
-            r.actionItems().stream().filter(a -> a.kind() == kind).forEach(a -> h.append("<li>").append(a.completed() ? "&#9745; " : "&#9744; ")
-                    .append(esc(a.description())).append(a.owner() == null ? "" : " (owner: " + esc(a.owner()) + ")").append("</li>\n"));
+            h.append("<h3>")
+                    .append(kind == ActionItemKind.CORRECTIVE ? "Corrective" : "Preventive")
+                    .append("</h3>\n<ul>\n");
+            r.actionItems().stream()
+                    .filter(a -> a.kind() == kind)
+                    .forEach(a -> h.append("<li>")
+                            .append(a.completed() ? "&#9745; " : "&#9744; ")
+                            .append(esc(a.description()))
+                            .append(a.owner() == null ? "" : " (owner: " + esc(a.owner()) + ")")
+                            .append("</li>\n"));
             h.append("</ul>\n");
         }
 
@@ -62,13 +94,21 @@ public final class PostmortemHtml {
     }
 
     private static void row(StringBuilder h, String name, String value) {
-        h.append("<tr><th scope=\"row\">").append(esc(name)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
+        h.append("<tr><th scope=\"row\">")
+                .append(esc(name))
+                .append("</th><td>")
+                .append(esc(value))
+                .append("</td></tr>\n");
     }
 
     static String esc(String s) {
         if (s == null) {
             return "";
         }
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 }

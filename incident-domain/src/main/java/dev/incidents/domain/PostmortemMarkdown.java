@@ -24,8 +24,17 @@ public final class PostmortemMarkdown {
     public static String render(PostmortemReport r) {
         StringBuilder md = new StringBuilder();
         md.append("# Postmortem: ").append(text(r.title())).append("\n\n");
-        md.append(r.severity()).append(" · ").append(r.services().isEmpty() ? "no service named" : r.services().stream().map(PostmortemMarkdown::text).collect(joining(", ")))
-                .append(" · ").append(r.status().wireName()).append("\n\n");
+        md.append(r.severity())
+                .append(" · ")
+                .append(
+                        r.services().isEmpty()
+                                ? "no service named"
+                                : r.services().stream()
+                                        .map(PostmortemMarkdown::text)
+                                        .collect(joining(", ")))
+                .append(" · ")
+                .append(r.status().wireName())
+                .append("\n\n");
 
         md.append("## Issue summary\n\n").append(summarySentence(r)).append("\n");
         if (r.summary() != null && !r.summary().isBlank()) {
@@ -36,10 +45,20 @@ public final class PostmortemMarkdown {
         }
 
         md.append("\n## Timeline (all times ").append(zoneLabel(r)).append(")\n\n");
-        boolean oneDay = r.timeline().stream().map(l -> l.occurredAt().toLocalDate()).distinct().count() <= 1;
+        boolean oneDay = r.timeline().stream()
+                        .map(l -> l.occurredAt().toLocalDate())
+                        .distinct()
+                        .count()
+                <= 1;
         for (PostmortemReport.Line l : r.timeline()) {
-            md.append("- ").append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt())).append(": ").append(text(l.text()));
-            if (l.by() != null && (l.kind() == TimelineKind.ACTION || l.kind() == TimelineKind.OBSERVATION || l.kind() == TimelineKind.COMMUNICATION)) {
+            md.append("- ")
+                    .append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt()))
+                    .append(": ")
+                    .append(text(l.text()));
+            if (l.by() != null
+                    && (l.kind() == TimelineKind.ACTION
+                            || l.kind() == TimelineKind.OBSERVATION
+                            || l.kind() == TimelineKind.COMMUNICATION)) {
                 md.append(" (").append(text(l.by())).append(")");
             }
             md.append("\n");
@@ -50,31 +69,73 @@ public final class PostmortemMarkdown {
             md.append("Not identified yet.\n");
         } else {
             md.append(text(r.rootCause().description())).append("\n\n");
-            md.append("Identified at ").append(when(r.rootCause().identifiedAt(), r)).append(r.rootCause().category() == null ? "" : "; category: " + text(r.rootCause().category())).append(".\n");
+            md.append("Identified at ")
+                    .append(when(r.rootCause().identifiedAt(), r))
+                    .append(
+                            r.rootCause().category() == null
+                                    ? ""
+                                    : "; category: " + text(r.rootCause().category()))
+                    .append(".\n");
         }
 
         md.append("\n## Detection and response\n\n");
-        md.append("- ").append(detectionPhrase(r.detectionSource())).append(" at ").append(when(r.detectedAt(), r)).append(", ")
-                .append(human(r.timeToDetectSeconds())).append(" after the incident started.\n");
-        md.append("- ").append(r.acknowledgedAt() == null ? "Not acknowledged." : "Acknowledged at " + when(r.acknowledgedAt(), r) + ", " + human(r.timeToAcknowledgeSeconds()) + " after detection.").append("\n");
-        md.append("- ").append(r.mitigatedAt() == null ? "No separate mitigation was recorded." : "Mitigated at " + when(r.mitigatedAt(), r) + ", " + human(r.timeToMitigateSeconds()) + " after the start.").append("\n");
-        md.append("- ").append(r.resolvedAt() == null ? "Not resolved yet." : "Resolved at " + when(r.resolvedAt(), r) + ": it lasted " + human(r.durationSeconds()) + ".").append("\n");
+        md.append("- ")
+                .append(detectionPhrase(r.detectionSource()))
+                .append(" at ")
+                .append(when(r.detectedAt(), r))
+                .append(", ")
+                .append(human(r.timeToDetectSeconds()))
+                .append(" after the incident started.\n");
+        md.append("- ")
+                .append(
+                        r.acknowledgedAt() == null
+                                ? "Not acknowledged."
+                                : "Acknowledged at " + when(r.acknowledgedAt(), r) + ", "
+                                        + human(r.timeToAcknowledgeSeconds()) + " after detection.")
+                .append("\n");
+        md.append("- ")
+                .append(
+                        r.mitigatedAt() == null
+                                ? "No separate mitigation was recorded."
+                                : "Mitigated at " + when(r.mitigatedAt(), r) + ", " + human(r.timeToMitigateSeconds())
+                                        + " after the start.")
+                .append("\n");
+        md.append("- ")
+                .append(
+                        r.resolvedAt() == null
+                                ? "Not resolved yet."
+                                : "Resolved at " + when(r.resolvedAt(), r) + ": it lasted " + human(r.durationSeconds())
+                                        + ".")
+                .append("\n");
 
         md.append("\n## Key figures\n\n| figure | value |\n|---|---|\n");
-        md.append("| Duration (time to resolve) | ").append(figure(r.durationSeconds())).append(" |\n");
+        md.append("| Duration (time to resolve) | ")
+                .append(figure(r.durationSeconds()))
+                .append(" |\n");
         md.append("| Time to detect | ").append(figure(r.timeToDetectSeconds())).append(" |\n");
-        md.append("| Time to acknowledge | ").append(figure(r.timeToAcknowledgeSeconds())).append(" |\n");
-        md.append("| Time to mitigate | ").append(figure(r.timeToMitigateSeconds())).append(" |\n");
+        md.append("| Time to acknowledge | ")
+                .append(figure(r.timeToAcknowledgeSeconds()))
+                .append(" |\n");
+        md.append("| Time to mitigate | ")
+                .append(figure(r.timeToMitigateSeconds()))
+                .append(" |\n");
 
         if (!r.responders().isEmpty()) {
             md.append("\n## Responders\n\n");
-            r.responders().forEach(p -> md.append("- ").append(text(p.name())).append(" (").append(p.role().name().toLowerCase(Locale.ROOT)).append(")\n"));
+            r.responders()
+                    .forEach(p -> md.append("- ")
+                            .append(text(p.name()))
+                            .append(" (")
+                            .append(p.role().name().toLowerCase(Locale.ROOT))
+                            .append(")\n"));
         }
 
         md.append("\n## Corrective and preventive measures\n");
         for (ActionItemKind kind : ActionItemKind.values()) {
             var items = r.actionItems().stream().filter(a -> a.kind() == kind).toList();
-            md.append("\n### ").append(kind == ActionItemKind.CORRECTIVE ? "Corrective" : "Preventive").append("\n\n");
+            md.append("\n### ")
+                    .append(kind == ActionItemKind.CORRECTIVE ? "Corrective" : "Preventive")
+                    .append("\n\n");
             if (items.isEmpty()) {
                 md.append("None recorded.\n");
             }
@@ -83,7 +144,11 @@ public final class PostmortemMarkdown {
                 String owner = a.owner() == null ? "" : "owner: " + text(a.owner());
                 String due = a.dueDate() == null ? "" : "due " + a.dueDate();
                 if (!owner.isEmpty() || !due.isEmpty()) {
-                    md.append(" (").append(owner).append(!owner.isEmpty() && !due.isEmpty() ? ", " : "").append(due).append(")");
+                    md.append(" (")
+                            .append(owner)
+                            .append(!owner.isEmpty() && !due.isEmpty() ? ", " : "")
+                            .append(due)
+                            .append(")");
                 }
                 md.append("\n");
             }
@@ -105,7 +170,8 @@ public final class PostmortemMarkdown {
         OffsetDateTime s = r.startedAt();
         OffsetDateTime e = r.resolvedAt();
         if (e == null) {
-            return "Since " + TIME.format(s) + " on " + DAY.format(s) + " (" + zoneLabel(r) + "); not resolved as of this report.";
+            return "Since " + TIME.format(s) + " on " + DAY.format(s) + " (" + zoneLabel(r)
+                    + "); not resolved as of this report.";
         }
         String span = s.toLocalDate().equals(e.toLocalDate())
                 ? "From " + TIME.format(s) + " to " + TIME.format(e) + " on " + DAY.format(s)
@@ -114,9 +180,12 @@ public final class PostmortemMarkdown {
     }
 
     static String impactSentence(Incident.Impact impact) {
-        StringBuilder s = new StringBuilder(impact.description() == null ? "" : impact.description().strip());
+        StringBuilder s = new StringBuilder(
+                impact.description() == null ? "" : impact.description().strip());
         if (impact.affectedUsersPercent() != null) {
-            s.append(s.length() > 0 ? "; " : "").append(percent(impact.affectedUsersPercent())).append("% of users affected");
+            s.append(s.length() > 0 ? "; " : "")
+                    .append(percent(impact.affectedUsersPercent()))
+                    .append("% of users affected");
         }
         if (impact.errorCode() != null) {
             s.append(s.length() > 0 ? "; " : "").append("users saw ").append(impact.errorCode());
@@ -126,12 +195,13 @@ public final class PostmortemMarkdown {
 
     static String zoneLabel(PostmortemReport r) {
         OffsetDateTime s = r.startedAt();
-        return r.position().zone() + ", UTC" + (s.getOffset().getTotalSeconds() == 0 ? "" : s.getOffset().getId());
+        return r.position().zone() + ", UTC"
+                + (s.getOffset().getTotalSeconds() == 0 ? "" : s.getOffset().getId());
     }
 
     static String provenance(PostmortemReport r) {
-        return "Computed from events 1 to " + r.position().sequence() + " of incident " + r.incidentId() + ", as recorded up to "
-                + r.position().recordedAt() + ".";
+        return "Computed from events 1 to " + r.position().sequence() + " of incident " + r.incidentId()
+                + ", as recorded up to " + r.position().recordedAt() + ".";
     }
 
     private static String when(OffsetDateTime t, PostmortemReport r) {

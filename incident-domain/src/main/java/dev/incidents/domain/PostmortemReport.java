@@ -51,7 +51,13 @@ public record PostmortemReport(
 
     public record RootCause(String description, String category, OffsetDateTime identifiedAt) {}
 
-    public record ActionItem(String actionItemId, ActionItemKind kind, String description, String owner, LocalDate dueDate, boolean completed) {}
+    public record ActionItem(
+            String actionItemId,
+            ActionItemKind kind,
+            String description,
+            String owner,
+            LocalDate dueDate,
+            boolean completed) {}
 
     public record Responder(String name, ResponderRole role) {}
 
@@ -70,10 +76,12 @@ public record PostmortemReport(
             throw new IllegalArgumentException("no events");
         }
         String incidentId = events.get(0).incidentId();
-        List<EventEnvelope> upTo = events.stream().filter(e -> e.sequence() <= atSequence).toList();
+        List<EventEnvelope> upTo =
+                events.stream().filter(e -> e.sequence() <= atSequence).toList();
         IncidentState state = IncidentFold.fold(incidentId, upTo);
         if (!(state instanceof Incident i)) {
-            throw new IllegalArgumentException("incident " + incidentId + " was not declared by sequence " + atSequence);
+            throw new IllegalArgumentException(
+                    "incident " + incidentId + " was not declared by sequence " + atSequence);
         }
         EventEnvelope last = upTo.get(upTo.size() - 1);
         PostmortemReport unhashed = new PostmortemReport(
@@ -95,19 +103,53 @@ public record PostmortemReport(
                 seconds(i.timeToAcknowledge()),
                 seconds(i.timeToMitigate()),
                 seconds(i.timeToResolve()),
-                i.timeline().stream().map(t -> new Line(at(t.occurredAt(), zone), t.kind(), t.text(), t.by())).toList(),
-                i.rootCause() == null ? null : new RootCause(i.rootCause().description(), i.rootCause().category(), at(i.rootCause().identifiedAt(), zone)),
-                i.actionItems().stream().map(a -> new ActionItem(a.actionItemId(), a.kind(), a.description(), a.owner(), a.dueDate(), a.completed())).toList(),
-                i.responders().stream().map(r -> new Responder(r.name(), r.role())).toList(),
+                i.timeline().stream()
+                        .map(t -> new Line(at(t.occurredAt(), zone), t.kind(), t.text(), t.by()))
+                        .toList(),
+                i.rootCause() == null
+                        ? null
+                        : new RootCause(
+                                i.rootCause().description(),
+                                i.rootCause().category(),
+                                at(i.rootCause().identifiedAt(), zone)),
+                i.actionItems().stream()
+                        .map(a -> new ActionItem(
+                                a.actionItemId(), a.kind(), a.description(), a.owner(), a.dueDate(), a.completed()))
+                        .toList(),
+                i.responders().stream()
+                        .map(r -> new Responder(r.name(), r.role()))
+                        .toList(),
                 new Position(incidentId, last.sequence(), last.recordedAt(), zone.getId()),
                 null);
         return unhashed.withHash(sha256(PostmortemMarkdown.render(unhashed)));
     }
 
     private PostmortemReport withHash(String hash) {
-        return new PostmortemReport(incidentId, title, severity, services, status, summary, impact, detectionSource, startedAt, detectedAt,
-                acknowledgedAt, mitigatedAt, resolvedAt, durationSeconds, timeToDetectSeconds, timeToAcknowledgeSeconds, timeToMitigateSeconds,
-                timeToResolveSeconds, timeline, rootCause, actionItems, responders, position, hash);
+        return new PostmortemReport(
+                incidentId,
+                title,
+                severity,
+                services,
+                status,
+                summary,
+                impact,
+                detectionSource,
+                startedAt,
+                detectedAt,
+                acknowledgedAt,
+                mitigatedAt,
+                resolvedAt,
+                durationSeconds,
+                timeToDetectSeconds,
+                timeToAcknowledgeSeconds,
+                timeToMitigateSeconds,
+                timeToResolveSeconds,
+                timeline,
+                rootCause,
+                actionItems,
+                responders,
+                position,
+                hash);
     }
 
     private static OffsetDateTime at(OffsetDateTime t, ZoneId zone) {
@@ -120,7 +162,9 @@ public record PostmortemReport(
 
     static String sha256(String s) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

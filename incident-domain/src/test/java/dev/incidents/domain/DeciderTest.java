@@ -38,18 +38,22 @@ class DeciderTest {
     static final OffsetDateTime T0 = wat("2023-08-07T08:30");
 
     static DeclareIncident declare() {
-        return new DeclareIncident("Login returns 500", Severity.SEV2, List.of("auth"), T0, T0, DetectionSource.MONITORING, null);
+        return new DeclareIncident(
+                "Login returns 500", Severity.SEV2, List.of("auth"), T0, T0, DetectionSource.MONITORING, null);
     }
 
     /** A stream brought to the given status by the usual path. */
     static TestStream in(IncidentStatus status) {
         TestStream s = new TestStream().ok(declare(), T0);
         switch (status) {
-            case TRIGGERED -> { }
+            case TRIGGERED -> {}
             case ACKNOWLEDGED -> s.ok(new AcknowledgeIncident("ada"), T0.plusMinutes(5));
-            case MITIGATED -> s.ok(new AcknowledgeIncident("ada"), T0.plusMinutes(5)).ok(new MitigateIncident("failover"), T0.plusMinutes(20));
+            case MITIGATED ->
+                s.ok(new AcknowledgeIncident("ada"), T0.plusMinutes(5))
+                        .ok(new MitigateIncident("failover"), T0.plusMinutes(20));
             case RESOLVED -> s.ok(new ResolveIncident("fixed"), T0.plusMinutes(60));
-            case CLOSED -> s.ok(new ResolveIncident("fixed"), T0.plusMinutes(60)).ok(new CloseIncident(null), T0.plusDays(1));
+            case CLOSED ->
+                s.ok(new ResolveIncident("fixed"), T0.plusMinutes(60)).ok(new CloseIncident(null), T0.plusDays(1));
         }
         assertEquals(status, s.incident().status());
         return s;
@@ -66,7 +70,10 @@ class DeciderTest {
     static Stream<Arguments> forbiddenTransitions() {
         OffsetDateTime later = T0.plusDays(2);
         return Stream.of(
-                Arguments.of(IncidentStatus.ACKNOWLEDGED, new AcknowledgeIncident("bob"), "incident is already acknowledged"),
+                Arguments.of(
+                        IncidentStatus.ACKNOWLEDGED,
+                        new AcknowledgeIncident("bob"),
+                        "incident is already acknowledged"),
                 Arguments.of(IncidentStatus.MITIGATED, new AcknowledgeIncident("bob"), "incident is already mitigated"),
                 Arguments.of(IncidentStatus.RESOLVED, new AcknowledgeIncident("bob"), "incident is already resolved"),
                 Arguments.of(IncidentStatus.CLOSED, new AcknowledgeIncident("bob"), "incident is closed"),
@@ -78,27 +85,45 @@ class DeciderTest {
                 Arguments.of(IncidentStatus.TRIGGERED, new ReopenIncident("?"), "incident is not resolved"),
                 Arguments.of(IncidentStatus.ACKNOWLEDGED, new ReopenIncident("?"), "incident is not resolved"),
                 Arguments.of(IncidentStatus.MITIGATED, new ReopenIncident("?"), "incident is not resolved"),
-                Arguments.of(IncidentStatus.CLOSED, new ReopenIncident("?"), "incident is closed and cannot be reopened"),
-                Arguments.of(IncidentStatus.TRIGGERED, new CloseIncident(null), "incident must be resolved before it is closed"),
-                Arguments.of(IncidentStatus.ACKNOWLEDGED, new CloseIncident(null), "incident must be resolved before it is closed"),
-                Arguments.of(IncidentStatus.MITIGATED, new CloseIncident(null), "incident must be resolved before it is closed"),
+                Arguments.of(
+                        IncidentStatus.CLOSED, new ReopenIncident("?"), "incident is closed and cannot be reopened"),
+                Arguments.of(
+                        IncidentStatus.TRIGGERED,
+                        new CloseIncident(null),
+                        "incident must be resolved before it is closed"),
+                Arguments.of(
+                        IncidentStatus.ACKNOWLEDGED,
+                        new CloseIncident(null),
+                        "incident must be resolved before it is closed"),
+                Arguments.of(
+                        IncidentStatus.MITIGATED,
+                        new CloseIncident(null),
+                        "incident must be resolved before it is closed"),
                 Arguments.of(IncidentStatus.CLOSED, new CloseIncident(null), "incident is already closed"),
                 Arguments.of(IncidentStatus.TRIGGERED, declare(), "incident already exists"),
                 Arguments.of(IncidentStatus.CLOSED, new ChangeSeverity(Severity.SEV1, null), "incident is closed"),
                 Arguments.of(IncidentStatus.CLOSED, new AssessImpact("x", 1.0, null), "incident is closed"),
-                Arguments.of(IncidentStatus.CLOSED, new AssignResponder("bob", ResponderRole.RESPONDER), "incident is closed"),
-                Arguments.of(IncidentStatus.CLOSED, new AddTimelineEntry(TimelineKind.ACTION, "x", null), "incident is closed"),
+                Arguments.of(
+                        IncidentStatus.CLOSED,
+                        new AssignResponder("bob", ResponderRole.RESPONDER),
+                        "incident is closed"),
+                Arguments.of(
+                        IncidentStatus.CLOSED,
+                        new AddTimelineEntry(TimelineKind.ACTION, "x", null),
+                        "incident is closed"),
                 Arguments.of(IncidentStatus.CLOSED, new IdentifyRootCause("x", null), "incident is closed"),
                 Arguments.of(IncidentStatus.CLOSED, new PostStatusUpdate("resolved", "x", true), "incident is closed"),
                 Arguments.of(IncidentStatus.CLOSED, fire("k"), "incident is closed"),
-                Arguments.of(IncidentStatus.RESOLVED, fire("k"), "incident is resolved; a new alert opens a new incident"),
+                Arguments.of(
+                        IncidentStatus.RESOLVED, fire("k"), "incident is resolved; a new alert opens a new incident"),
                 Arguments.of(IncidentStatus.TRIGGERED, new PublishPostmortem(1, "h"), "incident is not resolved"),
                 Arguments.of(IncidentStatus.MITIGATED, new PublishPostmortem(1, "h"), "incident is not resolved"));
     }
 
     @ParameterizedTest(name = "{1} in {0}: {2}")
     @MethodSource("forbiddenTransitions")
-    void command_isRejectedAsConflict_whenTheStateForbidsIt(IncidentStatus status, IncidentCommand command, String reason) {
+    void command_isRejectedAsConflict_whenTheStateForbidsIt(
+            IncidentStatus status, IncidentCommand command, String reason) {
         TestStream s = in(status);
         Decision.Rejected r = rejected(s.run(command, T0.plusDays(2)));
         assertEquals(Kind.CONFLICT, r.kind());
@@ -115,8 +140,14 @@ class DeciderTest {
                 Arguments.of(IncidentStatus.MITIGATED, new ResolveIncident("r"), IncidentStatus.RESOLVED),
                 Arguments.of(IncidentStatus.RESOLVED, new ReopenIncident("again"), IncidentStatus.TRIGGERED),
                 Arguments.of(IncidentStatus.RESOLVED, new CloseIncident("done"), IncidentStatus.CLOSED),
-                Arguments.of(IncidentStatus.RESOLVED, new IdentifyRootCause("late finding", "change"), IncidentStatus.RESOLVED),
-                Arguments.of(IncidentStatus.CLOSED, new AddActionItem("x", ActionItemKind.PREVENTIVE, "later", null, null), IncidentStatus.CLOSED),
+                Arguments.of(
+                        IncidentStatus.RESOLVED,
+                        new IdentifyRootCause("late finding", "change"),
+                        IncidentStatus.RESOLVED),
+                Arguments.of(
+                        IncidentStatus.CLOSED,
+                        new AddActionItem("x", ActionItemKind.PREVENTIVE, "later", null, null),
+                        IncidentStatus.CLOSED),
                 Arguments.of(IncidentStatus.CLOSED, new PublishPostmortem(2, "h"), IncidentStatus.CLOSED));
     }
 
@@ -136,18 +167,32 @@ class DeciderTest {
     }
 
     static Stream<IncidentCommand> commandsOnAnExistingIncident() {
-        return Stream.of(new AcknowledgeIncident("a"), new ChangeSeverity(Severity.SEV1, null), new AssessImpact("d", null, null),
-                new AssignResponder("a", ResponderRole.COMMANDER), new AddTimelineEntry(TimelineKind.ACTION, "t", null), new MitigateIncident(null),
-                new IdentifyRootCause("d", null), new ResolveIncident(null), new ReopenIncident(null), new CloseIncident(null),
-                new AddActionItem("x", ActionItemKind.CORRECTIVE, "d", null, null), new CompleteActionItem("x"),
-                new PostStatusUpdate("s", "m", true), new PublishPostmortem(1, "h"), new ResolveAlert("am", "k"),
-                new IncidentCommand.MergeInto("other"), new IncidentCommand.AttachDuplicate("other", "t"));
+        return Stream.of(
+                new AcknowledgeIncident("a"),
+                new ChangeSeverity(Severity.SEV1, null),
+                new AssessImpact("d", null, null),
+                new AssignResponder("a", ResponderRole.COMMANDER),
+                new AddTimelineEntry(TimelineKind.ACTION, "t", null),
+                new MitigateIncident(null),
+                new IdentifyRootCause("d", null),
+                new ResolveIncident(null),
+                new ReopenIncident(null),
+                new CloseIncident(null),
+                new AddActionItem("x", ActionItemKind.CORRECTIVE, "d", null, null),
+                new CompleteActionItem("x"),
+                new PostStatusUpdate("s", "m", true),
+                new PublishPostmortem(1, "h"),
+                new ResolveAlert("am", "k"),
+                new IncidentCommand.MergeInto("other"),
+                new IncidentCommand.AttachDuplicate("other", "t"));
     }
 
     @Test
     void declare_defaultsDetectionToNow_andStartToDetection() {
-        var events = accepted(IncidentDecider.decide(new IncidentState.NotDeclared("i"),
-                new DeclareIncident("t", Severity.SEV3, List.of(), null, null, null, null), T0));
+        var events = accepted(IncidentDecider.decide(
+                new IncidentState.NotDeclared("i"),
+                new DeclareIncident("t", Severity.SEV3, List.of(), null, null, null, null),
+                T0));
         var declared = (IncidentEvent.IncidentDeclared) events.get(0);
         assertEquals(T0, declared.detectedAt());
         assertEquals(T0, declared.startedAt());
@@ -156,8 +201,10 @@ class DeciderTest {
 
     @Test
     void declare_isInvalid_whenDetectedBeforeItStarted() {
-        Decision.Rejected r = rejected(IncidentDecider.decide(new IncidentState.NotDeclared("i"),
-                new DeclareIncident("t", Severity.SEV3, List.of(), T0, T0.minusMinutes(1), null, null), T0));
+        Decision.Rejected r = rejected(IncidentDecider.decide(
+                new IncidentState.NotDeclared("i"),
+                new DeclareIncident("t", Severity.SEV3, List.of(), T0, T0.minusMinutes(1), null, null),
+                T0));
         assertEquals(Kind.INVALID, r.kind());
         assertEquals("detectedAt", r.field());
     }
@@ -182,11 +229,15 @@ class DeciderTest {
         assertEquals("occurredAt", r.field());
         assertEquals("occurredAt must not be before the incident's mitigatedAt", r.reason());
         s.ok(new ResolveIncident("fixed"), T0.plusMinutes(60));
-        assertEquals("occurredAt", rejected(s.run(new ReopenIncident("back"), T0.plusMinutes(30))).field());
+        assertEquals(
+                "occurredAt",
+                rejected(s.run(new ReopenIncident("back"), T0.plusMinutes(30))).field());
     }
 
     @ParameterizedTest
-    @EnumSource(value = TimelineKind.class, names = {"MILESTONE", "ALERT"})
+    @EnumSource(
+            value = TimelineKind.class,
+            names = {"MILESTONE", "ALERT"})
     void timelineEntry_isInvalid_forKindsOnlyTheSystemWrites(TimelineKind kind) {
         Decision.Rejected r = rejected(in(IncidentStatus.TRIGGERED).run(new AddTimelineEntry(kind, "t", null), T0));
         assertEquals(Kind.INVALID, r.kind());
@@ -208,11 +259,19 @@ class DeciderTest {
 
     @Test
     void actionItem_completion_isNotFoundForAnUnknownItem_andAConflictTheSecondTime() {
-        TestStream s = in(IncidentStatus.RESOLVED).ok(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "fix", "ada", null), T0.plusHours(2));
-        assertEquals(Kind.NOT_FOUND, rejected(s.run(new CompleteActionItem("zz"), T0.plusHours(3))).kind());
+        TestStream s = in(IncidentStatus.RESOLVED)
+                .ok(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "fix", "ada", null), T0.plusHours(2));
+        assertEquals(
+                Kind.NOT_FOUND,
+                rejected(s.run(new CompleteActionItem("zz"), T0.plusHours(3))).kind());
         s.ok(new CompleteActionItem("a1"), T0.plusHours(3));
-        assertEquals(Kind.CONFLICT, rejected(s.run(new CompleteActionItem("a1"), T0.plusHours(4))).kind());
-        assertEquals(Kind.CONFLICT, rejected(s.run(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "dup", null, null), T0)).kind());
+        assertEquals(
+                Kind.CONFLICT,
+                rejected(s.run(new CompleteActionItem("a1"), T0.plusHours(4))).kind());
+        assertEquals(
+                Kind.CONFLICT,
+                rejected(s.run(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "dup", null, null), T0))
+                        .kind());
     }
 
     @Test
@@ -225,7 +284,8 @@ class DeciderTest {
     @Test
     void assigningTheSameResponderTwice_changesNothing() {
         TestStream s = in(IncidentStatus.TRIGGERED).ok(new AssignResponder("ada", ResponderRole.COMMANDER), T0);
-        assertTrue(accepted(s.run(new AssignResponder("ada", ResponderRole.COMMANDER), T0)).isEmpty());
+        assertTrue(accepted(s.run(new AssignResponder("ada", ResponderRole.COMMANDER), T0))
+                .isEmpty());
     }
 
     @Test
@@ -234,24 +294,45 @@ class DeciderTest {
         duplicate.ok(new IncidentCommand.MergeInto("target-1"), T0.plusHours(1));
         assertEquals(IncidentStatus.CLOSED, duplicate.incident().status());
         assertEquals("target-1", duplicate.incident().mergedInto());
-        assertEquals(Kind.CONFLICT, rejected(duplicate.run(new IncidentCommand.MergeInto("target-2"), T0.plusHours(2))).kind());
+        assertEquals(
+                Kind.CONFLICT,
+                rejected(duplicate.run(new IncidentCommand.MergeInto("target-2"), T0.plusHours(2)))
+                        .kind());
 
         TestStream target = in(IncidentStatus.TRIGGERED);
         target.ok(new IncidentCommand.AttachDuplicate(duplicate.incidentId, "dup"), T0.plusHours(1));
-        assertTrue(accepted(target.run(new IncidentCommand.AttachDuplicate(duplicate.incidentId, "dup"), T0.plusHours(1))).isEmpty());
+        assertTrue(
+                accepted(target.run(new IncidentCommand.AttachDuplicate(duplicate.incidentId, "dup"), T0.plusHours(1)))
+                        .isEmpty());
         assertEquals(List.of(duplicate.incidentId), target.incident().duplicates());
     }
 
     @Test
     void merge_intoItself_isInvalid_andIntoAClosedIncident_isAConflict() {
         TestStream s = in(IncidentStatus.TRIGGERED);
-        assertEquals("targetIncidentId", rejected(s.run(new IncidentCommand.MergeInto(s.incidentId), T0)).field());
-        assertEquals(Kind.CONFLICT, rejected(in(IncidentStatus.CLOSED).run(new IncidentCommand.AttachDuplicate("d", "t"), T0)).kind());
+        assertEquals(
+                "targetIncidentId",
+                rejected(s.run(new IncidentCommand.MergeInto(s.incidentId), T0)).field());
+        assertEquals(
+                Kind.CONFLICT,
+                rejected(in(IncidentStatus.CLOSED).run(new IncidentCommand.AttachDuplicate("d", "t"), T0))
+                        .kind());
     }
 
     static FireAlert fire(String key) {
-        return new FireAlert("alertmanager", key, "HighErrorRate", Severity.SEV1, "auth", "5xx above 5%", Map.of("alertname", "HighErrorRate"),
-                Map.of(), Map.of(), List.of(), T0.minusMinutes(2), true);
+        return new FireAlert(
+                "alertmanager",
+                key,
+                "HighErrorRate",
+                Severity.SEV1,
+                "auth",
+                "5xx above 5%",
+                Map.of("alertname", "HighErrorRate"),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                T0.minusMinutes(2),
+                true);
     }
 
     @Test
@@ -267,8 +348,22 @@ class DeciderTest {
 
     @Test
     void alertStartingInTheFuture_isClampedToWhenItArrived() {
-        FireAlert ahead = new FireAlert("am", "k", "n", Severity.SEV3, null, null, Map.of(), Map.of(), Map.of(), List.of(), T0.plusMinutes(3), false);
-        var declared = (IncidentEvent.IncidentDeclared) accepted(IncidentDecider.decide(new IncidentState.NotDeclared("i"), ahead, T0)).get(0);
+        FireAlert ahead = new FireAlert(
+                "am",
+                "k",
+                "n",
+                Severity.SEV3,
+                null,
+                null,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                T0.plusMinutes(3),
+                false);
+        var declared = (IncidentEvent.IncidentDeclared)
+                accepted(IncidentDecider.decide(new IncidentState.NotDeclared("i"), ahead, T0))
+                        .get(0);
         assertEquals(T0, declared.startedAt());
     }
 
@@ -283,7 +378,10 @@ class DeciderTest {
     @Test
     void lastAlertResolved_resolvesAnAutoResolveIncident() {
         TestStream s = new TestStream().ok(fire("k1"), T0).ok(fire("k2"), T0);
-        assertEquals(1, accepted(s.run(new ResolveAlert("alertmanager", "k1"), T0.plusMinutes(30))).size());
+        assertEquals(
+                1,
+                accepted(s.run(new ResolveAlert("alertmanager", "k1"), T0.plusMinutes(30)))
+                        .size());
         var events = accepted(s.run(new ResolveAlert("alertmanager", "k2"), T0.plusMinutes(40)));
         assertInstanceOf(IncidentEvent.AlertResolved.class, events.get(0));
         assertInstanceOf(IncidentEvent.IncidentResolved.class, events.get(1));
@@ -294,7 +392,8 @@ class DeciderTest {
     @Test
     void lastAlertResolved_leavesAPersonDeclaredIncidentOpen() {
         TestStream s = in(IncidentStatus.ACKNOWLEDGED);
-        FireAlert attach = new FireAlert("am", "k1", "n", Severity.SEV3, null, null, Map.of(), Map.of(), Map.of(), List.of(), null, true);
+        FireAlert attach = new FireAlert(
+                "am", "k1", "n", Severity.SEV3, null, null, Map.of(), Map.of(), Map.of(), List.of(), null, true);
         s.ok(attach, T0.plusMinutes(10));
         var events = accepted(s.run(new ResolveAlert("am", "k1"), T0.plusMinutes(20)));
         assertEquals(1, events.size());
@@ -303,6 +402,7 @@ class DeciderTest {
 
     @Test
     void resolvedAlertThatNeverFired_appendsNothing() {
-        assertTrue(accepted(in(IncidentStatus.TRIGGERED).run(new ResolveAlert("am", "unknown"), T0)).isEmpty());
+        assertTrue(accepted(in(IncidentStatus.TRIGGERED).run(new ResolveAlert("am", "unknown"), T0))
+                .isEmpty());
     }
 }

@@ -30,7 +30,8 @@ class EventJsonApprovalTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
     void publishedJson_matchesItsApprovedSnapshot(EventEnvelope e) throws IOException {
-        String json = PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(EventCodec.toJson(e))) + "\n";
+        String json = PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(EventCodec.toJson(e)))
+                + "\n";
         Path approved = SNAPSHOTS.resolve(e.type() + ".json");
         if (!Files.exists(approved)) {
             Files.createDirectories(SNAPSHOTS);
@@ -49,7 +50,11 @@ class EventJsonApprovalTest {
     void json_roundTripsToTheSameEvent_keepingTheReportersOffset(EventEnvelope e) {
         String json = EventCodec.toJson(e);
         assertEquals(e, EventCodec.fromJson(json));
-        assertTrue(json.contains("\"occurredAt\":\"" + e.occurredAt().toLocalDateTime().toString().replaceFirst("(T\\d\\d:\\d\\d)$", "$1:00") + "+01:00\""), json);
+        assertTrue(
+                json.contains("\"occurredAt\":\""
+                        + e.occurredAt().toLocalDateTime().toString().replaceFirst("(T\\d\\d:\\d\\d)$", "$1:00")
+                        + "+01:00\""),
+                json);
     }
 
     @org.junit.jupiter.api.Test
@@ -57,10 +62,22 @@ class EventJsonApprovalTest {
         EventEnvelope e = Samples.stream().get(0);
         String json = EventCodec.toJson(e);
         assertEquals(e, EventCodec.fromJson(json.replace("\"tenant\":", "\"addedLater\":true,\"tenant\":")));
-        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replace("\"schemaVersion\":1", "\"schemaVersion\":2")));
-        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replace("\"type\":\"IncidentDeclared\"", "\"type\":\"IncidentExploded\"")));
-        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replace("\"schemaVersion\":1", "\"schemaVersion\":0")));
-        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.replaceFirst("\"occurredAt\":\"[^\"]+\"", "\"occurredAt\":\"yesterday\"")));
-        assertThrows(IllegalArgumentException.class, () -> EventCodec.fromJson(json.substring(0, json.indexOf(",\"data\"")) + "}"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EventCodec.fromJson(json.replace("\"schemaVersion\":1", "\"schemaVersion\":2")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EventCodec.fromJson(
+                        json.replace("\"type\":\"IncidentDeclared\"", "\"type\":\"IncidentExploded\"")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EventCodec.fromJson(json.replace("\"schemaVersion\":1", "\"schemaVersion\":0")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EventCodec.fromJson(
+                        json.replaceFirst("\"occurredAt\":\"[^\"]+\"", "\"occurredAt\":\"yesterday\"")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EventCodec.fromJson(json.substring(0, json.indexOf(",\"data\"")) + "}"));
     }
 }

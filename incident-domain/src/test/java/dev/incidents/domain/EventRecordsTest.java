@@ -21,14 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** What every consumer takes from a record, and why it refuses one (issue #11). */
 class EventRecordsTest {
 
-    private static final OffsetDateTime YEAR_MINUS_999999999 = OffsetDateTime.of(LocalDateTime.of(-999_999_999, 1, 1, 0, 0), ZoneOffset.UTC);
+    private static final OffsetDateTime YEAR_MINUS_999999999 =
+            OffsetDateTime.of(LocalDateTime.of(-999_999_999, 1, 1, 0, 0), ZoneOffset.UTC);
 
     /** The headers the relay writes (SmallRye's Kafka binary mode with the relay's attributes). */
     static Map<String, String> relayHeaders(EventEnvelope e) {
@@ -40,7 +41,9 @@ class EventRecordsTest {
         h.put("ce_subject", e.incidentId());
         h.put("ce_datacontenttype", "application/json");
         h.put("content-type", "application/json");
-        h.put("ce_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt().toZonedDateTime()));
+        h.put(
+                "ce_time",
+                DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt().toZonedDateTime()));
         h.put("ce_sequence", Long.toString(e.sequence()));
         h.put("ce_schemaversion", Integer.toString(e.schemaVersion()));
         h.put("ce_tenant", e.tenant());
@@ -55,12 +58,20 @@ class EventRecordsTest {
     }
 
     private static EventRecords.Verdict decode(EventEnvelope e, Map<String, String> headers) {
-        return EventRecords.decode(e.incidentId(), EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8), headers(headers));
+        return EventRecords.decode(
+                e.incidentId(), EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8), headers(headers));
     }
 
     private static EventEnvelope at(OffsetDateTime occurredAt, IncidentEvent data) {
-        return EventEnvelope.of(UUID.randomUUID(), Samples.INCIDENT, 2, occurredAt, Instant.parse("2023-08-07T10:30:00.123456Z"), "ada",
-                "acme", data);
+        return EventEnvelope.of(
+                UUID.randomUUID(),
+                Samples.INCIDENT,
+                2,
+                occurredAt,
+                Instant.parse("2023-08-07T10:30:00.123456Z"),
+                "ada",
+                "acme",
+                data);
     }
 
     private static Refused refused(EventRecords.Verdict v, Refusal reason) {
@@ -83,7 +94,8 @@ class EventRecordsTest {
 
     @Test
     void issue11_theTimeOfTheEntry_isOutOfBounds_whoseTenantIsKnown() {
-        EventEnvelope e = at(YEAR_MINUS_999999999, new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "x", "ada"));
+        EventEnvelope e =
+                at(YEAR_MINUS_999999999, new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "x", "ada"));
         assertEquals("-999999999-01-01T00:00:00Z", relayHeaders(e).get("ce_time"));
         Refused r = refused(decode(e, relayHeaders(e)), Refusal.OUT_OF_BOUNDS);
         assertTrue(r.detail().startsWith("occurredAt"), r.detail());
@@ -94,22 +106,30 @@ class EventRecordsTest {
     void timesInsideThePayload_areBoundedToo_andTheYears1And9999AreIn() {
         OffsetDateTime ok = OffsetDateTime.of(LocalDateTime.of(2023, 8, 7, 8, 30), ZoneOffset.ofHours(1));
         OffsetDateTime far = OffsetDateTime.of(LocalDateTime.of(10_000, 1, 1, 0, 0), ZoneOffset.UTC);
-        EventEnvelope declared = at(ok, new IncidentEvent.IncidentDeclared("t", Severity.SEV1, List.of("auth"), far, ok, DetectionSource.MONITORING,
-                null, false));
-        assertEquals("data.startedAt +10000-01-01T00:00Z is outside the years 1-9999", refused(decode(declared, Map.of()), Refusal.OUT_OF_BOUNDS).detail());
-        EventEnvelope due = at(ok, new IncidentEvent.ActionItemAdded("a", ActionItemKind.CORRECTIVE, "d", "o", LocalDate.of(0, 1, 1)));
+        EventEnvelope declared = at(
+                ok,
+                new IncidentEvent.IncidentDeclared(
+                        "t", Severity.SEV1, List.of("auth"), far, ok, DetectionSource.MONITORING, null, false));
+        assertEquals(
+                "data.startedAt +10000-01-01T00:00Z is outside the years 1-9999",
+                refused(decode(declared, Map.of()), Refusal.OUT_OF_BOUNDS).detail());
+        EventEnvelope due = at(
+                ok, new IncidentEvent.ActionItemAdded("a", ActionItemKind.CORRECTIVE, "d", "o", LocalDate.of(0, 1, 1)));
         refused(decode(due, Map.of()), Refusal.OUT_OF_BOUNDS);
 
         OffsetDateTime first = OffsetDateTime.of(LocalDateTime.of(1, 1, 1, 0, 0), ZoneOffset.UTC);
         OffsetDateTime last = OffsetDateTime.of(LocalDateTime.of(9999, 12, 31, 23, 59, 59), ZoneOffset.UTC);
-        EventEnvelope edges = at(first, new IncidentEvent.IncidentDeclared("t", Severity.SEV1, List.of(), last, first, DetectionSource.MONITORING, null,
-                false));
+        EventEnvelope edges = at(
+                first,
+                new IncidentEvent.IncidentDeclared(
+                        "t", Severity.SEV1, List.of(), last, first, DetectionSource.MONITORING, null, false));
         assertInstanceOf(Accepted.class, decode(edges, relayHeaders(edges)));
     }
 
     @Test
     void aGoodEnvelope_underACeTimeNoParserTakes_orOneThatContradictsIt_isAnInvalidHeader() {
-        EventEnvelope e = at(OffsetDateTime.parse("2023-08-07T09:00:00+01:00"), new IncidentEvent.IncidentAcknowledged("ada"));
+        EventEnvelope e =
+                at(OffsetDateTime.parse("2023-08-07T09:00:00+01:00"), new IncidentEvent.IncidentAcknowledged("ada"));
         Map<String, String> h = relayHeaders(e);
         h.put("ce_time", "-999999999-01-01T00:00:00Z");
         assertTrue(refused(decode(e, h), Refusal.INVALID_HEADER).detail().startsWith("ce_time"));
@@ -118,18 +138,27 @@ class EventRecordsTest {
         h.put("ce_time", "2023-08-07T09:00:00Z");
         refused(decode(e, h), Refusal.INVALID_HEADER);
 
-        for (String name : List.of("ce_id", "ce_type", "ce_subject", "ce_sequence", "ce_schemaversion", "ce_tenant", "ce_recordedat",
+        for (String name : List.of(
+                "ce_id",
+                "ce_type",
+                "ce_subject",
+                "ce_sequence",
+                "ce_schemaversion",
+                "ce_tenant",
+                "ce_recordedat",
                 "ce_specversion")) {
             Map<String, String> wrong = relayHeaders(e);
             wrong.put(name, "99");
-            assertTrue(refused(decode(e, wrong), Refusal.INVALID_HEADER).detail().startsWith(name), name);
+            assertTrue(
+                    refused(decode(e, wrong), Refusal.INVALID_HEADER).detail().startsWith(name), name);
         }
         Map<String, String> empty = relayHeaders(e);
         empty.put("ce_id", null);
         refused(decode(e, empty), Refusal.INVALID_HEADER);
         List<Header> twice = headers(relayHeaders(e));
         twice.add(new Header("ce_tenant", "globex".getBytes(StandardCharsets.UTF_8)));
-        Refused r = refused(EventRecords.decode(e.incidentId(), EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8), twice),
+        Refused r = refused(
+                EventRecords.decode(e.incidentId(), EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8), twice),
                 Refusal.INVALID_HEADER);
         assertNull(r.tenant(), "two tenants claimed: nobody's");
         Map<String, String> extension = relayHeaders(e);
@@ -140,35 +169,56 @@ class EventRecordsTest {
 
     @Test
     void aValueThatIsNotJson_orNoValue_isNotJson_andItsTenantComesFromItsHeaderAtMost() {
-        Refused r = refused(EventRecords.decode("k", new byte[] {'{', (byte) 0xC3, 0x28, '}'}, headers(Map.of("ce_tenant", "acme"))), Refusal.NOT_JSON);
+        Refused r = refused(
+                EventRecords.decode(
+                        "k", new byte[] {'{', (byte) 0xC3, 0x28, '}'}, headers(Map.of("ce_tenant", "acme"))),
+                Refusal.NOT_JSON);
         assertEquals("the value is not UTF-8", r.detail());
         assertEquals("acme", r.tenant());
-        assertNull(refused(EventRecords.decode("k", "not json".getBytes(StandardCharsets.UTF_8), List.of()), Refusal.NOT_JSON).tenant());
+        assertNull(refused(
+                        EventRecords.decode("k", "not json".getBytes(StandardCharsets.UTF_8), List.of()),
+                        Refusal.NOT_JSON)
+                .tenant());
         refused(EventRecords.decode("k", null, List.of()), Refusal.NOT_JSON);
         refused(EventRecords.decode("k", new byte[0], List.of()), Refusal.NOT_JSON);
     }
 
     @Test
     void anEnvelopeTheCodecRefuses_isAnInvalidEnvelope_withTheCodecsReason() {
-        String newer = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"incidentId\":\"i\",\"sequence\":1,\"type\":\"IncidentDeclared\",\"schemaVersion\":99,"
+        String newer = "{\"eventId\":\"" + UUID.randomUUID()
+                + "\",\"incidentId\":\"i\",\"sequence\":1,\"type\":\"IncidentDeclared\",\"schemaVersion\":99,"
                 + "\"occurredAt\":\"2023-08-07T08:30:00+01:00\",\"recordedAt\":\"2023-08-07T10:30:00Z\",\"tenant\":\"acme\",\"data\":{}}";
-        Refused r = refused(EventRecords.decode("i", newer.getBytes(StandardCharsets.UTF_8), List.of()), Refusal.INVALID_ENVELOPE);
+        Refused r = refused(
+                EventRecords.decode("i", newer.getBytes(StandardCharsets.UTF_8), List.of()), Refusal.INVALID_ENVELOPE);
         assertEquals("IncidentDeclared v99 is newer than this reader", r.detail());
         assertEquals("acme", r.tenant());
-        refused(EventRecords.decode("i", "[1,2]".getBytes(StandardCharsets.UTF_8), List.of()), Refusal.INVALID_ENVELOPE);
-        refused(EventRecords.decode("i", newer.replace("99", "1").replace("IncidentDeclared", "NoSuchEvent").getBytes(StandardCharsets.UTF_8),
-                List.of()), Refusal.INVALID_ENVELOPE);
+        refused(
+                EventRecords.decode("i", "[1,2]".getBytes(StandardCharsets.UTF_8), List.of()),
+                Refusal.INVALID_ENVELOPE);
+        refused(
+                EventRecords.decode(
+                        "i",
+                        newer.replace("99", "1")
+                                .replace("IncidentDeclared", "NoSuchEvent")
+                                .getBytes(StandardCharsets.UTF_8),
+                        List.of()),
+                Refusal.INVALID_ENVELOPE);
     }
 
     @Test
     void aNulCharacter_anywhere_isOutOfBounds() {
-        EventEnvelope e = at(OffsetDateTime.parse("2023-08-07T09:00:00+01:00"), new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "a\0b", "ada"));
-        assertEquals("a NUL character in data.text", refused(decode(e, Map.of()), Refusal.OUT_OF_BOUNDS).detail());
+        EventEnvelope e = at(
+                OffsetDateTime.parse("2023-08-07T09:00:00+01:00"),
+                new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "a\0b", "ada"));
+        assertEquals(
+                "a NUL character in data.text",
+                refused(decode(e, Map.of()), Refusal.OUT_OF_BOUNDS).detail());
     }
 
     @Test
     void theKey_mustBeTheIncidentId() {
-        EventEnvelope e = at(OffsetDateTime.parse("2023-08-07T09:00:00+01:00"), new IncidentEvent.IncidentAcknowledged("ada"));
+        EventEnvelope e =
+                at(OffsetDateTime.parse("2023-08-07T09:00:00+01:00"), new IncidentEvent.IncidentAcknowledged("ada"));
         byte[] value = EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8);
         refused(EventRecords.decode("another", value, List.of()), Refusal.INVALID_KEY);
         refused(EventRecords.decode(null, value, List.of()), Refusal.INVALID_KEY);

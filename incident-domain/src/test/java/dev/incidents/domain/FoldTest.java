@@ -20,7 +20,9 @@ class FoldTest {
 
     @Test
     void samples_coverEveryEventType() {
-        Set<String> permitted = Arrays.stream(IncidentEvent.class.getPermittedSubclasses()).map(Class::getSimpleName).collect(Collectors.toSet());
+        Set<String> permitted = Arrays.stream(IncidentEvent.class.getPermittedSubclasses())
+                .map(Class::getSimpleName)
+                .collect(Collectors.toSet());
         assertEquals(permitted, Samples.events().keySet(), "a new event type needs a sample (and a snapshot)");
         assertEquals(permitted, EventTypes.names());
     }
@@ -44,7 +46,9 @@ class FoldTest {
         assertEquals(20, i.sequence());
         assertEquals(List.of("0189c3a0-7d2e-7000-8000-000000000009"), i.duplicates());
         assertEquals("0189c3a0-7d2e-7000-8000-000000000010", i.mergedInto());
-        assertTrue(i.timeline().stream().anyMatch(t -> t.kind() == TimelineKind.COMMUNICATION), "status updates are on the timeline");
+        assertTrue(
+                i.timeline().stream().anyMatch(t -> t.kind() == TimelineKind.COMMUNICATION),
+                "status updates are on the timeline");
         assertTrue(i.timeline().stream().anyMatch(t -> t.kind() == TimelineKind.ALERT), "alerts are on the timeline");
     }
 
@@ -63,7 +67,10 @@ class FoldTest {
         assertEquals(1, i.reopenCount());
 
         s.ok(new IncidentCommand.AcknowledgeIncident("bob"), wat("2023-08-07T09:35"));
-        assertEquals(wat("2023-08-07T08:40"), s.incident().acknowledgedAt(), "time to acknowledge measures the first response");
+        assertEquals(
+                wat("2023-08-07T08:40"),
+                s.incident().acknowledgedAt(),
+                "time to acknowledge measures the first response");
         assertEquals("ada", s.incident().acknowledgedBy());
         s.ok(new IncidentCommand.ResolveIncident("for good"), wat("2023-08-07T10:00"));
         assertEquals(java.time.Duration.ofMinutes(90), s.incident().duration(), "duration runs to the last resolution");
@@ -77,8 +84,17 @@ class FoldTest {
         for (EventEnvelope e : Samples.stream()) {
             // Every third event is backdated: the timeline's order is not the stream's.
             OffsetDateTime at = n++ % 3 == 0 ? e.occurredAt().minusHours(n) : e.occurredAt();
-            stream.add(new EventEnvelope(e.eventId(), e.incidentId(), e.sequence(), e.type(), e.schemaVersion(), at, e.recordedAt(), e.actor(),
-                    e.tenant(), e.data()));
+            stream.add(new EventEnvelope(
+                    e.eventId(),
+                    e.incidentId(),
+                    e.sequence(),
+                    e.type(),
+                    e.schemaVersion(),
+                    at,
+                    e.recordedAt(),
+                    e.actor(),
+                    e.tenant(),
+                    e.data()));
         }
         IncidentState whole = IncidentFold.fold(Samples.INCIDENT, stream);
         IncidentState stepwise = new IncidentState.NotDeclared(Samples.INCIDENT);
@@ -99,25 +115,44 @@ class FoldTest {
 
         assertThrows(IllegalStateException.class, () -> IncidentFold.evolve(one, stream.get(2)), "gap");
         assertThrows(IllegalStateException.class, () -> IncidentFold.evolve(one, stream.get(0)), "repeat");
-        EventEnvelope other = Samples.envelope(1, wat("2023-08-07T08:30"), Instant.now(), Samples.events().get("IncidentDeclared"));
-        EventEnvelope foreign = new EventEnvelope(other.eventId(), "another", 2, other.type(), 1, other.occurredAt(), other.recordedAt(),
-                null, "acme", other.data());
+        EventEnvelope other = Samples.envelope(
+                1, wat("2023-08-07T08:30"), Instant.now(), Samples.events().get("IncidentDeclared"));
+        EventEnvelope foreign = new EventEnvelope(
+                other.eventId(),
+                "another",
+                2,
+                other.type(),
+                1,
+                other.occurredAt(),
+                other.recordedAt(),
+                null,
+                "acme",
+                other.data());
         assertThrows(IllegalArgumentException.class, () -> IncidentFold.evolve(one, foreign), "another incident");
-        assertThrows(IllegalStateException.class,
-                () -> IncidentFold.evolve(new IncidentState.NotDeclared(Samples.INCIDENT), stream.get(1)), "must start with a declaration");
+        assertThrows(
+                IllegalStateException.class,
+                () -> IncidentFold.evolve(new IncidentState.NotDeclared(Samples.INCIDENT), stream.get(1)),
+                "must start with a declaration");
     }
 
     @Test
     void asRecordedAt_knowsOnlyWhatWasWrittenByThen_yetKeepsWhenThingsHappened() {
-        EventEnvelope declared = Samples.envelope(1, wat("2023-08-07T08:30"), Instant.parse("2023-08-07T07:31:00Z"),
+        EventEnvelope declared = Samples.envelope(
+                1,
+                wat("2023-08-07T08:30"),
+                Instant.parse("2023-08-07T07:31:00Z"),
                 Samples.events().get("IncidentDeclared"));
         // Acknowledged at 09:00 WAT in the world, but only written down at 10:30 WAT.
-        EventEnvelope ack = Samples.envelope(2, wat("2023-08-07T09:00"), Instant.parse("2023-08-07T09:30:00Z"),
+        EventEnvelope ack = Samples.envelope(
+                2,
+                wat("2023-08-07T09:00"),
+                Instant.parse("2023-08-07T09:30:00Z"),
                 new IncidentEvent.IncidentAcknowledged("ada"));
         List<EventEnvelope> events = List.of(declared, ack);
         String incidentId = Samples.INCIDENT;
 
-        Incident asOf10 = (Incident) IncidentFold.foldAsRecordedAt(incidentId, events, Instant.parse("2023-08-07T09:00:00Z"));
+        Incident asOf10 =
+                (Incident) IncidentFold.foldAsRecordedAt(incidentId, events, Instant.parse("2023-08-07T09:00:00Z"));
         assertNull(asOf10.acknowledgedAt(), "not known at 10:00 WAT");
         Incident now = (Incident) IncidentFold.fold(incidentId, events);
         assertEquals(wat("2023-08-07T09:00"), now.acknowledgedAt());
@@ -126,23 +161,46 @@ class FoldTest {
     @Test
     void asOf_isTheWorldAtThatTime_asKnownNowOrThen() {
         // Declared at 10:30 WAT, started 08:30; acknowledged at 09:00 but written down at 10:45.
-        EventEnvelope declared = Samples.envelope(1, wat("2023-08-07T10:30"), Instant.parse("2023-08-07T09:30:00Z"),
-                new IncidentEvent.IncidentDeclared("Login returns 500", Severity.SEV1, List.of("auth"), wat("2023-08-07T08:30"),
-                        wat("2023-08-07T08:30"), DetectionSource.MONITORING, null, false));
-        EventEnvelope ack = Samples.envelope(2, wat("2023-08-07T09:00"), Instant.parse("2023-08-07T09:45:00Z"),
+        EventEnvelope declared = Samples.envelope(
+                1,
+                wat("2023-08-07T10:30"),
+                Instant.parse("2023-08-07T09:30:00Z"),
+                new IncidentEvent.IncidentDeclared(
+                        "Login returns 500",
+                        Severity.SEV1,
+                        List.of("auth"),
+                        wat("2023-08-07T08:30"),
+                        wat("2023-08-07T08:30"),
+                        DetectionSource.MONITORING,
+                        null,
+                        false));
+        EventEnvelope ack = Samples.envelope(
+                2,
+                wat("2023-08-07T09:00"),
+                Instant.parse("2023-08-07T09:45:00Z"),
                 new IncidentEvent.IncidentAcknowledged("ada"));
-        EventEnvelope resolved = Samples.envelope(3, wat("2023-08-07T11:17"), Instant.parse("2023-08-07T10:17:00Z"),
+        EventEnvelope resolved = Samples.envelope(
+                3,
+                wat("2023-08-07T11:17"),
+                Instant.parse("2023-08-07T10:17:00Z"),
                 new IncidentEvent.IncidentResolved("fixed"));
         List<EventEnvelope> events = List.of(declared, ack, resolved);
         String id = Samples.INCIDENT;
 
-        Incident at0915 = (Incident) IncidentFold.foldAsOf(id, events, wat("2023-08-07T09:15").toInstant(), null);
+        Incident at0915 = (Incident)
+                IncidentFold.foldAsOf(id, events, wat("2023-08-07T09:15").toInstant(), null);
         assertEquals(IncidentStatus.ACKNOWLEDGED, at0915.status(), "in the world, it had been acknowledged at 09:00");
         assertNull(at0915.resolvedAt());
-        Incident at0915KnownAt1040 = (Incident) IncidentFold.foldAsOf(id, events, wat("2023-08-07T09:15").toInstant(),
+        Incident at0915KnownAt1040 = (Incident) IncidentFold.foldAsOf(
+                id,
+                events,
+                wat("2023-08-07T09:15").toInstant(),
                 wat("2023-08-07T10:40").toInstant());
-        assertEquals(IncidentStatus.TRIGGERED, at0915KnownAt1040.status(), "but at 10:40 nobody had written that down yet");
-        assertInstanceOf(IncidentState.NotDeclared.class, IncidentFold.foldAsOf(id, events, wat("2023-08-07T08:00").toInstant(), null),
+        assertEquals(
+                IncidentStatus.TRIGGERED, at0915KnownAt1040.status(), "but at 10:40 nobody had written that down yet");
+        assertInstanceOf(
+                IncidentState.NotDeclared.class,
+                IncidentFold.foldAsOf(id, events, wat("2023-08-07T08:00").toInstant(), null),
                 "before it started, there was no incident");
     }
 

@@ -18,7 +18,8 @@ class MarkdownTextTest {
 
     static final List<Extension> GFM_TABLES = List.of(TablesExtension.create());
     static final Parser PARSER = Parser.builder().extensions(GFM_TABLES).build();
-    static final HtmlRenderer HTML = HtmlRenderer.builder().extensions(GFM_TABLES).build();
+    static final HtmlRenderer HTML =
+            HtmlRenderer.builder().extensions(GFM_TABLES).build();
 
     /** What people and monitoring systems could write into a title, a summary or a name, meaning harm or not. */
     static final List<String> HOSTILE = List.of(
@@ -60,10 +61,7 @@ class MarkdownTextTest {
     /** Where the report puts user text: a paragraph, a heading, a list item (after its time), a table cell. */
     static final List<String> CONTEXTS = List.of(
             "%s",
-            "# Postmortem: %s",
-            "- 09:00: %s (on-call)",
-            "- [ ] %s",
-            "| figure | value |\n|---|---|\n| %s | n/a |");
+            "# Postmortem: %s", "- 09:00: %s (on-call)", "- [ ] %s", "| figure | value |\n|---|---|\n| %s | n/a |");
 
     @Test
     void hostileText_rendersAsItsLiteralText_inTheStructureAroundIt() {
@@ -74,7 +72,10 @@ class MarkdownTextTest {
                 Node doc = PARSER.parse(md);
                 String because = "\n" + md + "\n->\n" + HTML.render(doc);
                 assertEquals(shape(PARSER.parse(plain)), shape(doc), "no element other than the context's" + because);
-                assertEquals(text(PARSER.parse(plain)).replace("PLAIN", literal(hostile)), text(doc), "the text, literally" + because);
+                assertEquals(
+                        text(PARSER.parse(plain)).replace("PLAIN", literal(hostile)),
+                        text(doc),
+                        "the text, literally" + because);
             }
         }
     }
@@ -93,8 +94,12 @@ class MarkdownTextTest {
 
     @Test
     void plainText_staysReadable() {
-        for (String s : List.of("Restarted the server; it did not help", "on-call team", "A file was deployed with the extension .phpp instead of .php",
-                "Login page set to \"Under maintenance\" so users stop hitting the error", "100% of users got 500 when opening the website.",
+        for (String s : List.of(
+                "Restarted the server; it did not help",
+                "on-call team",
+                "A file was deployed with the extension .phpp instead of .php",
+                "Login page set to \"Under maintenance\" so users stop hitting the error",
+                "100% of users got 500 when opening the website.",
                 "5.5% of users: 09:00 - 09:15")) {
             assertEquals(s, MarkdownText.escape(s));
         }
@@ -104,7 +109,12 @@ class MarkdownTextTest {
     void noHostileText_becomesALinkOrHtml() {
         for (String hostile : HOSTILE) {
             String html = HTML.render(PARSER.parse("- " + MarkdownText.escape(hostile)));
-            assertFalse(html.contains("<a ") || html.contains("<img") || html.contains("<script") || html.contains("href=\""), html);
+            assertFalse(
+                    html.contains("<a ")
+                            || html.contains("<img")
+                            || html.contains("<script")
+                            || html.contains("href=\""),
+                    html);
         }
     }
 

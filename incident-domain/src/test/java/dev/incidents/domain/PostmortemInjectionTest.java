@@ -59,7 +59,15 @@ class PostmortemInjectionTest {
 
     static PostmortemReport hostileReport() {
         TestStream s = new TestStream();
-        s.ok(new DeclareIncident(TITLE, Severity.SEV2, SERVICES, wat("2023-08-07T08:30"), wat("2023-08-07T08:30"), DetectionSource.MONITORING, SUMMARY),
+        s.ok(
+                new DeclareIncident(
+                        TITLE,
+                        Severity.SEV2,
+                        SERVICES,
+                        wat("2023-08-07T08:30"),
+                        wat("2023-08-07T08:30"),
+                        DetectionSource.MONITORING,
+                        SUMMARY),
                 wat("2023-08-07T08:30"));
         s.ok(new AssessImpact(IMPACT, 12.5, ERROR_CODE), wat("2023-08-07T08:35"));
         s.ok(new AcknowledgeIncident(ACKNOWLEDGED_BY), wat("2023-08-07T08:40"));
@@ -70,7 +78,9 @@ class PostmortemInjectionTest {
         s.ok(new MitigateIncident(MITIGATION), wat("2023-08-07T09:05"));
         s.ok(new IdentifyRootCause(ROOT_CAUSE, CATEGORY), wat("2023-08-07T09:10"));
         s.ok(new ResolveIncident(RESOLUTION), wat("2023-08-07T09:15"));
-        s.ok(new AddActionItem("a1", ActionItemKind.CORRECTIVE, CORRECTIVE, OWNER, LocalDate.parse("2023-09-01")), wat("2023-08-07T10:00"));
+        s.ok(
+                new AddActionItem("a1", ActionItemKind.CORRECTIVE, CORRECTIVE, OWNER, LocalDate.parse("2023-09-01")),
+                wat("2023-08-07T10:00"));
         s.ok(new AddActionItem("a2", ActionItemKind.PREVENTIVE, PREVENTIVE, OWNER, null), wat("2023-08-07T10:00"));
         return PostmortemReport.of(s.events, s.events.size(), PostmortemReportTest.LAGOS);
     }
@@ -88,21 +98,70 @@ class PostmortemInjectionTest {
                 headings.add(h.getLevel() + " " + text(h));
             }
         });
-        assertEquals(List.of("1 Postmortem: " + literal(TITLE), "2 Issue summary", "2 Timeline (all times Africa/Lagos, UTC+01:00)", "2 Root cause",
-                "2 Detection and response", "2 Key figures", "2 Responders", "2 Corrective and preventive measures", "3 Corrective", "3 Preventive"),
-                headings, because);
-        assertEquals(Set.of("Document", "Heading", "Paragraph", "Text", "BulletList", "ListItem", "StrongEmphasis", "ThematicBreak", "TableBlock",
-                "TableHead", "TableBody", "TableRow", "TableCell", "SoftLineBreak"), nodeTypes(doc), because);
+        assertEquals(
+                List.of(
+                        "1 Postmortem: " + literal(TITLE),
+                        "2 Issue summary",
+                        "2 Timeline (all times Africa/Lagos, UTC+01:00)",
+                        "2 Root cause",
+                        "2 Detection and response",
+                        "2 Key figures",
+                        "2 Responders",
+                        "2 Corrective and preventive measures",
+                        "3 Corrective",
+                        "3 Preventive"),
+                headings,
+                because);
+        assertEquals(
+                Set.of(
+                        "Document",
+                        "Heading",
+                        "Paragraph",
+                        "Text",
+                        "BulletList",
+                        "ListItem",
+                        "StrongEmphasis",
+                        "ThematicBreak",
+                        "TableBlock",
+                        "TableHead",
+                        "TableBody",
+                        "TableRow",
+                        "TableCell",
+                        "SoftLineBreak"),
+                nodeTypes(doc),
+                because);
         assertEquals(1, count(doc, StrongEmphasis.class), "only the report's own **Impact:**" + because);
         assertEquals(1, count(doc, ThematicBreak.class), "only the report's own footer rule" + because);
         assertEquals(5, count(doc, TableRow.class), "only the key figures table's own rows" + because);
 
-        assertEquals(Set.of("h1", "h2", "h3", "p", "ul", "li", "strong", "hr", "table", "thead", "tbody", "tr", "th", "td"), tags(html), because);
+        assertEquals(
+                Set.of("h1", "h2", "h3", "p", "ul", "li", "strong", "hr", "table", "thead", "tbody", "tr", "th", "td"),
+                tags(html),
+                because);
         assertEquals(Set.of(), attributes(html), "no href, src or event handler" + because);
 
         String text = text(doc);
-        for (String hostile : List.of(TITLE, SERVICES.get(0), SERVICES.get(1), SUMMARY, IMPACT, ERROR_CODE, ACKNOWLEDGED_BY, ENTRY, ENTRY_BY,
-                SEVERITY_REASON, MITIGATION, ROOT_CAUSE, CATEGORY, RESPONDER, STATUS, MESSAGE, RESOLUTION, CORRECTIVE, OWNER, PREVENTIVE)) {
+        for (String hostile : List.of(
+                TITLE,
+                SERVICES.get(0),
+                SERVICES.get(1),
+                SUMMARY,
+                IMPACT,
+                ERROR_CODE,
+                ACKNOWLEDGED_BY,
+                ENTRY,
+                ENTRY_BY,
+                SEVERITY_REASON,
+                MITIGATION,
+                ROOT_CAUSE,
+                CATEGORY,
+                RESPONDER,
+                STATUS,
+                MESSAGE,
+                RESOLUTION,
+                CORRECTIVE,
+                OWNER,
+                PREVENTIVE)) {
             assertTrue(text.contains(literal(hostile)), "shown as written: " + literal(hostile) + because);
         }
     }
@@ -110,10 +169,36 @@ class PostmortemInjectionTest {
     @Test
     void htmlPage_holdsOnlyItsOwnTagsAndAttributes() {
         String html = PostmortemHtml.render(hostileReport());
-        assertEquals(Set.of("!DOCTYPE", "html", "head", "meta", "title", "body", "article", "h1", "h2", "h3", "p", "strong", "ul", "li", "time",
-                "table", "tr", "th", "td", "footer", "code"), tags(html), html);
+        assertEquals(
+                Set.of(
+                        "!DOCTYPE",
+                        "html",
+                        "head",
+                        "meta",
+                        "title",
+                        "body",
+                        "article",
+                        "h1",
+                        "h2",
+                        "h3",
+                        "p",
+                        "strong",
+                        "ul",
+                        "li",
+                        "time",
+                        "table",
+                        "tr",
+                        "th",
+                        "td",
+                        "footer",
+                        "code"),
+                tags(html),
+                html);
         assertEquals(Set.of("lang", "charset", "datetime", "scope"), attributes(html), html);
-        assertTrue(html.contains("<h1>Postmortem: &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))\n\n# injected</h1>"), html);
+        assertTrue(
+                html.contains(
+                        "<h1>Postmortem: &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))\n\n# injected</h1>"),
+                html);
     }
 
     private static final Pattern TAG = Pattern.compile("<(/?)([!a-zA-Z][a-zA-Z0-9]*)([^>]*)>");

@@ -28,7 +28,10 @@ class PostmortemReportTest {
         assertTrue(md.contains("From 08:30 to 11:17 on 7 August 2023 (Africa/Lagos, UTC+01:00), 2 h 47 min."), md);
         assertTrue(md.contains("- 11:17: Resolved: 100% back online"), md);
         assertTrue(md.contains("- 09:00: Restarted the server; it did not help (on-call team)"), md);
-        assertTrue(md.contains("**Impact:** Every user could not authenticate; valid sessions kept working; 100% of users affected; users saw 500."), md);
+        assertTrue(
+                md.contains(
+                        "**Impact:** Every user could not authenticate; valid sessions kept working; 100% of users affected; users saw 500."),
+                md);
         assertTrue(md.contains("Detected by monitoring at 08:30, 0 min after the incident started."), md);
         assertTrue(md.contains("### Corrective\n\n- [ ] Conduct full code reviews (owner: team)"), md);
         assertTrue(md.contains("Computed from events 1 to 15 of incident"), md);
@@ -74,8 +77,17 @@ class PostmortemReportTest {
 
     @Test
     void html_isEscaped_andCarriesTheSameFigures() {
-        TestStream s = new TestStream().ok(new IncidentCommand.DeclareIncident("<script>alert(1)</script>", Severity.SEV2, List.of("web"),
-                TestStream.wat("2023-08-07T12:07"), TestStream.wat("2023-08-07T12:12"), DetectionSource.CUSTOMER, null), TestStream.wat("2023-08-07T12:12"));
+        TestStream s = new TestStream()
+                .ok(
+                        new IncidentCommand.DeclareIncident(
+                                "<script>alert(1)</script>",
+                                Severity.SEV2,
+                                List.of("web"),
+                                TestStream.wat("2023-08-07T12:07"),
+                                TestStream.wat("2023-08-07T12:12"),
+                                DetectionSource.CUSTOMER,
+                                null),
+                        TestStream.wat("2023-08-07T12:12"));
         s.ok(new IncidentCommand.ResolveIncident("fixed"), TestStream.wat("2023-08-07T12:48"));
         String html = PostmortemHtml.render(PostmortemReport.of(s.events, 2, LAGOS));
         assertFalse(html.contains("<script>"));

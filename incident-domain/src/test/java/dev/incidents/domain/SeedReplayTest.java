@@ -24,23 +24,70 @@ class SeedReplayTest {
     /** Seed 1: login answered 500 from 08:30 to 11:17 WAT; detected by monitoring; a migration dropped a field still in use. */
     static TestStream seedOne() {
         TestStream s = new TestStream();
-        s.ok(new DeclareIncident("Login requests answer 500", Severity.SEV1, List.of("auth"), wat("2023-08-07T08:30"), wat("2023-08-07T08:30"),
-                DetectionSource.MONITORING, "Requests to login responded with 500; no user could authenticate."), wat("2023-08-07T08:30"));
-        s.ok(new AssessImpact("Every user could not authenticate; valid sessions kept working", 100.0, "500"), wat("2023-08-07T08:30"));
+        s.ok(
+                new DeclareIncident(
+                        "Login requests answer 500",
+                        Severity.SEV1,
+                        List.of("auth"),
+                        wat("2023-08-07T08:30"),
+                        wat("2023-08-07T08:30"),
+                        DetectionSource.MONITORING,
+                        "Requests to login responded with 500; no user could authenticate."),
+                wat("2023-08-07T08:30"));
+        s.ok(
+                new AssessImpact("Every user could not authenticate; valid sessions kept working", 100.0, "500"),
+                wat("2023-08-07T08:30"));
         s.ok(new AcknowledgeIncident("on-call team"), wat("2023-08-07T09:00"));
-        s.ok(new AddTimelineEntry(TimelineKind.ACTION, "Restarted the server; it did not help", "on-call team"), wat("2023-08-07T09:00"));
-        s.ok(new MitigateIncident("Login page set to \"Under maintenance\" so users stop hitting the error"), wat("2023-08-07T09:15"));
+        s.ok(
+                new AddTimelineEntry(TimelineKind.ACTION, "Restarted the server; it did not help", "on-call team"),
+                wat("2023-08-07T09:00"));
+        s.ok(
+                new MitigateIncident("Login page set to \"Under maintenance\" so users stop hitting the error"),
+                wat("2023-08-07T09:15"));
         s.ok(new AddTimelineEntry(TimelineKind.ACTION, "Investigation began", "on-call team"), wat("2023-08-07T09:17"));
-        s.ok(new IdentifyRootCause("The 6 August migration deleted a deprecated User field that authentication still read", "change"),
+        s.ok(
+                new IdentifyRootCause(
+                        "The 6 August migration deleted a deprecated User field that authentication still read",
+                        "change"),
                 wat("2023-08-07T10:15"));
-        s.ok(new AddTimelineEntry(TimelineKind.ACTION, "Reviewed updates and integrated the bug fix", "on-call team"), wat("2023-08-07T11:10"));
-        s.ok(new AddTimelineEntry(TimelineKind.ACTION, "Restarted the server again", "on-call team"), wat("2023-08-07T11:12"));
+        s.ok(
+                new AddTimelineEntry(
+                        TimelineKind.ACTION, "Reviewed updates and integrated the bug fix", "on-call team"),
+                wat("2023-08-07T11:10"));
+        s.ok(
+                new AddTimelineEntry(TimelineKind.ACTION, "Restarted the server again", "on-call team"),
+                wat("2023-08-07T11:12"));
         s.ok(new ResolveIncident("100% back online"), wat("2023-08-07T11:17"));
-        s.ok(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "Conduct full code reviews", "team", null), wat("2023-08-07T14:00"));
-        s.ok(new AddActionItem("a2", ActionItemKind.CORRECTIVE, "Update all test cases and add more tests", "team", null), wat("2023-08-07T14:00"));
-        s.ok(new AddActionItem("a3", ActionItemKind.PREVENTIVE, "Error management so users never see raw errors", "team", null), wat("2023-08-07T14:00"));
-        s.ok(new AddActionItem("a4", ActionItemKind.PREVENTIVE, "A way for users to report an issue as they see it", "team", null), wat("2023-08-07T14:00"));
-        s.ok(new AddActionItem("a5", ActionItemKind.PREVENTIVE, "A designated member watches for bugs and alerts the team", "team", null),
+        s.ok(
+                new AddActionItem("a1", ActionItemKind.CORRECTIVE, "Conduct full code reviews", "team", null),
+                wat("2023-08-07T14:00"));
+        s.ok(
+                new AddActionItem(
+                        "a2", ActionItemKind.CORRECTIVE, "Update all test cases and add more tests", "team", null),
+                wat("2023-08-07T14:00"));
+        s.ok(
+                new AddActionItem(
+                        "a3",
+                        ActionItemKind.PREVENTIVE,
+                        "Error management so users never see raw errors",
+                        "team",
+                        null),
+                wat("2023-08-07T14:00"));
+        s.ok(
+                new AddActionItem(
+                        "a4",
+                        ActionItemKind.PREVENTIVE,
+                        "A way for users to report an issue as they see it",
+                        "team",
+                        null),
+                wat("2023-08-07T14:00"));
+        s.ok(
+                new AddActionItem(
+                        "a5",
+                        ActionItemKind.PREVENTIVE,
+                        "A designated member watches for bugs and alerts the team",
+                        "team",
+                        null),
                 wat("2023-08-07T14:00"));
         return s;
     }
@@ -48,14 +95,35 @@ class SeedReplayTest {
     /** Seed 2: the site answered 500 from 12:07 to 12:48; a customer reported it at 12:12; a file extension typo (.phpp). */
     static TestStream seedTwo() {
         TestStream s = new TestStream();
-        s.ok(new DeclareIncident("Website answers 500", Severity.SEV1, List.of("website"), wat("2023-08-07T12:07"), wat("2023-08-07T12:12"),
-                DetectionSource.CUSTOMER, "100% of users got 500 when opening the website."), wat("2023-08-07T12:12"));
+        s.ok(
+                new DeclareIncident(
+                        "Website answers 500",
+                        Severity.SEV1,
+                        List.of("website"),
+                        wat("2023-08-07T12:07"),
+                        wat("2023-08-07T12:12"),
+                        DetectionSource.CUSTOMER,
+                        "100% of users got 500 when opening the website."),
+                wat("2023-08-07T12:12"));
         s.ok(new AcknowledgeIncident("web team"), wat("2023-08-07T12:15"));
-        s.ok(new AddTimelineEntry(TimelineKind.ACTION, "Searched source code and database: both fine, misleading", "web team"), wat("2023-08-07T12:15"));
-        s.ok(new IdentifyRootCause("A file was deployed with the extension .phpp instead of .php", "configuration"), wat("2023-08-07T12:30"));
+        s.ok(
+                new AddTimelineEntry(
+                        TimelineKind.ACTION, "Searched source code and database: both fine, misleading", "web team"),
+                wat("2023-08-07T12:15"));
+        s.ok(
+                new IdentifyRootCause("A file was deployed with the extension .phpp instead of .php", "configuration"),
+                wat("2023-08-07T12:30"));
         s.ok(new ResolveIncident("Extension corrected"), wat("2023-08-07T12:48"));
-        s.ok(new AddActionItem("b1", ActionItemKind.PREVENTIVE, "Monitor the web server", "web team", null), wat("2023-08-07T13:00"));
-        s.ok(new AddActionItem("b2", ActionItemKind.PREVENTIVE, "Review each other's work for extension and typing errors", "web team", null),
+        s.ok(
+                new AddActionItem("b1", ActionItemKind.PREVENTIVE, "Monitor the web server", "web team", null),
+                wat("2023-08-07T13:00"));
+        s.ok(
+                new AddActionItem(
+                        "b2",
+                        ActionItemKind.PREVENTIVE,
+                        "Review each other's work for extension and typing errors",
+                        "web team",
+                        null),
                 wat("2023-08-07T13:00"));
         return s;
     }
@@ -80,8 +148,16 @@ class SeedReplayTest {
         assertEquals(100.0, i.impact().affectedUsersPercent());
         assertEquals("500", i.impact().errorCode());
         assertEquals(wat("2023-08-07T10:15"), i.rootCause().identifiedAt());
-        assertEquals(2, i.actionItems().stream().filter(a -> a.kind() == ActionItemKind.CORRECTIVE).count());
-        assertEquals(3, i.actionItems().stream().filter(a -> a.kind() == ActionItemKind.PREVENTIVE).count());
+        assertEquals(
+                2,
+                i.actionItems().stream()
+                        .filter(a -> a.kind() == ActionItemKind.CORRECTIVE)
+                        .count());
+        assertEquals(
+                3,
+                i.actionItems().stream()
+                        .filter(a -> a.kind() == ActionItemKind.PREVENTIVE)
+                        .count());
     }
 
     @Test
@@ -100,15 +176,21 @@ class SeedReplayTest {
     void seedOne_timelineIsOrderedByWhenThingsHappened() {
         List<Incident.TimelineEntry> timeline = seedOne().incident().timeline();
         List<Incident.TimelineEntry> sorted = timeline.stream()
-                .sorted(Comparator.comparing((Incident.TimelineEntry t) -> t.occurredAt().toInstant()).thenComparingLong(Incident.TimelineEntry::sequence))
+                .sorted(Comparator.comparing(
+                                (Incident.TimelineEntry t) -> t.occurredAt().toInstant())
+                        .thenComparingLong(Incident.TimelineEntry::sequence))
                 .toList();
         assertEquals(sorted, timeline);
         assertEquals(wat("2023-08-07T08:30"), timeline.get(0).occurredAt());
         assertEquals(wat("2023-08-07T11:17"), timeline.get(timeline.size() - 1).occurredAt());
-        assertEquals(List.of("09:00", "09:15", "09:17", "10:15", "11:10", "11:12"), timeline.stream()
-                .filter(t -> t.kind() == TimelineKind.ACTION || t.eventType().equals("IncidentMitigated") || t.eventType().equals("RootCauseIdentified"))
-                .map(t -> t.occurredAt().toLocalTime().toString())
-                .toList());
+        assertEquals(
+                List.of("09:00", "09:15", "09:17", "10:15", "11:10", "11:12"),
+                timeline.stream()
+                        .filter(t -> t.kind() == TimelineKind.ACTION
+                                || t.eventType().equals("IncidentMitigated")
+                                || t.eventType().equals("RootCauseIdentified"))
+                        .map(t -> t.occurredAt().toLocalTime().toString())
+                        .toList());
     }
 
     @Test

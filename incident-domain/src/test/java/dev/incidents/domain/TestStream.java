@@ -49,7 +49,8 @@ final class TestStream {
 
     EventEnvelope append(IncidentEvent e, OffsetDateTime occurredAt) {
         recordedAt = recordedAt.plusSeconds(1);
-        EventEnvelope env = EventEnvelope.of(UUID.randomUUID(), incidentId, events.size() + 1, occurredAt, recordedAt, "tester", "acme", e);
+        EventEnvelope env = EventEnvelope.of(
+                UUID.randomUUID(), incidentId, events.size() + 1, occurredAt, recordedAt, "tester", "acme", e);
         events.add(env);
         state = IncidentFold.evolve(state, env);
         return env;

@@ -22,13 +22,30 @@ final class Events {
     }
 
     EventEnvelope envelope(long seq, OffsetDateTime occurredAt, IncidentEvent data) {
-        return EventEnvelope.of(UUID.nameUUIDFromBytes((incidentId + seq).getBytes()), incidentId, seq, occurredAt,
-                Instant.parse("2023-08-07T10:30:00Z").plusSeconds(seq), "test", "default", data);
+        return EventEnvelope.of(
+                UUID.nameUUIDFromBytes((incidentId + seq).getBytes()),
+                incidentId,
+                seq,
+                occurredAt,
+                Instant.parse("2023-08-07T10:30:00Z").plusSeconds(seq),
+                "test",
+                "default",
+                data);
     }
 
     EventEnvelope declared() {
-        return envelope(1, wat("08:30"), new IncidentEvent.IncidentDeclared("Login returns 500", Severity.SEV1, List.of("auth"),
-                wat("08:30"), wat("08:30"), DetectionSource.MONITORING, "Every login fails", false));
+        return envelope(
+                1,
+                wat("08:30"),
+                new IncidentEvent.IncidentDeclared(
+                        "Login returns 500",
+                        Severity.SEV1,
+                        List.of("auth"),
+                        wat("08:30"),
+                        wat("08:30"),
+                        DetectionSource.MONITORING,
+                        "Every login fails",
+                        false));
     }
 
     void publish(EventEnvelope e) {
@@ -37,7 +54,16 @@ final class Events {
 
     /** The CloudEvents headers the relay sends with an event (Kafka binary mode). */
     static Map<String, String> headers(EventEnvelope e) {
-        return Map.of("ce_specversion", "1.0", "ce_id", e.eventId().toString(), "ce_type", "dev.incidents." + e.type(),
-                "ce_source", "/incident-command-service", "content-type", "application/json");
+        return Map.of(
+                "ce_specversion",
+                "1.0",
+                "ce_id",
+                e.eventId().toString(),
+                "ce_type",
+                "dev.incidents." + e.type(),
+                "ce_source",
+                "/incident-command-service",
+                "content-type",
+                "application/json");
     }
 }

@@ -27,36 +27,61 @@ class IncidentQueryTest {
     void withoutToken_is401_andAnotherTenantsIncidentIs404() {
         Events events = new Events();
         events.publish(events.declared());
-        given().queryParam("minSequence", 1).when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
+        given().queryParam("minSequence", 1)
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200);
 
         io.restassured.RestAssured.requestSpecification = null;
-        given().when().get("/api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(401).contentType("application/problem+json");
-        given().auth().oauth2(dev.incidents.testsupport.TestAuth.tokenFor("globex", "viewer"))
-                .when().get("/api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(404);
+        given().when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(dev.incidents.testsupport.TestAuth.tokenFor("globex", "viewer"))
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void minSequence_onAnotherTenantsIncident_waitsAndAnswersLikeAMissingOne() {
         Events events = new Events();
         events.publish(events.declared());
-        given().queryParam("minSequence", 1).when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
+        given().queryParam("minSequence", 1)
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200);
         String missing = "0190aaaa-0000-7000-8000-000000000000";
         String globex = dev.incidents.testsupport.TestAuth.tokenFor("globex", "viewer");
         for (long minSequence : new long[] {1, 99}) {
             long t0 = System.nanoTime();
-            var theirs = given().auth().oauth2(globex).queryParam("minSequence", minSequence)
-                    .when().get("/api/v1/incidents/{id}", events.incidentId).then().extract();
+            var theirs = given().auth()
+                    .oauth2(globex)
+                    .queryParam("minSequence", minSequence)
+                    .when()
+                    .get("/api/v1/incidents/{id}", events.incidentId)
+                    .then()
+                    .extract();
             long theirsMillis = (System.nanoTime() - t0) / 1_000_000;
-            var none = given().auth().oauth2(globex).queryParam("minSequence", minSequence)
-                    .when().get("/api/v1/incidents/{id}", missing).then().extract();
+            var none = given().auth()
+                    .oauth2(globex)
+                    .queryParam("minSequence", minSequence)
+                    .when()
+                    .get("/api/v1/incidents/{id}", missing)
+                    .then()
+                    .extract();
             assertEquals(504, theirs.statusCode(), "minSequence " + minSequence + ": " + theirs.asString());
             assertEquals(none.statusCode(), theirs.statusCode());
             assertEquals(none.asString().replace(missing, events.incidentId), theirs.asString());
             // Not a speed assertion: the answer must not come before the configured wait (2 s in tests) is over,
             // as it does not for a missing incident.
-            org.junit.jupiter.api.Assertions.assertTrue(theirsMillis >= 2_000, "answered after " + theirsMillis + " ms");
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    theirsMillis >= 2_000, "answered after " + theirsMillis + " ms");
         }
     }
 
@@ -66,9 +91,12 @@ class IncidentQueryTest {
         events.publish(events.declared());
         events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
 
-        given().queryParam("minSequence", 2).queryParam("tz", "Africa/Lagos")
-                .when().get("/api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(200)
+        given().queryParam("minSequence", 2)
+                .queryParam("tz", "Africa/Lagos")
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200)
                 .body("incidentId", equalTo(events.incidentId))
                 .body("status", equalTo("acknowledged"))
                 .body("severity", equalTo("SEV1"))
@@ -78,22 +106,37 @@ class IncidentQueryTest {
                 .body("sequence", equalTo(2));
 
         given().queryParam("minSequence", 2)
-                .when().get("/api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(200).body("acknowledgedAt", equalTo("2023-08-07T08:00:00Z"));
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("acknowledgedAt", equalTo("2023-08-07T08:00:00Z"));
     }
 
     @Test
     void timeline_isOrderedByOccurredAt_evenWhenAnEntryWasBackdated() {
         Events events = new Events();
         events.publish(events.declared());
-        events.publish(events.envelope(2, wat("10:15"), new IncidentEvent.RootCauseIdentified("dropped column still read", "change")));
-        events.publish(events.envelope(3, wat("09:15"), new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "login page set to maintenance", "ada")));
+        events.publish(events.envelope(
+                2, wat("10:15"), new IncidentEvent.RootCauseIdentified("dropped column still read", "change")));
+        events.publish(events.envelope(
+                3,
+                wat("09:15"),
+                new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "login page set to maintenance", "ada")));
 
-        given().queryParam("minSequence", 3).queryParam("tz", "Africa/Lagos")
-                .when().get("/api/v1/incidents/{id}/timeline", events.incidentId)
-                .then().statusCode(200)
-                .body("entries.occurredAt", contains("2023-08-07T08:30:00+01:00", "2023-08-07T08:30:00+01:00",
-                        "2023-08-07T09:15:00+01:00", "2023-08-07T10:15:00+01:00"))
+        given().queryParam("minSequence", 3)
+                .queryParam("tz", "Africa/Lagos")
+                .when()
+                .get("/api/v1/incidents/{id}/timeline", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body(
+                        "entries.occurredAt",
+                        contains(
+                                "2023-08-07T08:30:00+01:00",
+                                "2023-08-07T08:30:00+01:00",
+                                "2023-08-07T09:15:00+01:00",
+                                "2023-08-07T10:15:00+01:00"))
                 .body("entries[2].text", equalTo("login page set to maintenance"))
                 .body("entries[2].kind", equalTo("action"));
     }
@@ -104,11 +147,18 @@ class IncidentQueryTest {
         var declared = events.declared();
         events.publish(declared);
         events.publish(declared);
-        events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.TimelineEntryAdded(TimelineKind.OBSERVATION, "restart did not help", "ada")));
+        events.publish(events.envelope(
+                2,
+                wat("09:00"),
+                new IncidentEvent.TimelineEntryAdded(TimelineKind.OBSERVATION, "restart did not help", "ada")));
 
         given().queryParam("minSequence", 2)
-                .when().get("/api/v1/incidents/{id}/timeline", events.incidentId)
-                .then().statusCode(200).body("sequence", equalTo(2)).body("entries", hasSize(3));
+                .when()
+                .get("/api/v1/incidents/{id}/timeline", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("sequence", equalTo(2))
+                .body("entries", hasSize(3));
     }
 
     @Test
@@ -119,30 +169,49 @@ class IncidentQueryTest {
         events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
 
         given().queryParam("minSequence", 3)
-                .when().get("/api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(200).body("status", equalTo("resolved")).body("acknowledgedBy", equalTo("ada"));
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("resolved"))
+                .body("acknowledgedBy", equalTo("ada"));
     }
 
     @Test
     void minSequenceNotReached_answers504Problem() {
         Events events = new Events();
         events.publish(events.declared());
-        given().queryParam("minSequence", 1).when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
+        given().queryParam("minSequence", 1)
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200);
 
         given().queryParam("minSequence", 5)
-                .when().get("/api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(504).contentType("application/problem+json");
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(504)
+                .contentType("application/problem+json");
     }
 
     @Test
     void unknownIncident_is404Problem() {
-        given().when().get("/api/v1/incidents/{id}", "no-such-incident")
-                .then().statusCode(404).contentType("application/problem+json");
+        given().when()
+                .get("/api/v1/incidents/{id}", "no-such-incident")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test
     void unknownZone_is400NamingTz() {
-        given().queryParam("tz", "Mars/Olympus").when().get("/api/v1/incidents/{id}", "any")
-                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("tz"));
+        given().queryParam("tz", "Mars/Olympus")
+                .when()
+                .get("/api/v1/incidents/{id}", "any")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("tz"));
     }
 }

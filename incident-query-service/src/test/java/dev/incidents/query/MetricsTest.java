@@ -26,14 +26,28 @@ class MetricsTest {
 
     @BeforeEach
     void authenticate() {
-        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer " + TestAuth.tokenFor("metrics-tenant", "viewer")).build();
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + TestAuth.tokenFor("metrics-tenant", "viewer"))
+                .build();
     }
 
-    private static void incident(String service, DetectionSource source, OffsetDateTime started, int detectMin, Integer ackMin, Integer mitigateMin, Integer resolveMin) {
+    private static void incident(
+            String service,
+            DetectionSource source,
+            OffsetDateTime started,
+            int detectMin,
+            Integer ackMin,
+            Integer mitigateMin,
+            Integer resolveMin) {
         Events e = new Events();
         long seq = 1;
         OffsetDateTime detected = started.plusMinutes(detectMin);
-        publish(e, seq++, detected, new IncidentEvent.IncidentDeclared("x", Severity.SEV2, List.of(service), started, detected, source, null, false));
+        publish(
+                e,
+                seq++,
+                detected,
+                new IncidentEvent.IncidentDeclared(
+                        "x", Severity.SEV2, List.of(service), started, detected, source, null, false));
         if (ackMin != null) {
             publish(e, seq++, detected.plusMinutes(ackMin), new IncidentEvent.IncidentAcknowledged("ada"));
         }
@@ -43,11 +57,16 @@ class MetricsTest {
         if (resolveMin != null) {
             publish(e, seq++, started.plusMinutes(resolveMin), new IncidentEvent.IncidentResolved("r"));
         }
-        given().queryParam("minSequence", seq - 1).when().get("/api/v1/incidents/{id}", e.incidentId).then().statusCode(200);
+        given().queryParam("minSequence", seq - 1)
+                .when()
+                .get("/api/v1/incidents/{id}", e.incidentId)
+                .then()
+                .statusCode(200);
     }
 
     private static void publish(Events e, long seq, OffsetDateTime at, IncidentEvent data) {
-        e.publish(EventEnvelope.of(UUID.randomUUID(), e.incidentId, seq, at, Instant.now(), "t", "metrics-tenant", data));
+        e.publish(
+                EventEnvelope.of(UUID.randomUUID(), e.incidentId, seq, at, Instant.now(), "t", "metrics-tenant", data));
     }
 
     @Test
@@ -57,8 +76,13 @@ class MetricsTest {
         incident("checkout", DetectionSource.MONITORING, t.plusHours(1), 2, 20, null, 120);
         incident("search", DetectionSource.CUSTOMER, t.plusHours(2), 5, 3, null, 41);
 
-        given().queryParam("groupBy", "detectionSource").queryParam("from", "2024-03-01T00:00:00Z").queryParam("to", "2024-03-02T00:00:00Z")
-                .when().get("/api/v1/metrics").then().statusCode(200)
+        given().queryParam("groupBy", "detectionSource")
+                .queryParam("from", "2024-03-01T00:00:00Z")
+                .queryParam("to", "2024-03-02T00:00:00Z")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(200)
                 .body("groups", hasSize(2))
                 .body("groups[0].key", equalTo("customer"))
                 .body("groups[0].mttr.meanSeconds", equalTo(2460.0f))
@@ -72,9 +96,19 @@ class MetricsTest {
                 .body("groups[1].mttm.incidents", equalTo(1))
                 .body("groups[1].mttr.meanSeconds", equalTo(5400.0f));
 
-        given().queryParam("groupBy", "service").queryParam("from", "2024-03-01T00:00:00Z").queryParam("to", "2024-03-02T00:00:00Z")
-                .when().get("/api/v1/metrics").then().statusCode(200)
+        given().queryParam("groupBy", "service")
+                .queryParam("from", "2024-03-01T00:00:00Z")
+                .queryParam("to", "2024-03-02T00:00:00Z")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(200)
                 .body("groups.key", equalTo(List.of("checkout", "search")));
-        given().queryParam("groupBy", "team").when().get("/api/v1/metrics").then().statusCode(400).body("errors[0].field", equalTo("groupBy"));
+        given().queryParam("groupBy", "team")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("groupBy"));
     }
 }

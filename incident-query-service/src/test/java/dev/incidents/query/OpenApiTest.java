@@ -21,8 +21,15 @@ class OpenApiTest {
     @Test
     void everyJsonRead_isDescribed_withAnExampleAnswer() throws Exception {
         RestAssured.requestSpecification = null;
-        JsonNode paths = new ObjectMapper().readTree(given().queryParam("format", "json").when().get(management.resolve("/q/openapi"))
-                .then().statusCode(200).extract().asString()).get("paths");
+        JsonNode paths = new ObjectMapper()
+                .readTree(given().queryParam("format", "json")
+                        .when()
+                        .get(management.resolve("/q/openapi"))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .get("paths");
         List<String> missing = new ArrayList<>();
         for (var it = paths.fields(); it.hasNext(); ) {
             var path = it.next();
@@ -30,7 +37,11 @@ class OpenApiTest {
             if (get == null || path.getKey().equals("/api/v1/stream")) {
                 continue;
             }
-            JsonNode example = get.path("responses").path("200").path("content").path("application/json").path("example");
+            JsonNode example = get.path("responses")
+                    .path("200")
+                    .path("content")
+                    .path("application/json")
+                    .path("example");
             if (!example.isObject() || !get.has("summary")) {
                 missing.add(path.getKey());
             }

@@ -45,14 +45,17 @@ class ParkedRecordsTest {
     ParkedRecords parked;
 
     /** The time of issue #11's timeline entry: valid for java.time, refused by RFC 3339 and the connector's parser. */
-    static final OffsetDateTime YEAR_MINUS_999999999 = OffsetDateTime.of(LocalDateTime.of(-999_999_999, 1, 1, 0, 0), ZoneOffset.UTC);
+    static final OffsetDateTime YEAR_MINUS_999999999 =
+            OffsetDateTime.of(LocalDateTime.of(-999_999_999, 1, 1, 0, 0), ZoneOffset.UTC);
 
     @Test
     void issue11_entryAtYearMinus999999999_withTheRelaysHeaders_isParked_andTheNextEventIsProjected() {
         Events poisoned = new Events();
         RelayRecords.publish(poisoned.declared());
-        EventEnvelope entry = poisoned.envelope(2, YEAR_MINUS_999999999, new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "x", "ada"));
-        assertEquals("-999999999-01-01T00:00:00Z", RelayRecords.headers(entry).get("ce_time"), "the header of the issue");
+        EventEnvelope entry = poisoned.envelope(
+                2, YEAR_MINUS_999999999, new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "x", "ada"));
+        assertEquals(
+                "-999999999-01-01T00:00:00Z", RelayRecords.headers(entry).get("ce_time"), "the header of the issue");
 
         double before = parkedTotal("out-of-bounds");
         RelayRecords.publish(entry);
@@ -66,8 +69,13 @@ class ParkedRecordsTest {
         assertEquals("-999999999-01-01T00:00:00Z", header(item, "ce_time"), "and the raw headers");
         assertEquals(before + 1, parkedTotal("out-of-bounds"));
         // The incident stays as it was before the parked event.
-        given().auth().oauth2(TestAuth.token("viewer")).when().get("/api/v1/incidents/{id}", poisoned.incidentId)
-                .then().statusCode(200).body("sequence", equalTo(1));
+        given().auth()
+                .oauth2(TestAuth.token("viewer"))
+                .when()
+                .get("/api/v1/incidents/{id}", poisoned.incidentId)
+                .then()
+                .statusCode(200)
+                .body("sequence", equalTo(1));
     }
 
     @Test
@@ -105,7 +113,8 @@ class ParkedRecordsTest {
     @Test
     void envelopeTheCodecRefuses_isParked_andTheNextEventIsProjected() {
         Events poisoned = new Events();
-        String json = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"incidentId\":\"" + poisoned.incidentId + "\",\"sequence\":1,"
+        String json = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"incidentId\":\"" + poisoned.incidentId
+                + "\",\"sequence\":1,"
                 + "\"type\":\"IncidentDeclared\",\"schemaVersion\":99,\"occurredAt\":\"2023-08-07T08:30:00+01:00\","
                 + "\"recordedAt\":\"2023-08-07T10:30:00Z\",\"tenant\":\"default\",\"data\":{}}";
 
@@ -124,7 +133,8 @@ class ParkedRecordsTest {
     void eventTheProjectionCannotApply_isParked_asApplyFailed_andTheNextEventIsProjected() {
         Events poisoned = new Events();
         double before = parkedTotal("apply-failed");
-        RelayRecords.publish(poisoned.envelope(1, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada"))); // no declaration
+        RelayRecords.publish(
+                poisoned.envelope(1, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada"))); // no declaration
         projectsTheNextEvent();
 
         Map<String, Object> item = parkedItem(poisoned.incidentId, "apply-failed");
@@ -134,7 +144,11 @@ class ParkedRecordsTest {
 
     @Test
     void aRedeliveredRecord_isParkedAndCountedOnce() {
-        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("incident-events-redelivery-test", 0, System.nanoTime(), "k",
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(
+                "incident-events-redelivery-test",
+                0,
+                System.nanoTime(),
+                "k",
                 "not json".getBytes(StandardCharsets.UTF_8));
         double before = parkedTotal("not-json");
         assertTrue(parked.park(record, "not-json", "first delivery", null));
@@ -145,16 +159,31 @@ class ParkedRecordsTest {
     @Test
     void parkedRecords_areForAdmins_ofTheirTenant_andPage() {
         Events globex = new Events();
-        EventEnvelope other = new EventEnvelope(UUID.randomUUID(), globex.incidentId, 1, "IncidentAcknowledged", 1, YEAR_MINUS_999999999,
-                java.time.Instant.parse("2023-08-07T10:30:00Z"), "wile", "globex", new IncidentEvent.IncidentAcknowledged("wile"));
+        EventEnvelope other = new EventEnvelope(
+                UUID.randomUUID(),
+                globex.incidentId,
+                1,
+                "IncidentAcknowledged",
+                1,
+                YEAR_MINUS_999999999,
+                java.time.Instant.parse("2023-08-07T10:30:00Z"),
+                "wile",
+                "globex",
+                new IncidentEvent.IncidentAcknowledged("wile"));
         RelayRecords.publish(other);
         Events mine = new Events();
-        RelayRecords.publish(mine.incidentId, "not json".getBytes(StandardCharsets.UTF_8), Map.of("ce_tenant", "default"));
+        RelayRecords.publish(
+                mine.incidentId, "not json".getBytes(StandardCharsets.UTF_8), Map.of("ce_tenant", "default"));
         String nobodys = UUID.randomUUID().toString();
         RelayRecords.publish(nobodys, "not json either".getBytes(StandardCharsets.UTF_8), Map.of());
         projectsTheNextEvent();
 
-        given().auth().oauth2(TestAuth.token("viewer")).when().get("/api/v1/admin/parked-records").then().statusCode(403);
+        given().auth()
+                .oauth2(TestAuth.token("viewer"))
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(403);
         given().when().get("/api/v1/admin/parked-records").then().statusCode(401);
         List<String> globexKeys = allKeys(TestAuth.tokenFor("globex", "admin"));
         assertTrue(globexKeys.contains(globex.incidentId), "globex's admin sees globex's record");
@@ -165,9 +194,27 @@ class ParkedRecordsTest {
         assertFalse(defaultKeys.contains(globex.incidentId), "another tenant's record is indistinguishable from none");
         assertTrue(defaultKeys.contains(nobodys), "the operator's tenant sees what nobody can attribute");
 
-        given().auth().oauth2(TestAuth.token("admin")).queryParam("limit", 0).when().get("/api/v1/admin/parked-records").then().statusCode(400);
-        given().auth().oauth2(TestAuth.token("admin")).queryParam("reason", "bogus").when().get("/api/v1/admin/parked-records").then().statusCode(400);
-        given().auth().oauth2(TestAuth.token("admin")).queryParam("cursor", "x").when().get("/api/v1/admin/parked-records").then().statusCode(400);
+        given().auth()
+                .oauth2(TestAuth.token("admin"))
+                .queryParam("limit", 0)
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestAuth.token("admin"))
+                .queryParam("reason", "bogus")
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestAuth.token("admin"))
+                .queryParam("cursor", "x")
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(400);
     }
 
     /** A good event written after the bad one (same topic, same single partition in tests) reaches the read model. */
@@ -175,8 +222,14 @@ class ParkedRecordsTest {
         Events next = new Events();
         RelayRecords.publish(next.declared());
         RelayRecords.publish(next.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
-        given().auth().oauth2(TestAuth.token("viewer")).queryParam("minSequence", 2).when().get("/api/v1/incidents/{id}", next.incidentId)
-                .then().statusCode(200).body("status", equalTo("acknowledged"));
+        given().auth()
+                .oauth2(TestAuth.token("viewer"))
+                .queryParam("minSequence", 2)
+                .when()
+                .get("/api/v1/incidents/{id}", next.incidentId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("acknowledged"));
     }
 
     /** Every key an admin's pages list, following nextCursor with small pages. */
@@ -188,7 +241,12 @@ class ParkedRecordsTest {
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
-            JsonPath page = request.when().get("/api/v1/admin/parked-records").then().statusCode(200).extract().jsonPath();
+            JsonPath page = request.when()
+                    .get("/api/v1/admin/parked-records")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             keys.addAll(page.getList("items.key"));
             cursor = page.getString("nextCursor");
         } while (cursor != null);
@@ -197,8 +255,16 @@ class ParkedRecordsTest {
 
     /** The one item parked under this key (a redelivery must not park it twice). */
     private static Map<String, Object> parkedItem(String key, String reason) {
-        JsonPath page = given().auth().oauth2(TestAuth.token("admin")).queryParam("reason", reason).queryParam("limit", 200)
-                .when().get("/api/v1/admin/parked-records").then().statusCode(200).extract().jsonPath();
+        JsonPath page = given().auth()
+                .oauth2(TestAuth.token("admin"))
+                .queryParam("reason", reason)
+                .queryParam("limit", 200)
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Map<String, Object>> items = page.getList("items.findAll { it.key == '" + key + "' }");
         assertEquals(1, items.size(), "parked once: " + page.prettify());
         return items.get(0);
@@ -211,13 +277,24 @@ class ParkedRecordsTest {
     @SuppressWarnings("unchecked")
     private static String header(Map<String, Object> item, String name) {
         List<Map<String, String>> headers = (List<Map<String, String>>) item.get("headers");
-        return headers.stream().filter(h -> h.get("key").equals(name)).map(h -> h.get("value")).findFirst().orElse(null);
+        return headers.stream()
+                .filter(h -> h.get("key").equals(name))
+                .map(h -> h.get("value"))
+                .findFirst()
+                .orElse(null);
     }
 
     /** incidents_records_parked_total{reason=...} as Prometheus scrapes it. */
     double parkedTotal(String reason) {
-        String metrics = given().when().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^incidents_records_parked_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
+        String metrics = given().when()
+                .get(management.resolve("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        Matcher m = Pattern.compile(
+                        "(?m)^incidents_records_parked_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.Ee+-]+)$")
+                .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

@@ -24,25 +24,37 @@ class PostmortemQueryTest {
 
     @BeforeEach
     void authenticate() {
-        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Authorization", "Bearer " + TestAuth.token("viewer")).build();
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + TestAuth.token("viewer"))
+                .build();
     }
 
     private static Events resolvedIncident() {
         Events events = new Events();
         events.publish(events.declared());
         events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
-        events.publish(events.envelope(3, wat("10:15"), new IncidentEvent.RootCauseIdentified("Migration dropped a field still read", "change")));
+        events.publish(events.envelope(
+                3,
+                wat("10:15"),
+                new IncidentEvent.RootCauseIdentified("Migration dropped a field still read", "change")));
         events.publish(events.envelope(4, wat("11:17"), new IncidentEvent.IncidentResolved("Patched")));
-        events.publish(events.envelope(5, wat("14:00"), new IncidentEvent.ActionItemAdded("a1", ActionItemKind.PREVENTIVE, "Test migrations", "grace", null)));
+        events.publish(events.envelope(
+                5,
+                wat("14:00"),
+                new IncidentEvent.ActionItemAdded("a1", ActionItemKind.PREVENTIVE, "Test migrations", "grace", null)));
         return events;
     }
 
     @Test
     void postmortemJson_carriesTheMilestonesFiguresAndPosition() {
         Events events = resolvedIncident();
-        given().queryParam("minSequence", 5).queryParam("tz", "Africa/Lagos").accept("application/json")
-                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
-                .then().statusCode(200)
+        given().queryParam("minSequence", 5)
+                .queryParam("tz", "Africa/Lagos")
+                .accept("application/json")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
                 .body("incidentId", equalTo(events.incidentId))
                 .body("startedAt", equalTo("2023-08-07T08:30:00+01:00"))
                 .body("resolvedAt", equalTo("2023-08-07T11:17:00+01:00"))
@@ -59,43 +71,78 @@ class PostmortemQueryTest {
     @Test
     void postmortemMarkdown_isTheSameBytesEveryTime_withItsHashAsETag() {
         Events events = resolvedIncident();
-        var first = given().queryParam("minSequence", 5).queryParam("tz", "Africa/Lagos").accept("text/markdown")
-                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
-                .then().statusCode(200).body(containsString("From 08:30 to 11:17 on 7 August 2023 (Africa/Lagos, UTC+01:00), 2 h 47 min."))
+        var first = given().queryParam("minSequence", 5)
+                .queryParam("tz", "Africa/Lagos")
+                .accept("text/markdown")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body(containsString("From 08:30 to 11:17 on 7 August 2023 (Africa/Lagos, UTC+01:00), 2 h 47 min."))
                 .extract();
-        String again = given().queryParam("tz", "Africa/Lagos").accept("text/markdown")
-                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId).then().statusCode(200).extract().asString();
+        String again = given().queryParam("tz", "Africa/Lagos")
+                .accept("text/markdown")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertEquals(first.asString(), again);
-        String hash = given().queryParam("tz", "Africa/Lagos").accept("application/json")
-                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId).then().extract().path("contentHash");
+        String hash = given().queryParam("tz", "Africa/Lagos")
+                .accept("application/json")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .extract()
+                .path("contentHash");
         assertEquals("\"" + hash + "\"", first.header("ETag"));
     }
 
     @Test
     void postmortemAtAnEarlierPosition_leavesOutWhatCameLater() {
         Events events = resolvedIncident();
-        given().queryParam("minSequence", 5).queryParam("atSequence", 3).accept("application/json")
-                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
-                .then().statusCode(200).body("resolvedAt", nullValue()).body("position.sequence", equalTo(3)).body("actionItems.size()", equalTo(0));
+        given().queryParam("minSequence", 5)
+                .queryParam("atSequence", 3)
+                .accept("application/json")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("resolvedAt", nullValue())
+                .body("position.sequence", equalTo(3))
+                .body("actionItems.size()", equalTo(0));
     }
 
     @Test
     void postmortemHtml_isAPage() {
         Events events = resolvedIncident();
-        given().queryParam("minSequence", 5).accept("text/html")
-                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
-                .then().statusCode(200).contentType(containsString("text/html"))
+        given().queryParam("minSequence", 5)
+                .accept("text/html")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/html"))
                 .body(containsString("<h1>Postmortem: Login returns 500</h1>"));
     }
 
     @Test
     void postmortemHtml_runsNoScript_cannotBeFramed_andStaysOutOfSharedCaches() {
         Events events = resolvedIncident();
-        given().queryParam("minSequence", 5).accept("text/html")
-                .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
-                .then().statusCode(200)
-                .header("Content-Security-Policy", allOf(containsString("default-src 'none'"), containsString("style-src 'unsafe-inline'"),
-                        containsString("frame-ancestors 'none'"), not(containsString("script-src"))))
+        given().queryParam("minSequence", 5)
+                .accept("text/html")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .header(
+                        "Content-Security-Policy",
+                        allOf(
+                                containsString("default-src 'none'"),
+                                containsString("style-src 'unsafe-inline'"),
+                                containsString("frame-ancestors 'none'"),
+                                not(containsString("script-src"))))
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Cache-Control", allOf(containsString("private"), containsString("no-store")));
     }
@@ -104,15 +151,33 @@ class PostmortemQueryTest {
     void everyOtherAnswer_isNotSniffed_andOnlyHtmlCarriesThePagePolicy() {
         Events events = resolvedIncident();
         for (String type : new String[] {"text/markdown", "application/json"}) {
-            given().queryParam("minSequence", 5).accept(type)
-                    .when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
-                    .then().statusCode(200).header("X-Content-Type-Options", "nosniff").header("Content-Security-Policy", nullValue());
+            given().queryParam("minSequence", 5)
+                    .accept(type)
+                    .when()
+                    .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                    .then()
+                    .statusCode(200)
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Content-Security-Policy", nullValue());
         }
-        given().accept("text/html").when().get("/api/v1/incidents/{id}/postmortem", "no-such-incident")
-                .then().statusCode(404).header("X-Content-Type-Options", "nosniff");
-        given().accept("text/html").when().get("/no-such-page").then().statusCode(404).header("X-Content-Type-Options", "nosniff");
+        given().accept("text/html")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", "no-such-incident")
+                .then()
+                .statusCode(404)
+                .header("X-Content-Type-Options", "nosniff");
+        given().accept("text/html")
+                .when()
+                .get("/no-such-page")
+                .then()
+                .statusCode(404)
+                .header("X-Content-Type-Options", "nosniff");
         RestAssured.requestSpecification = null;
-        given().accept("text/html").when().get("/api/v1/incidents/{id}/postmortem", events.incidentId)
-                .then().statusCode(401).header("X-Content-Type-Options", "nosniff");
+        given().accept("text/html")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(401)
+                .header("X-Content-Type-Options", "nosniff");
     }
 }

@@ -41,7 +41,8 @@ class ProjectionBatchTest {
     void forgetWhatWasNeverPublished() throws Exception {
         try (Connection c = dataSource.getConnection()) {
             for (String table : List.of("incident_event", "incident_view", "pending_event")) {
-                try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where incident_id = any(?)")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("delete from " + table + " where incident_id = any(?)")) {
                     ps.setArray(1, c.createArrayOf("text", projectedHere.toArray()));
                     ps.executeUpdate();
                 }
@@ -61,19 +62,23 @@ class ProjectionBatchTest {
         projectedHere.addAll(List.of(a.incidentId, b.incidentId, c.incidentId));
         EventEnvelope a1 = a.declared();
         EventEnvelope a2 = a.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada"));
-        EventEnvelope a3 = a.envelope(3, wat("08:45"), new IncidentEvent.TimelineEntryAdded(TimelineKind.OBSERVATION, "backdated", "ada"));
+        EventEnvelope a3 = a.envelope(
+                3, wat("08:45"), new IncidentEvent.TimelineEntryAdded(TimelineKind.OBSERVATION, "backdated", "ada"));
         EventEnvelope a4 = a.envelope(4, wat("10:00"), new IncidentEvent.IncidentResolved("fixed"));
         EventEnvelope c1 = c.declared();
         EventEnvelope c2 = c.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("grace"));
 
-        List<Decoded> poll = Stream.of(a1, a3, a2, a2, c2, b.declared(), a4).map(ProjectionBatchTest::decoded).toList();
+        List<Decoded> poll = Stream.of(a1, a3, a2, a2, c2, b.declared(), a4)
+                .map(ProjectionBatchTest::decoded)
+                .toList();
         projector.applyAll(poll);
 
         assertEquals(4, number("select last_sequence from incident_view where incident_id = ?", a.incidentId));
         assertEquals(4, number("select count(*) from incident_event where incident_id = ?", a.incidentId));
         assertEquals("resolved", text("select status from incident_view where incident_id = ?", a.incidentId));
         assertEquals(1, number("select last_sequence from incident_view where incident_id = ?", b.incidentId));
-        assertEquals(0, number("select count(*) from incident_view where incident_id = ?", c.incidentId), "c2 waits for c1");
+        assertEquals(
+                0, number("select count(*) from incident_view where incident_id = ?", c.incidentId), "c2 waits for c1");
         assertEquals(1, number("select count(*) from pending_event where incident_id = ?", c.incidentId));
 
         // The next poll brings the predecessor; a redelivery of the first poll changes nothing.
@@ -84,7 +89,9 @@ class ProjectionBatchTest {
         assertEquals("acknowledged", text("select status from incident_view where incident_id = ?", c.incidentId));
         assertEquals(0, number("select count(*) from pending_event where incident_id = ?", c.incidentId));
         assertEquals(4, number("select count(*) from incident_event where incident_id = ?", a.incidentId));
-        assertEquals(List.of(1L, 2L, 3L, 4L), numbers("select seq from incident_event where incident_id = ? order by seq", a.incidentId));
+        assertEquals(
+                List.of(1L, 2L, 3L, 4L),
+                numbers("select seq from incident_event where incident_id = ? order by seq", a.incidentId));
     }
 
     private long number(String sql, String id) throws Exception {
@@ -92,7 +99,8 @@ class ProjectionBatchTest {
     }
 
     private List<Long> numbers(String sql, String id) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Long> values = new java.util.ArrayList<>();
@@ -105,7 +113,8 @@ class ProjectionBatchTest {
     }
 
     private String text(String sql, String id) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

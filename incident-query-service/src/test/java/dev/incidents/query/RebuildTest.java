@@ -17,8 +17,8 @@ import dev.incidents.domain.TimelineKind;
 import dev.incidents.testsupport.TestAuth;
 import dev.incidents.testsupport.TestInfrastructure;
 import io.agroal.api.AgroalDataSource;
-import io.restassured.path.json.JsonPath;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -48,9 +48,11 @@ class RebuildTest {
     /** The read models as rows, without what a rebuild legitimately renews (stream positions, update times). */
     private List<String> snapshot() throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("select incident_id, tenant, title, status, severity, services, detection_source, summary,"
-                    + " started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at, last_sequence from incident_view order by incident_id")) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(
+                    "select incident_id, tenant, title, status, severity, services, detection_source, summary,"
+                            + " started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at, last_sequence from incident_view order by incident_id")) {
                 while (rs.next()) {
                     StringBuilder row = new StringBuilder("view");
                     for (int i = 1; i <= 15; i++) {
@@ -59,8 +61,9 @@ class RebuildTest {
                     rows.add(row.toString());
                 }
             }
-            try (ResultSet rs = s.executeQuery("select incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope"
-                    + " from incident_event order by incident_id, seq")) {
+            try (ResultSet rs =
+                    s.executeQuery("select incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope"
+                            + " from incident_event order by incident_id, seq")) {
                 while (rs.next()) {
                     StringBuilder row = new StringBuilder("event");
                     for (int i = 1; i <= 8; i++) {
@@ -81,10 +84,23 @@ class RebuildTest {
         a.publish(a.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
         Events b = new Events();
         b.publish(b.declared());
-        b.publish(b.envelope(2, wat("09:30"), new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "rolled back", "ada")));
+        b.publish(b.envelope(
+                2, wat("09:30"), new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "rolled back", "ada")));
         b.publish(b.envelope(3, wat("10:00"), new IncidentEvent.IncidentResolved("fixed")));
-        given().auth().oauth2(admin).queryParam("minSequence", 2).when().get("/api/v1/incidents/{id}", a.incidentId).then().statusCode(200);
-        given().auth().oauth2(admin).queryParam("minSequence", 3).when().get("/api/v1/incidents/{id}", b.incidentId).then().statusCode(200);
+        given().auth()
+                .oauth2(admin)
+                .queryParam("minSequence", 2)
+                .when()
+                .get("/api/v1/incidents/{id}", a.incidentId)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(admin)
+                .queryParam("minSequence", 3)
+                .when()
+                .get("/api/v1/incidents/{id}", b.incidentId)
+                .then()
+                .statusCode(200);
         List<String> before = snapshot();
         assertFalse(before.isEmpty());
 
@@ -92,15 +108,28 @@ class RebuildTest {
         String state = "running";
         for (int i = 0; i < 300 && state.equals("running"); i++) {
             Thread.sleep(100);
-            state = given().auth().oauth2(admin).when().get("/api/v1/admin/rebuild").then().statusCode(200).extract().path("state");
+            state = given().auth()
+                    .oauth2(admin)
+                    .when()
+                    .get("/api/v1/admin/rebuild")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("state");
         }
         assertEquals("completed", state);
         given().auth().oauth2(admin).when().get("/api/v1/admin/rebuild").then().body("percent", equalTo(100.0f));
         assertEquals(before, snapshot(), "the rebuilt read models equal the live ones");
 
         a.publish(a.envelope(3, wat("11:17"), new IncidentEvent.IncidentResolved("patched")));
-        given().auth().oauth2(admin).queryParam("minSequence", 3).when().get("/api/v1/incidents/{id}", a.incidentId)
-                .then().statusCode(200).body("status", equalTo("resolved"));
+        given().auth()
+                .oauth2(admin)
+                .queryParam("minSequence", 3)
+                .when()
+                .get("/api/v1/incidents/{id}", a.incidentId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("resolved"));
     }
 
     @Test
@@ -114,11 +143,23 @@ class RebuildTest {
             Thread background = new Thread(writer::keepWriting, "rebuild-test-writer");
             background.start();
             try {
-                given().auth().oauth2(admin).when().post("/api/v1/admin/rebuild").then().statusCode(202);
+                given().auth()
+                        .oauth2(admin)
+                        .when()
+                        .post("/api/v1/admin/rebuild")
+                        .then()
+                        .statusCode(202);
                 String state = "running";
                 for (int i = 0; i < 1_800 && state.equals("running"); i++) {
                     Thread.sleep(100);
-                    state = given().auth().oauth2(admin).when().get("/api/v1/admin/rebuild").then().statusCode(200).extract().path("state");
+                    state = given().auth()
+                            .oauth2(admin)
+                            .when()
+                            .get("/api/v1/admin/rebuild")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .path("state");
                 }
                 assertEquals("completed", state);
                 Thread.sleep(1_000); // and some more after the swap, for the live projection alone
@@ -129,31 +170,63 @@ class RebuildTest {
             writer.flush();
             assertTrue(writer.writtenInBackground() > 0, "events were written while the rebuild ran");
 
-            // Every incident's read models, once the live projection had the time to apply the last event, against the fold of its events.
+            // Every incident's read models, once the live projection had the time to apply the last event, against the
+            // fold of its events.
             awaitProjected(writer, Duration.ofSeconds(60));
             List<String> expected = new ArrayList<>();
             List<String> actual = new ArrayList<>();
             for (Map.Entry<String, List<EventEnvelope>> written : writer.written.entrySet()) {
                 String id = written.getKey();
                 Incident fold = (Incident) IncidentFold.fold(id, written.getValue());
-                expected.add(describe(id, fold.sequence(), fold.status().wireName(), fold.sequence(), fold.sequence(), fold.status().wireName(),
-                        fold.timeline().size(), 0));
-                JsonPath incident = given().auth().oauth2(admin).when().get("/api/v1/incidents/{id}", id).then().statusCode(200).extract().jsonPath();
-                int timeline = given().auth().oauth2(admin).when().get("/api/v1/incidents/{id}/timeline", id).then().statusCode(200)
-                        .extract().path("entries.size()");
+                expected.add(describe(
+                        id,
+                        fold.sequence(),
+                        fold.status().wireName(),
+                        fold.sequence(),
+                        fold.sequence(),
+                        fold.status().wireName(),
+                        fold.timeline().size(),
+                        0));
+                JsonPath incident = given().auth()
+                        .oauth2(admin)
+                        .when()
+                        .get("/api/v1/incidents/{id}", id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+                int timeline = given().auth()
+                        .oauth2(admin)
+                        .when()
+                        .get("/api/v1/incidents/{id}/timeline", id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("entries.size()");
                 try (Connection c = dataSource.getConnection();
-                        PreparedStatement ps = c.prepareStatement("select last_sequence, status,"
-                                + " (select count(*) from incident_event e where e.incident_id = v.incident_id),"
-                                + " (select count(*) from pending_event p where p.incident_id = v.incident_id) from incident_view v where incident_id = ?")) {
+                        PreparedStatement ps = c.prepareStatement(
+                                "select last_sequence, status,"
+                                        + " (select count(*) from incident_event e where e.incident_id = v.incident_id),"
+                                        + " (select count(*) from pending_event p where p.incident_id = v.incident_id) from incident_view v where incident_id = ?")) {
                     ps.setString(1, id);
                     try (ResultSet view = ps.executeQuery()) {
                         assertTrue(view.next(), id + " has a view");
-                        actual.add(describe(id, view.getLong(1), view.getString(2), view.getLong(3), incident.getLong("sequence"), incident.getString("status"),
-                                timeline, view.getLong(4)));
+                        actual.add(describe(
+                                id,
+                                view.getLong(1),
+                                view.getString(2),
+                                view.getLong(3),
+                                incident.getLong("sequence"),
+                                incident.getString("status"),
+                                timeline,
+                                view.getLong(4)));
                     }
                 }
             }
-            assertEquals(expected, actual, "after the rebuild, each incident is the fold of every event written, none lost, none doubled");
+            assertEquals(
+                    expected,
+                    actual,
+                    "after the rebuild, each incident is the fold of every event written, none lost, none doubled");
         }
     }
 
@@ -169,7 +242,8 @@ class RebuildTest {
 
     private long viewSequence(String incidentId) throws Exception {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select last_sequence from incident_view where incident_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("select last_sequence from incident_view where incident_id = ?")) {
             ps.setString(1, incidentId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
@@ -177,9 +251,17 @@ class RebuildTest {
         }
     }
 
-    private static String describe(String id, long viewSequence, String viewStatus, long rows, long sequence, String status, int timeline, long pending) {
-        return id + ": view at " + viewSequence + " " + viewStatus + ", " + rows + " events projected, read at " + sequence + " " + status
-                + " with " + timeline + " timeline entries, " + pending + " pending";
+    private static String describe(
+            String id,
+            long viewSequence,
+            String viewStatus,
+            long rows,
+            long sequence,
+            String status,
+            int timeline,
+            long pending) {
+        return id + ": view at " + viewSequence + " " + viewStatus + ", " + rows + " events projected, read at "
+                + sequence + " " + status + " with " + timeline + " timeline entries, " + pending + " pending";
     }
 
     /**
@@ -199,11 +281,18 @@ class RebuildTest {
             for (int i = 0; i < incidentCount; i++) {
                 incidents.add(new Events());
             }
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.servers().bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new StringSerializer());
+            producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            TestInfrastructure.servers().bootstrapServers(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                            true,
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            1),
+                    new StringSerializer(),
+                    new StringSerializer());
         }
 
         void write(int count) {
@@ -213,14 +302,20 @@ class RebuildTest {
                 long seq = events.size() + 1;
                 // A few KB each, like events with long notes: the rebuild needs several fetches to read the log.
                 String note = "step " + seq + ": " + "what was tried, what was seen, what comes next. ".repeat(80);
-                EventEnvelope e = seq == 1 ? incident.declared() : incident.envelope(seq, wat("08:30").plusMinutes(seq), switch ((int) (seq % 5)) {
-                    case 2 -> new IncidentEvent.IncidentAcknowledged("ada");
-                    case 3 -> new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, note, "ada");
-                    case 4 -> new IncidentEvent.IncidentMitigated(note);
-                    case 0 -> new IncidentEvent.IncidentResolved(note);
-                    default -> new IncidentEvent.IncidentReopened(note);
-                });
-                ProducerRecord<String, String> record = new ProducerRecord<>("incident-events", e.incidentId(), EventCodec.toJson(e));
+                EventEnvelope e = seq == 1
+                        ? incident.declared()
+                        : incident.envelope(
+                                seq,
+                                wat("08:30").plusMinutes(seq),
+                                switch ((int) (seq % 5)) {
+                                    case 2 -> new IncidentEvent.IncidentAcknowledged("ada");
+                                    case 3 -> new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, note, "ada");
+                                    case 4 -> new IncidentEvent.IncidentMitigated(note);
+                                    case 0 -> new IncidentEvent.IncidentResolved(note);
+                                    default -> new IncidentEvent.IncidentReopened(note);
+                                });
+                ProducerRecord<String, String> record =
+                        new ProducerRecord<>("incident-events", e.incidentId(), EventCodec.toJson(e));
                 Events.headers(e).forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
                 producer.send(record, (metadata, error) -> {
                     if (error != null) {
@@ -261,6 +356,11 @@ class RebuildTest {
 
     @Test
     void rebuild_isForAdminsOnly() {
-        given().auth().oauth2(TestAuth.token("viewer")).when().post("/api/v1/admin/rebuild").then().statusCode(403);
+        given().auth()
+                .oauth2(TestAuth.token("viewer"))
+                .when()
+                .post("/api/v1/admin/rebuild")
+                .then()
+                .statusCode(403);
     }
 }

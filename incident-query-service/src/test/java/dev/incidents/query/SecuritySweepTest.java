@@ -33,8 +33,13 @@ class SecuritySweepTest {
     void noRouteOpensWithoutAProperToken() {
         Events events = new Events();
         events.publish(events.declared());
-        given().auth().oauth2(TestAuth.token("viewer")).queryParam("minSequence", 1)
-                .when().get("/api/v1/incidents/{id}", events.incidentId).then().statusCode(200);
+        given().auth()
+                .oauth2(TestAuth.token("viewer"))
+                .queryParam("minSequence", 1)
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200);
 
         var sweep = new RouteSweep(root, management);
         List<RouteSweep.Route> routes = sweep.routes();
@@ -43,13 +48,20 @@ class SecuritySweepTest {
         credentials.put("none", Map.of());
         credentials.put("API key", Map.of("X-Api-Key", TestAuth.API_KEY));
         credentials.put("API key as bearer", Map.of("Authorization", "Bearer " + TestAuth.API_KEY));
-        credentials.put("token without tenant", Map.of("Authorization", "Bearer " + TestAuth.tokenWithoutTenant("viewer", "admin")));
-        credentials.put("token for another audience", Map.of("Authorization", "Bearer " + TestAuth.tokenForAudience("other", "viewer", "admin")));
+        credentials.put(
+                "token without tenant",
+                Map.of("Authorization", "Bearer " + TestAuth.tokenWithoutTenant("viewer", "admin")));
+        credentials.put(
+                "token for another audience",
+                Map.of("Authorization", "Bearer " + TestAuth.tokenForAudience("other", "viewer", "admin")));
         var attempts = sweep.sweep(routes, parameter -> events.incidentId, route -> credentials);
 
         var opened = attempts.stream().filter(RouteSweep.Attempt::succeeded).toList();
-        System.out.printf("[security] %d routes x variants x credentials: %d requests, %d answered 2xx%n", routes.size(), attempts.size(), opened.size());
+        System.out.printf(
+                "[security] %d routes x variants x credentials: %d requests, %d answered 2xx%n",
+                routes.size(), attempts.size(), opened.size());
         assertEquals(List.of(), opened, "requests that got through without a proper token");
-        assertEquals(List.of(), attempts.stream().filter(a -> a.status() >= 500).toList(), "requests that failed with 5xx");
+        assertEquals(
+                List.of(), attempts.stream().filter(a -> a.status() >= 500).toList(), "requests that failed with 5xx");
     }
 }

@@ -39,7 +39,11 @@ class SequenceWaitTest {
     public static class LongWaits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("incidents.query.min-sequence-timeout", "PT60S", "incidents.query.max-sequence-waits", Integer.toString(WAITS));
+            return Map.of(
+                    "incidents.query.min-sequence-timeout",
+                    "PT60S",
+                    "incidents.query.max-sequence-waits",
+                    Integer.toString(WAITS));
         }
     }
 
@@ -54,12 +58,21 @@ class SequenceWaitTest {
         String token = TestAuth.token("viewer");
         Events events = new Events();
         events.publish(events.declared());
-        given().auth().oauth2(token).queryParam("minSequence", 1).when().get(app + "api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(200);
+        given().auth()
+                .oauth2(token)
+                .queryParam("minSequence", 1)
+                .when()
+                .get(app + "api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200);
 
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest waitForTwo = HttpRequest.newBuilder(URI.create(app + "api/v1/incidents/" + events.incidentId + "?minSequence=2"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(90)).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest waitForTwo = HttpRequest.newBuilder(
+                        URI.create(app + "api/v1/incidents/" + events.incidentId + "?minSequence=2"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(90))
+                .build();
         List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
         for (int i = 0; i < WAITS; i++) {
             waits.add(client.sendAsync(waitForTwo, HttpResponse.BodyHandlers.ofString()));
@@ -72,8 +85,12 @@ class SequenceWaitTest {
         assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
 
         // With every wait open, a read that does not wait is served.
-        given().auth().oauth2(token).when().get(app + "api/v1/incidents/{id}", events.incidentId)
-                .then().statusCode(200);
+        given().auth()
+                .oauth2(token)
+                .when()
+                .get(app + "api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200);
         assertEquals(0, waits.stream().filter(CompletableFuture::isDone).count(), "no wait may end before its event");
 
         events.publish(events.envelope(2, Events.wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
@@ -91,11 +108,13 @@ class SequenceWaitTest {
         String metrics = "";
         while (System.nanoTime() < deadline) {
             metrics = ManagementChecks.body(management, "/q/metrics");
-            if (metrics.lines().anyMatch(l -> l.startsWith("incidents_sequence_waits") && l.endsWith(" " + expected + ".0"))) {
+            if (metrics.lines()
+                    .anyMatch(l -> l.startsWith("incidents_sequence_waits") && l.endsWith(" " + expected + ".0"))) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("expected " + line + " in\n" + metrics.lines().filter(l -> l.contains("sequence_waits")).toList());
+        throw new AssertionError("expected " + line + " in\n"
+                + metrics.lines().filter(l -> l.contains("sequence_waits")).toList());
     }
 }

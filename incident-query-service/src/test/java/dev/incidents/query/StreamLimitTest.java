@@ -54,7 +54,9 @@ class StreamLimitTest {
                 }
             }
             assertTrue(refused != null, "a stream over the limit is refused");
-            assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(
+                    "application/problem+json",
+                    refused.headers().firstValue("Content-Type").orElse(""));
             assertEquals("5", refused.headers().firstValue("Retry-After").orElse(""));
             refused.body().close();
 
@@ -71,8 +73,12 @@ class StreamLimitTest {
     }
 
     private CompletableFuture<HttpResponse<InputStream>> open(String tenant) {
-        return http.sendAsync(HttpRequest.newBuilder(stream).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + TestAuth.tokenFor(tenant, "viewer")).header("Accept", "text/event-stream").build(),
+        return http.sendAsync(
+                HttpRequest.newBuilder(stream)
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + TestAuth.tokenFor(tenant, "viewer"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
     }
 }

@@ -31,14 +31,17 @@ class StreamTest {
     record SseEvent(String id, String event, String data) {}
 
     /** Opens the stream and collects {@code count} events of the given incident, or what came within 20 s. */
-    private List<SseEvent> read(String lastEventId, String incidentId, int count, Runnable afterConnect) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(stream).header("Accept", "text/event-stream")
+    private List<SseEvent> read(String lastEventId, String incidentId, int count, Runnable afterConnect)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(stream)
+                .header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer " + TestAuth.token("viewer"));
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
         HttpClient http = HttpClient.newHttpClient();
-        CompletableFuture<HttpResponse<Stream<String>>> response = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
+        CompletableFuture<HttpResponse<Stream<String>>> response =
+                http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> r = response.get(10, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode());
         afterConnect.run();
@@ -90,8 +93,11 @@ class StreamTest {
         e.publish(e.envelope(4, wat("11:17"), new IncidentEvent.IncidentResolved("patched")));
         Thread.sleep(Duration.ofSeconds(1).toMillis());
         List<SseEvent> resumed = read(live.get(0).id(), e.incidentId, 3, () -> {});
-        assertEquals(List.of("IncidentAcknowledged", "IncidentMitigated", "IncidentResolved"),
-                resumed.stream().map(ev -> ev.data().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1")).toList(),
+        assertEquals(
+                List.of("IncidentAcknowledged", "IncidentMitigated", "IncidentResolved"),
+                resumed.stream()
+                        .map(ev -> ev.data().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1"))
+                        .toList(),
                 "everything after the last seen id, in order, nothing twice");
     }
 }

@@ -23,7 +23,12 @@ final class Api {
 
     /** Creates a subscription and returns the answer (with its secret). */
     JsonPath subscribe(String json) {
-        return as().body(json).post("/api/v1/subscriptions").then().statusCode(201).extract().jsonPath();
+        return as().body(json)
+                .post("/api/v1/subscriptions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
     }
 
     JsonPath subscribe(String channel, String target) {
@@ -31,12 +36,19 @@ final class Api {
     }
 
     List<Map<String, Object>> deliveries(String subscriptionId) {
-        return as().queryParam("subscription", subscriptionId).queryParam("limit", 200).get("/api/v1/deliveries")
-                .then().statusCode(200).extract().jsonPath().getList("items");
+        return as().queryParam("subscription", subscriptionId)
+                .queryParam("limit", 200)
+                .get("/api/v1/deliveries")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items");
     }
 
     /** Waits until the subscription's deliveries satisfy {@code done}; returns them oldest first either way. */
-    List<Map<String, Object>> awaitDeliveries(String subscriptionId, Predicate<List<Map<String, Object>>> done, Duration timeout)
+    List<Map<String, Object>> awaitDeliveries(
+            String subscriptionId, Predicate<List<Map<String, Object>>> done, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Map<String, Object>> got = oldestFirst(deliveries(subscriptionId));
@@ -48,7 +60,9 @@ final class Api {
     }
 
     static Predicate<List<Map<String, Object>>> allSettled(int count) {
-        return ds -> ds.size() == count && ds.stream().allMatch(d -> List.of("delivered", "dead", "cancelled").contains(d.get("status")));
+        return ds -> ds.size() == count
+                && ds.stream()
+                        .allMatch(d -> List.of("delivered", "dead", "cancelled").contains(d.get("status")));
     }
 
     private static List<Map<String, Object>> oldestFirst(List<Map<String, Object>> newestFirst) {

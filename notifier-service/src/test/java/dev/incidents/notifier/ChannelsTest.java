@@ -34,7 +34,9 @@ class ChannelsTest {
         List<Request> got = TestEndpoints.receiver.await(path, rs -> rs.size() >= 2, Duration.ofSeconds(30));
         assertEquals(2, got.size());
         JsonPath ack = new JsonPath(got.get(1).body());
-        assertEquals("[SEV1] Checkout &lt;b&gt;broken&lt;/b&gt; &amp; slow: Acknowledged by ada (acknowledged)", ack.getString("text"),
+        assertEquals(
+                "[SEV1] Checkout &lt;b&gt;broken&lt;/b&gt; &amp; slow: Acknowledged by ada (acknowledged)",
+                ack.getString("text"),
                 "the fallback text is mrkdwn too, escaped");
         assertEquals("header", ack.getString("blocks[0].type"));
         assertEquals("[SEV1] Checkout <b>broken</b> & slow", ack.getString("blocks[0].text.text"));
@@ -43,9 +45,13 @@ class ChannelsTest {
         assertEquals("*Severity*\nSEV1", fields.get(0));
         assertEquals("*Status*\nacknowledged", fields.get(1));
         assertEquals("*Services*\ncheckout, payments", fields.get(2));
-        assertEquals("https://incidents.example.com/incidents/" + incident.incidentId, ack.getString("blocks[3].elements[0].url"));
+        assertEquals(
+                "https://incidents.example.com/incidents/" + incident.incidentId,
+                ack.getString("blocks[3].elements[0].url"));
         JsonPath declared = new JsonPath(got.get(0).body());
-        assertTrue(declared.getString("blocks[1].text.text").contains("Incident started: Checkout &lt;b&gt;broken&lt;/b&gt; &amp; slow"),
+        assertTrue(
+                declared.getString("blocks[1].text.text")
+                        .contains("Incident started: Checkout &lt;b&gt;broken&lt;/b&gt; &amp; slow"),
                 "mrkdwn is escaped: " + declared.getString("blocks[1].text.text"));
         assertNull(got.get(0).header("webhook-signature"), "Slack takes no signature");
     }
@@ -58,11 +64,13 @@ class ChannelsTest {
         incident.declare("Login returns 500", Severity.SEV1, "auth");
         incident.acknowledge();
 
-        List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(2), Duration.ofSeconds(30));
+        List<Map<String, Object>> deliveries =
+                api.awaitDeliveries(subscription, Api.allSettled(2), Duration.ofSeconds(30));
         assertTrue(deliveries.stream().allMatch(d -> "delivered".equals(d.get("status"))), deliveries.toString());
 
         List<MimeMessage> mine = Arrays.stream(TestEndpoints.smtp.getReceivedMessages())
-                .filter(m -> recipients(m).contains(address)).toList();
+                .filter(m -> recipients(m).contains(address))
+                .toList();
         assertEquals(2, mine.size());
         MimeMessage ack = mine.get(1);
         assertEquals("[SEV1] Login returns 500 is acknowledged: Acknowledged by ada", ack.getSubject());
@@ -71,8 +79,12 @@ class ChannelsTest {
         assertTrue(body.contains("Severity:  SEV1"), body);
         assertTrue(body.contains("Status:    acknowledged"), body);
         assertTrue(body.contains("Services:  auth"), body);
-        assertTrue(body.contains("Open the incident: https://incidents.example.com/incidents/" + incident.incidentId), body);
-        assertEquals("[SEV1] Login returns 500 is triggered: Incident started: Login returns 500; Detected by monitoring", mine.get(0).getSubject());
+        assertTrue(
+                body.contains("Open the incident: https://incidents.example.com/incidents/" + incident.incidentId),
+                body);
+        assertEquals(
+                "[SEV1] Login returns 500 is triggered: Incident started: Login returns 500; Detected by monitoring",
+                mine.get(0).getSubject());
     }
 
     private static String recipients(MimeMessage m) {

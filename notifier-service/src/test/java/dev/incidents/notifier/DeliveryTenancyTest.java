@@ -45,13 +45,19 @@ class DeliveryTenancyTest {
         if (param != null) {
             r.queryParam(param, value);
         }
-        return r.get("/api/v1/deliveries").then().statusCode(200).extract().jsonPath().getList("items");
+        return r.get("/api/v1/deliveries")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items");
     }
 
     @Test
     void theConfiguredWebhooksDeliveries_areNotTheTenants_toList_read_orRedeliver() throws Exception {
         Api a = new Api();
-        String subscription = a.subscribe("webhook", TestEndpoints.receiver.url("/tenancy-" + UUID.randomUUID())).getString("id");
+        String subscription = a.subscribe("webhook", TestEndpoints.receiver.url("/tenancy-" + UUID.randomUUID()))
+                .getString("id");
         Stream incident = new Stream(a.tenant);
         incident.declare("Checkout slow", Severity.SEV2, "checkout");
 
@@ -61,13 +67,24 @@ class DeliveryTenancyTest {
 
         for (String role : ROLES) {
             List<Map<String, Object>> all = list(a.tenant, role, null, null);
-            assertEquals(List.of(subscription), all.stream().map(d -> d.get("subscription")).distinct().toList(), role + ": " + all);
-            assertTrue(all.stream().noneMatch(d -> String.valueOf(d.get("target")).contains("/hook")), role + ": the operator's target is not shown");
+            assertEquals(
+                    List.of(subscription),
+                    all.stream().map(d -> d.get("subscription")).distinct().toList(),
+                    role + ": " + all);
+            assertTrue(
+                    all.stream().noneMatch(d -> String.valueOf(d.get("target")).contains("/hook")),
+                    role + ": the operator's target is not shown");
             assertEquals(List.of(), list(a.tenant, role, "subscription", "config:webhook"), role);
-            assertEquals(1, list(a.tenant, role, "incidentId", incident.incidentId).size(), role + ": only the subscription's delivery");
+            assertEquals(
+                    1,
+                    list(a.tenant, role, "incidentId", incident.incidentId).size(),
+                    role + ": only the subscription's delivery");
 
             as(a.tenant, role).get("/api/v1/deliveries/" + configured).then().statusCode(404);
-            as(a.tenant, role).post("/api/v1/deliveries/" + configured + "/redeliver").then().statusCode(404);
+            as(a.tenant, role)
+                    .post("/api/v1/deliveries/" + configured + "/redeliver")
+                    .then()
+                    .statusCode(404);
         }
         assertEquals("delivered", status(configured), "nothing was scheduled again");
     }
@@ -77,7 +94,8 @@ class DeliveryTenancyTest {
         Api a = new Api();
         Api b = new Api();
         a.subscribe("webhook", TestEndpoints.receiver.url("/tenant-a-" + UUID.randomUUID()));
-        String bSubscription = b.subscribe("webhook", TestEndpoints.receiver.url("/tenant-b-" + UUID.randomUUID())).getString("id");
+        String bSubscription = b.subscribe("webhook", TestEndpoints.receiver.url("/tenant-b-" + UUID.randomUUID()))
+                .getString("id");
         Stream bIncident = new Stream(b.tenant);
         bIncident.declare("Payments down", Severity.SEV1, "payments");
         List<Map<String, Object>> bs = b.awaitDeliveries(bSubscription, Api.allSettled(1), WAIT);
@@ -85,11 +103,17 @@ class DeliveryTenancyTest {
         long bDelivery = ((Number) bs.get(0).get("id")).longValue();
 
         for (String role : ROLES) {
-            assertFalse(list(a.tenant, role, null, null).stream().anyMatch(d -> ((Number) d.get("id")).longValue() == bDelivery), role);
+            assertFalse(
+                    list(a.tenant, role, null, null).stream()
+                            .anyMatch(d -> ((Number) d.get("id")).longValue() == bDelivery),
+                    role);
             assertEquals(List.of(), list(a.tenant, role, "subscription", bSubscription), role);
             assertEquals(List.of(), list(a.tenant, role, "incidentId", bIncident.incidentId), role);
             as(a.tenant, role).get("/api/v1/deliveries/" + bDelivery).then().statusCode(404);
-            as(a.tenant, role).post("/api/v1/deliveries/" + bDelivery + "/redeliver").then().statusCode(404);
+            as(a.tenant, role)
+                    .post("/api/v1/deliveries/" + bDelivery + "/redeliver")
+                    .then()
+                    .statusCode(404);
         }
         assertEquals("delivered", status(bDelivery), "nothing was scheduled again");
         b.as().get("/api/v1/deliveries/" + bDelivery).then().statusCode(200); // its own tenant still sees it

@@ -24,15 +24,23 @@ class FilterTest {
 
     private String subscribe(String filters) {
         String path = "/filter-" + UUID.randomUUID();
-        return api.subscribe("{\"channel\": \"webhook\", \"target\": \"" + TestEndpoints.receiver.url(path) + "\"" + filters + "}").getString("id");
+        return api.subscribe("{\"channel\": \"webhook\", \"target\": \"" + TestEndpoints.receiver.url(path) + "\""
+                        + filters + "}")
+                .getString("id");
     }
 
     private List<String> eventIds(String subscription) {
-        return api.deliveries(subscription).stream().map(d -> (String) d.get("eventId")).sorted().toList();
+        return api.deliveries(subscription).stream()
+                .map(d -> (String) d.get("eventId"))
+                .sorted()
+                .toList();
     }
 
     private static List<String> ids(EventEnvelope... events) {
-        return java.util.Arrays.stream(events).map(e -> e.eventId().toString()).sorted().toList();
+        return java.util.Arrays.stream(events)
+                .map(e -> e.eventId().toString())
+                .sorted()
+                .toList();
     }
 
     @Test
@@ -52,7 +60,8 @@ class FilterTest {
         Stream pay = new Stream(api.tenant);
         EventEnvelope payDeclared = pay.declare("Card payments fail", Severity.SEV2, "payments");
         EventEnvelope payAcked = pay.acknowledge();
-        EventEnvelope payRaised = pay.publish("09:10", new IncidentEvent.SeverityChanged(Severity.SEV2, Severity.SEV1, "all cards"));
+        EventEnvelope payRaised =
+                pay.publish("09:10", new IncidentEvent.SeverityChanged(Severity.SEV2, Severity.SEV1, "all cards"));
         EventEnvelope payMitigated = pay.publish("09:20", new IncidentEvent.IncidentMitigated("failover"));
         Stream otherTenant = new Stream("t-" + UUID.randomUUID());
         otherTenant.declare("Not ours", Severity.SEV1, "payments");
@@ -60,13 +69,21 @@ class FilterTest {
         // Each event's deliveries are planned in one transaction: once "everything" has all seven, all are planned.
         api.awaitDeliveries(everything, ds -> ds.size() >= 7, Duration.ofSeconds(30));
 
-        assertEquals(ids(authDeclared, authAcked, authResolved, payDeclared, payAcked, payRaised, payMitigated), eventIds(everything));
+        assertEquals(
+                ids(authDeclared, authAcked, authResolved, payDeclared, payAcked, payRaised, payMitigated),
+                eventIds(everything));
         assertEquals(ids(payDeclared, payAcked, payRaised, payMitigated), eventIds(payments));
         assertEquals(ids(authDeclared, authAcked, authResolved, payRaised, payMitigated), eventIds(sev1));
         assertEquals(ids(authResolved), eventIds(resolutions));
         assertEquals(ids(payDeclared, payAcked), eventIds(paymentsSev2));
         assertEquals(List.of(), eventIds(deleted));
-        List<Map<String, Object>> page = api.as().queryParam("limit", 200).get("/api/v1/deliveries").then().extract().jsonPath().getList("items");
+        List<Map<String, Object>> page = api.as()
+                .queryParam("limit", 200)
+                .get("/api/v1/deliveries")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("items");
         // Not the seven of the webhook given by configuration, which hears everything: those are the operator's.
         assertEquals(4 + 5 + 1 + 2 + 7, page.size(), "the tenant's log holds its own subscriptions' deliveries only");
     }

@@ -41,16 +41,34 @@ class ParkedRecordsTest {
     java.net.URI management;
 
     /** The time of issue #11's timeline entry: valid for java.time, refused by RFC 3339 and the connector's parser. */
-    static final OffsetDateTime YEAR_MINUS_999999999 = OffsetDateTime.of(LocalDateTime.of(-999_999_999, 1, 1, 0, 0), ZoneOffset.UTC);
+    static final OffsetDateTime YEAR_MINUS_999999999 =
+            OffsetDateTime.of(LocalDateTime.of(-999_999_999, 1, 1, 0, 0), ZoneOffset.UTC);
 
     @Test
-    void issue11_entryAtYearMinus999999999_withTheRelaysHeaders_isParked_notSent_andTheNextEventIsDelivered() throws Exception {
+    void issue11_entryAtYearMinus999999999_withTheRelaysHeaders_isParked_notSent_andTheNextEventIsDelivered()
+            throws Exception {
         Stream poisoned = new Stream("default");
-        EventEnvelope declared = event(poisoned, 1, Stream.wat("08:30"), new IncidentEvent.IncidentDeclared("Login returns 500", Severity.SEV1,
-                List.of("auth"), Stream.wat("08:30"), Stream.wat("08:30"), dev.incidents.domain.DetectionSource.MONITORING, null, false));
+        EventEnvelope declared = event(
+                poisoned,
+                1,
+                Stream.wat("08:30"),
+                new IncidentEvent.IncidentDeclared(
+                        "Login returns 500",
+                        Severity.SEV1,
+                        List.of("auth"),
+                        Stream.wat("08:30"),
+                        Stream.wat("08:30"),
+                        dev.incidents.domain.DetectionSource.MONITORING,
+                        null,
+                        false));
         RelayRecords.publish(declared);
-        EventEnvelope entry = event(poisoned, 2, YEAR_MINUS_999999999, new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "x", "ada"));
-        assertEquals("-999999999-01-01T00:00:00Z", RelayRecords.headers(entry).get("ce_time"), "the header of the issue");
+        EventEnvelope entry = event(
+                poisoned,
+                2,
+                YEAR_MINUS_999999999,
+                new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "x", "ada"));
+        assertEquals(
+                "-999999999-01-01T00:00:00Z", RelayRecords.headers(entry).get("ce_time"), "the header of the issue");
 
         double before = parkedTotal("out-of-bounds");
         RelayRecords.publish(entry);
@@ -62,14 +80,18 @@ class ParkedRecordsTest {
         assertTrue(text(item, "value").contains("-999999999-01-01T00:00:00Z"), "the raw value is kept");
         assertEquals(before + 1, parkedTotal("out-of-bounds"));
         List<Request> sent = TestEndpoints.receiver.requests(TestEndpoints.CONFIGURED_HOOK);
-        assertTrue(sent.stream().anyMatch(r -> r.body().contains(declared.eventId().toString())), "the declaration before it went out");
-        assertFalse(sent.stream().anyMatch(r -> r.body().contains(entry.eventId().toString())), "the parked entry did not");
+        assertTrue(
+                sent.stream().anyMatch(r -> r.body().contains(declared.eventId().toString())),
+                "the declaration before it went out");
+        assertFalse(
+                sent.stream().anyMatch(r -> r.body().contains(entry.eventId().toString())), "the parked entry did not");
     }
 
     @Test
     void goodEnvelope_underACeTimeNoParserTakes_isParked_asAnInvalidHeader() throws Exception {
         Stream poisoned = new Stream("default");
-        EventEnvelope acknowledged = event(poisoned, 1, Stream.wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada"));
+        EventEnvelope acknowledged =
+                event(poisoned, 1, Stream.wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada"));
         Map<String, String> headers = RelayRecords.headers(acknowledged);
         headers.put("ce_time", "-999999999-01-01T00:00:00Z");
 
@@ -77,7 +99,8 @@ class ParkedRecordsTest {
         RelayRecords.publish(acknowledged, headers);
         deliversTheNextEvent();
 
-        assertTrue(text(parkedItem(poisoned.incidentId, "invalid-header"), "detail").contains("ce_time"));
+        assertTrue(text(parkedItem(poisoned.incidentId, "invalid-header"), "detail")
+                .contains("ce_time"));
         assertEquals(before + 1, parkedTotal("invalid-header"));
     }
 
@@ -122,7 +145,12 @@ class ParkedRecordsTest {
         RelayRecords.publish(nobodys, "not json".getBytes(StandardCharsets.UTF_8), Map.of());
         deliversTheNextEvent();
 
-        given().auth().oauth2(TestAuth.token("responder")).when().get("/api/v1/admin/parked-records").then().statusCode(403);
+        given().auth()
+                .oauth2(TestAuth.token("responder"))
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(403);
         given().when().get("/api/v1/admin/parked-records").then().statusCode(401);
         List<String> globexKeys = allKeys(TestAuth.tokenFor("globex", "admin"));
         assertTrue(globexKeys.contains(globex.incidentId), "globex's admin sees globex's record");
@@ -130,22 +158,45 @@ class ParkedRecordsTest {
         List<String> defaultKeys = allKeys(TestAuth.token("admin"));
         assertFalse(defaultKeys.contains(globex.incidentId), "another tenant's record is indistinguishable from none");
         assertTrue(defaultKeys.contains(nobodys), "the operator's tenant sees what nobody can attribute");
-        given().auth().oauth2(TestAuth.token("admin")).queryParam("limit", 201).when().get("/api/v1/admin/parked-records").then().statusCode(400);
+        given().auth()
+                .oauth2(TestAuth.token("admin"))
+                .queryParam("limit", 201)
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(400);
     }
 
     private static EventEnvelope event(Stream stream, long sequence, OffsetDateTime occurredAt, IncidentEvent data) {
-        return EventEnvelope.of(UUID.randomUUID(), stream.incidentId, sequence, occurredAt, Instant.now(), "ada", stream.tenant, data);
+        return EventEnvelope.of(
+                UUID.randomUUID(), stream.incidentId, sequence, occurredAt, Instant.now(), "ada", stream.tenant, data);
     }
 
     /** A good event written after the bad one (same topic, same single partition in tests) reaches the configured webhook. */
     private static void deliversTheNextEvent() throws InterruptedException {
         Stream next = new Stream("default");
-        EventEnvelope declared = event(next, 1, Stream.wat("08:30"), new IncidentEvent.IncidentDeclared("Checkout fails", Severity.SEV2,
-                List.of("shop"), Stream.wat("08:30"), Stream.wat("08:30"), dev.incidents.domain.DetectionSource.CUSTOMER, null, false));
+        EventEnvelope declared = event(
+                next,
+                1,
+                Stream.wat("08:30"),
+                new IncidentEvent.IncidentDeclared(
+                        "Checkout fails",
+                        Severity.SEV2,
+                        List.of("shop"),
+                        Stream.wat("08:30"),
+                        Stream.wat("08:30"),
+                        dev.incidents.domain.DetectionSource.CUSTOMER,
+                        null,
+                        false));
         RelayRecords.publish(declared);
-        List<Request> got = TestEndpoints.receiver.await(TestEndpoints.CONFIGURED_HOOK,
-                rs -> rs.stream().anyMatch(r -> r.body().contains(declared.eventId().toString())), Duration.ofSeconds(30));
-        assertTrue(got.stream().anyMatch(r -> r.body().contains(declared.eventId().toString())), "the next event was delivered");
+        List<Request> got = TestEndpoints.receiver.await(
+                TestEndpoints.CONFIGURED_HOOK,
+                rs -> rs.stream()
+                        .anyMatch(r -> r.body().contains(declared.eventId().toString())),
+                Duration.ofSeconds(30));
+        assertTrue(
+                got.stream().anyMatch(r -> r.body().contains(declared.eventId().toString())),
+                "the next event was delivered");
     }
 
     private static List<String> allKeys(String token) {
@@ -156,7 +207,12 @@ class ParkedRecordsTest {
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
-            JsonPath page = request.when().get("/api/v1/admin/parked-records").then().statusCode(200).extract().jsonPath();
+            JsonPath page = request.when()
+                    .get("/api/v1/admin/parked-records")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             keys.addAll(page.getList("items.key"));
             cursor = page.getString("nextCursor");
         } while (cursor != null);
@@ -165,8 +221,16 @@ class ParkedRecordsTest {
 
     /** The one item parked under this key (a redelivery must not park it twice). */
     private static Map<String, Object> parkedItem(String key, String reason) {
-        JsonPath page = given().auth().oauth2(TestAuth.token("admin")).queryParam("reason", reason).queryParam("limit", 200)
-                .when().get("/api/v1/admin/parked-records").then().statusCode(200).extract().jsonPath();
+        JsonPath page = given().auth()
+                .oauth2(TestAuth.token("admin"))
+                .queryParam("reason", reason)
+                .queryParam("limit", 200)
+                .when()
+                .get("/api/v1/admin/parked-records")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Map<String, Object>> items = page.getList("items.findAll { it.key == '" + key + "' }");
         assertEquals(1, items.size(), "parked once: " + page.prettify());
         return items.get(0);
@@ -178,8 +242,15 @@ class ParkedRecordsTest {
 
     /** incidents_records_parked_total{reason=...} as Prometheus scrapes it. */
     double parkedTotal(String reason) {
-        String metrics = given().when().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^incidents_records_parked_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
+        String metrics = given().when()
+                .get(management.resolve("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        Matcher m = Pattern.compile(
+                        "(?m)^incidents_records_parked_total\\{[^}]*reason=\"" + reason + "\"[^}]*} ([0-9.Ee+-]+)$")
+                .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

@@ -32,7 +32,8 @@ class SecuritySweepTest {
 
     @Test
     void noRouteOpensWithoutAProperToken() {
-        String subscriptionId = api.subscribe("webhook", "https://hooks.example.com/sweep").getString("id");
+        String subscriptionId =
+                api.subscribe("webhook", "https://hooks.example.com/sweep").getString("id");
         int subscriptions = subscriptions();
 
         var sweep = new RouteSweep(root, management);
@@ -42,18 +43,32 @@ class SecuritySweepTest {
         credentials.put("none", Map.of());
         credentials.put("API key", Map.of("X-Api-Key", TestAuth.API_KEY));
         credentials.put("API key as bearer", Map.of("Authorization", "Bearer " + TestAuth.API_KEY));
-        credentials.put("token without tenant", Map.of("Authorization", "Bearer " + TestAuth.tokenWithoutTenant("responder", "admin")));
-        credentials.put("token for another audience", Map.of("Authorization", "Bearer " + TestAuth.tokenForAudience("other", "responder", "admin")));
+        credentials.put(
+                "token without tenant",
+                Map.of("Authorization", "Bearer " + TestAuth.tokenWithoutTenant("responder", "admin")));
+        credentials.put(
+                "token for another audience",
+                Map.of("Authorization", "Bearer " + TestAuth.tokenForAudience("other", "responder", "admin")));
         var attempts = sweep.sweep(routes, parameter -> subscriptionId, route -> credentials);
 
         var opened = attempts.stream().filter(RouteSweep.Attempt::succeeded).toList();
-        System.out.printf("[security] %d routes x variants x credentials: %d requests, %d answered 2xx%n", routes.size(), attempts.size(), opened.size());
+        System.out.printf(
+                "[security] %d routes x variants x credentials: %d requests, %d answered 2xx%n",
+                routes.size(), attempts.size(), opened.size());
         assertEquals(List.of(), opened, "requests that got through without a proper token");
-        assertEquals(List.of(), attempts.stream().filter(a -> a.status() >= 500).toList(), "requests that failed with 5xx");
+        assertEquals(
+                List.of(), attempts.stream().filter(a -> a.status() >= 500).toList(), "requests that failed with 5xx");
         assertEquals(subscriptions, subscriptions(), "no subscription created or deleted");
     }
 
     private int subscriptions() {
-        return api.as().get("/api/v1/subscriptions").then().statusCode(200).extract().jsonPath().getList("$").size();
+        return api.as()
+                .get("/api/v1/subscriptions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$")
+                .size();
     }
 }

@@ -30,18 +30,32 @@ final class Stream {
     /** The next event of this incident, published; returns its envelope. */
     EventEnvelope publish(String time, IncidentEvent data) {
         sequence++;
-        EventEnvelope e = EventEnvelope.of(UUID.randomUUID(), incidentId, sequence, wat(time), Instant.now(), "ada", tenant, data);
+        EventEnvelope e = EventEnvelope.of(
+                UUID.randomUUID(), incidentId, sequence, wat(time), Instant.now(), "ada", tenant, data);
         publish(e);
         return e;
     }
 
     static void publish(EventEnvelope e) {
-        TopicProbe.produce("incident-events", e.incidentId(), EventCodec.toJson(e), Map.of("ce_id", e.eventId().toString()));
+        TopicProbe.produce(
+                "incident-events",
+                e.incidentId(),
+                EventCodec.toJson(e),
+                Map.of("ce_id", e.eventId().toString()));
     }
 
     EventEnvelope declare(String title, Severity severity, String... services) {
-        return publish("08:30", new IncidentEvent.IncidentDeclared(title, severity, List.of(services), wat("08:30"), wat("08:30"),
-                DetectionSource.MONITORING, null, false));
+        return publish(
+                "08:30",
+                new IncidentEvent.IncidentDeclared(
+                        title,
+                        severity,
+                        List.of(services),
+                        wat("08:30"),
+                        wat("08:30"),
+                        DetectionSource.MONITORING,
+                        null,
+                        false));
     }
 
     EventEnvelope acknowledge() {

@@ -16,8 +16,8 @@ import java.util.Map;
 public class TestEndpoints implements QuarkusTestResourceLifecycleManager {
 
     public static final String CONFIGURED_HOOK = "/hook";
-    public static final String CONFIGURED_SECRET =
-            "whsec_" + Base64.getEncoder().encodeToString("a test secret of 32 bytes length".getBytes(StandardCharsets.UTF_8));
+    public static final String CONFIGURED_SECRET = "whsec_"
+            + Base64.getEncoder().encodeToString("a test secret of 32 bytes length".getBytes(StandardCharsets.UTF_8));
     public static final int MAX_ATTEMPTS = 4;
 
     public static ScriptedReceiver receiver;

@@ -25,11 +25,14 @@ class WebhookDeliveryTest {
         EventEnvelope acknowledged = incident.acknowledge();
 
         String hook = TestEndpoints.CONFIGURED_HOOK;
-        List<Request> got = TestEndpoints.receiver.await(hook, rs -> mine(rs, incident).size() >= 2, Duration.ofSeconds(30));
+        List<Request> got =
+                TestEndpoints.receiver.await(hook, rs -> mine(rs, incident).size() >= 2, Duration.ofSeconds(30));
         Thread.sleep(1_000); // room for a wrong second delivery to show up
         got = mine(TestEndpoints.receiver.requests(hook), incident);
 
-        assertEquals(List.of("msg_" + declared.eventId(), "msg_" + acknowledged.eventId()), got.stream().map(r -> r.header("webhook-id")).toList(),
+        assertEquals(
+                List.of("msg_" + declared.eventId(), "msg_" + acknowledged.eventId()),
+                got.stream().map(r -> r.header("webhook-id")).toList(),
                 "each event once, in order");
         assertTrue(got.stream().allMatch(Request::signatureValid), "signatures verify independently");
         JsonPath ack = new JsonPath(got.get(1).body());
@@ -43,6 +46,8 @@ class WebhookDeliveryTest {
     }
 
     private static List<Request> mine(List<Request> requests, Stream incident) {
-        return requests.stream().filter(r -> r.body().contains(incident.incidentId)).toList();
+        return requests.stream()
+                .filter(r -> r.body().contains(incident.incidentId))
+                .toList();
     }
 }

@@ -67,10 +67,17 @@ class WebhookSubscriptionTest {
         List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(1), WAIT);
 
         List<Request> got = receiver.requests(path);
-        assertEquals(List.of("500", "timeout", "reset", "204"), got.stream().map(Request::answer).toList());
-        assertTrue(got.stream().allMatch(r -> "msg_".concat(declared.eventId().toString()).equals(r.header("webhook-id"))),
+        assertEquals(
+                List.of("500", "timeout", "reset", "204"),
+                got.stream().map(Request::answer).toList());
+        assertTrue(
+                got.stream()
+                        .allMatch(r ->
+                                "msg_".concat(declared.eventId().toString()).equals(r.header("webhook-id"))),
                 "one webhook-id on every attempt");
-        assertTrue(got.stream().allMatch(Request::signatureValid), "every attempt is signed with the subscription's secret");
+        assertTrue(
+                got.stream().allMatch(Request::signatureValid),
+                "every attempt is signed with the subscription's secret");
 
         Map<String, Object> d = deliveries.get(0);
         assertEquals("delivered", d.get("status"));
@@ -94,10 +101,19 @@ class WebhookSubscriptionTest {
         List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(1), WAIT);
 
         List<Request> got = receiver.requests(path);
-        assertEquals(List.of("429", "503", "204"), got.stream().map(Request::answer).toList());
+        assertEquals(
+                List.of("429", "503", "204"), got.stream().map(Request::answer).toList());
         // The backoff in these tests is 0.2-0.5 s: only Retry-After explains these waits.
-        assertTrue(Duration.between(got.get(0).receivedAt(), got.get(1).receivedAt()).toMillis() >= 1_950, "waited the 2 s asked for");
-        assertTrue(Duration.between(got.get(1).receivedAt(), got.get(2).receivedAt()).toMillis() >= 950, "waited the 1 s asked for");
+        assertTrue(
+                Duration.between(got.get(0).receivedAt(), got.get(1).receivedAt())
+                                .toMillis()
+                        >= 1_950,
+                "waited the 2 s asked for");
+        assertTrue(
+                Duration.between(got.get(1).receivedAt(), got.get(2).receivedAt())
+                                .toMillis()
+                        >= 950,
+                "waited the 1 s asked for");
         assertEquals(List.of(429, 503, 204), column(attemptLog(deliveries.get(0)), "statusCode"));
         assertEquals("delivered", deliveries.get(0).get("status"));
     }
@@ -111,11 +127,17 @@ class WebhookSubscriptionTest {
         Stream incident = new Stream(api.tenant);
         incident.declare("Billing emails bounce", Severity.SEV3, "billing");
 
-        Map<String, Object> first = api.awaitDeliveries(gone, Api.allSettled(1), WAIT).get(0);
+        Map<String, Object> first =
+                api.awaitDeliveries(gone, Api.allSettled(1), WAIT).get(0);
         assertEquals("dead", first.get("status"));
         assertEquals(List.of(410), column(attemptLog(first), "statusCode"));
         assertTrue(String.valueOf(first.get("lastError")).contains("410"), String.valueOf(first.get("lastError")));
-        JsonPath subscription = api.as().get("/api/v1/subscriptions/" + gone).then().statusCode(200).extract().jsonPath();
+        JsonPath subscription = api.as()
+                .get("/api/v1/subscriptions/" + gone)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals("disabled", subscription.getString("status"));
         assertTrue(subscription.getString("statusReason").contains("410"), subscription.getString("statusReason"));
 
@@ -123,7 +145,10 @@ class WebhookSubscriptionTest {
         api.awaitDeliveries(control, Api.allSettled(2), WAIT); // the acknowledgement has been planned
         assertEquals(1, api.deliveries(gone).size(), "no delivery planned for a disabled subscription");
         assertEquals(1, receiver.requests(gonePath).size(), "the 410 endpoint was called once");
-        api.as().post("/api/v1/deliveries/" + first.get("id") + "/redeliver").then().statusCode(409);
+        api.as()
+                .post("/api/v1/deliveries/" + first.get("id") + "/redeliver")
+                .then()
+                .statusCode(409);
     }
 
     @Test
@@ -133,20 +158,34 @@ class WebhookSubscriptionTest {
         String subscription = subscribe(path);
         EventEnvelope declared = new Stream(api.tenant).declare("Payments time out", Severity.SEV1, "payments");
 
-        Map<String, Object> dead = api.awaitDeliveries(subscription, Api.allSettled(1), WAIT).get(0);
+        Map<String, Object> dead =
+                api.awaitDeliveries(subscription, Api.allSettled(1), WAIT).get(0);
         assertEquals("dead", dead.get("status"));
         assertEquals(TestEndpoints.MAX_ATTEMPTS, dead.get("attempts"));
-        List<Map<String, Object>> deadLetters = api.as().queryParam("status", "dead").get("/api/v1/deliveries")
-                .then().statusCode(200).extract().jsonPath().getList("items");
+        List<Map<String, Object>> deadLetters = api.as()
+                .queryParam("status", "dead")
+                .get("/api/v1/deliveries")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items");
         assertEquals(List.of(dead.get("id")), column(deadLetters, "id"), "listed among the dead letters");
 
-        api.as().post("/api/v1/deliveries/" + dead.get("id") + "/redeliver").then().statusCode(202);
-        Map<String, Object> again = api.awaitDeliveries(subscription, ds -> "delivered".equals(ds.get(0).get("status")), WAIT).get(0);
+        api.as()
+                .post("/api/v1/deliveries/" + dead.get("id") + "/redeliver")
+                .then()
+                .statusCode(202);
+        Map<String, Object> again = api.awaitDeliveries(
+                        subscription, ds -> "delivered".equals(ds.get(0).get("status")), WAIT)
+                .get(0);
 
         assertEquals(List.of(500, 502, 503, 504, 204), column(attemptLog(again), "statusCode"));
         List<Request> got = receiver.requests(path);
         assertEquals(5, got.size());
-        assertTrue(got.stream().allMatch(r -> ("msg_" + declared.eventId()).equals(r.header("webhook-id"))), "a redelivery keeps the webhook-id");
+        assertTrue(
+                got.stream().allMatch(r -> ("msg_" + declared.eventId()).equals(r.header("webhook-id"))),
+                "a redelivery keeps the webhook-id");
         api.as().post("/api/v1/deliveries/999999999/redeliver").then().statusCode(404);
     }
 
@@ -160,7 +199,9 @@ class WebhookSubscriptionTest {
         for (int i = 0; i < 4; i++) {
             Stream incident = new Stream(api.tenant);
             List<String> ids = new ArrayList<>();
-            ids.add("msg_" + incident.declare("Incident " + i, Severity.SEV3, "svc" + i).eventId());
+            ids.add("msg_"
+                    + incident.declare("Incident " + i, Severity.SEV3, "svc" + i)
+                            .eventId());
             ids.add("msg_" + incident.acknowledge().eventId());
             ids.add("msg_" + incident.resolve().eventId());
             sent.put(incident.incidentId, ids);
@@ -168,15 +209,24 @@ class WebhookSubscriptionTest {
 
         List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(12), WAIT);
         assertEquals(12, deliveries.size());
-        assertTrue(deliveries.stream().allMatch(d -> "delivered".equals(d.get("status"))), "all delivered: " + deliveries);
+        assertTrue(
+                deliveries.stream().allMatch(d -> "delivered".equals(d.get("status"))), "all delivered: " + deliveries);
 
         assertEquals(36, receiver.requests(path).size());
-        List<Request> accepted = receiver.requests(path).stream().filter(r -> r.answer().equals("204")).toList();
+        List<Request> accepted = receiver.requests(path).stream()
+                .filter(r -> r.answer().equals("204"))
+                .toList();
         assertEquals(12, accepted.size(), "each update accepted exactly once");
-        assertTrue(deliveries.stream().allMatch(d -> column(attemptLog(d), "statusCode").equals(java.util.Arrays.asList(null, 500, 204))),
+        assertTrue(
+                deliveries.stream()
+                        .allMatch(d ->
+                                column(attemptLog(d), "statusCode").equals(java.util.Arrays.asList(null, 500, 204))),
                 "each delivery's log: reset, 500, 204");
         for (Map.Entry<String, List<String>> incident : sent.entrySet()) {
-            List<String> order = accepted.stream().filter(r -> r.body().contains(incident.getKey())).map(r -> r.header("webhook-id")).toList();
+            List<String> order = accepted.stream()
+                    .filter(r -> r.body().contains(incident.getKey()))
+                    .map(r -> r.header("webhook-id"))
+                    .toList();
             assertEquals(incident.getValue(), order, "updates of incident " + incident.getKey() + " in sequence order");
         }
     }

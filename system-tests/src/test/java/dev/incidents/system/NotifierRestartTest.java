@@ -38,9 +38,11 @@ class NotifierRestartTest {
 
     @BeforeAll
     static void startSystem() throws Exception {
-        Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
-        LocalSystem.Options options = new LocalSystem.Options(root, Files.createTempDirectory("incidents-restart-test"), null, null, null, null,
-                0, 0, 0, 0, 0, 0, 3);
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        LocalSystem.Options options = new LocalSystem.Options(
+                root, Files.createTempDirectory("incidents-restart-test"), null, null, null, null, 0, 0, 0, 0, 0, 0, 3);
         system = LocalSystem.start(options, msg -> {}, r -> {});
         receiver = ScriptedReceiver.start();
     }
@@ -59,13 +61,18 @@ class NotifierRestartTest {
     void aRestartMidRetry_continuesTheRetry_andDeliversWhatArrivedMeanwhile() throws Exception {
         // Every update fails three times before it is accepted, whichever order the notifier sends them in.
         receiver.scriptEachMessage(PATH, status(500), status(500), status(500));
-        JsonNode subscription = call("POST", system.notifierUrl() + "/api/v1/subscriptions",
-                "{\"channel\": \"webhook\", \"target\": \"" + receiver.url(PATH) + "\"}", 201);
+        JsonNode subscription = call(
+                "POST",
+                system.notifierUrl() + "/api/v1/subscriptions",
+                "{\"channel\": \"webhook\", \"target\": \"" + receiver.url(PATH) + "\"}",
+                201);
         receiver.verifyWith(PATH, subscription.get("secret").asText());
-        String deliveries = system.notifierUrl() + "/api/v1/deliveries?subscription=" + subscription.get("id").asText();
+        String deliveries = system.notifierUrl() + "/api/v1/deliveries?subscription="
+                + subscription.get("id").asText();
 
         String first = declare("Login returns 500");
-        JsonNode beforeStop = await(deliveries, ds -> ds.size() == 1 && ds.get(0).get("attempts").asInt() >= 1, Duration.ofSeconds(60));
+        JsonNode beforeStop = await(
+                deliveries, ds -> ds.size() == 1 && ds.get(0).get("attempts").asInt() >= 1, Duration.ofSeconds(60));
         system.stopService("notifier-service"); // stops cleanly mid-retry ...
         int callsAtStop = receiver.requests(PATH).size();
         String second = declare("Search is down"); // ... and misses this one while it is down
@@ -73,7 +80,9 @@ class NotifierRestartTest {
 
         JsonNode settled = await(deliveries, ds -> ds.size() == 2 && allDelivered(ds), Duration.ofSeconds(90));
 
-        assertTrue(beforeStop.get(0).get("attempts").asInt() >= 1 && callsAtStop < 4, "stopped mid-retry, after " + callsAtStop + " calls");
+        assertTrue(
+                beforeStop.get(0).get("attempts").asInt() >= 1 && callsAtStop < 4,
+                "stopped mid-retry, after " + callsAtStop + " calls");
         JsonNode firstDelivery = byIncident(settled, first);
         List<Integer> logged = new ArrayList<>();
         List<Integer> numbers = new ArrayList<>();
@@ -84,14 +93,23 @@ class NotifierRestartTest {
         assertEquals(List.of(500, 500, 500, 204), logged, "the retry went on where it stood");
         assertEquals(List.of(1, 2, 3, 4), numbers);
         String firstId = "msg_" + firstDelivery.get("eventId").asText();
-        List<Request> calls = receiver.requests(PATH).stream().filter(r -> firstId.equals(r.header("webhook-id"))).toList();
-        assertEquals(List.of("500", "500", "500", "204"), calls.stream().map(Request::answer).toList(), "one call per logged attempt");
+        List<Request> calls = receiver.requests(PATH).stream()
+                .filter(r -> firstId.equals(r.header("webhook-id")))
+                .toList();
+        assertEquals(
+                List.of("500", "500", "500", "204"),
+                calls.stream().map(Request::answer).toList(),
+                "one call per logged attempt");
         assertTrue(receiver.requests(PATH).stream().allMatch(Request::signatureValid));
 
         JsonNode secondDelivery = byIncident(settled, second);
         String secondId = "msg_" + secondDelivery.get("eventId").asText();
-        List<Request> secondCalls = receiver.requests(PATH).stream().filter(r -> secondId.equals(r.header("webhook-id"))).toList();
-        assertEquals(List.of("500", "500", "500", "204"), secondCalls.stream().map(Request::answer).toList(),
+        List<Request> secondCalls = receiver.requests(PATH).stream()
+                .filter(r -> secondId.equals(r.header("webhook-id")))
+                .toList();
+        assertEquals(
+                List.of("500", "500", "500", "204"),
+                secondCalls.stream().map(Request::answer).toList(),
                 "the update from the downtime was delivered, once");
         assertEquals(4, secondDelivery.get("attempts").asInt());
         assertEquals(8, receiver.requests(PATH).size(), "no other call");
@@ -132,9 +150,12 @@ class NotifierRestartTest {
     }
 
     private static JsonNode call(String method, String url, String body, int expected) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + system.token("responder"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + system.token("responder"))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), method + " " + url + ": " + r.body());
         return JSON.readTree(r.body());

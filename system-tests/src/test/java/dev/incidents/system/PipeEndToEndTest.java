@@ -31,7 +31,9 @@ class PipeEndToEndTest {
 
     @BeforeAll
     static void startSystem() throws Exception {
-        Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
         Path data = Files.createTempDirectory("incidents-system-test");
         LocalSystem.Options options = new LocalSystem.Options(root, data, null, null, null, null, 0, 0, 0, 0, 0, 0, 3);
         system = LocalSystem.start(options, msg -> {}, r -> {});
@@ -54,25 +56,32 @@ class PipeEndToEndTest {
         String incidentId = field(declared.body(), "incidentId");
         assertEquals("1", field(declared.body(), "sequence"));
 
-        HttpResponse<String> ack = post(system.commandUrl() + "/api/v1/incidents/" + incidentId + "/acknowledge",
+        HttpResponse<String> ack = post(
+                system.commandUrl() + "/api/v1/incidents/" + incidentId + "/acknowledge",
                 "{\"by\": \"ada\", \"occurredAt\": \"2023-08-07T09:00:00+01:00\"}");
         assertEquals(202, ack.statusCode(), ack.body());
         assertEquals("2", field(ack.body(), "sequence"));
 
-        HttpResponse<String> incident = get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=2&tz=Africa/Lagos");
+        HttpResponse<String> incident =
+                get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=2&tz=Africa/Lagos");
         assertEquals(200, incident.statusCode(), incident.body());
         assertEquals("acknowledged", field(incident.body(), "status"));
         assertEquals("2023-08-07T09:00:00+01:00", field(incident.body(), "acknowledgedAt"));
 
-        HttpResponse<String> timeline = get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "/timeline?minSequence=2&tz=Africa/Lagos");
+        HttpResponse<String> timeline =
+                get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "/timeline?minSequence=2&tz=Africa/Lagos");
         assertEquals(200, timeline.statusCode(), timeline.body());
         assertTrue(timeline.body().contains("Acknowledged by ada"), timeline.body());
 
         List<WebhookReceiver.Received> webhooks = awaitWebhooks(incidentId, 2, Duration.ofSeconds(30));
         assertEquals(2, webhooks.size(), "webhooks for " + incidentId + ": " + webhooks);
         assertTrue(webhooks.stream().allMatch(WebhookReceiver.Received::signatureValid), "every signature verifies");
-        assertTrue(webhooks.get(0).body().contains("\"type\":\"incident.IncidentDeclared\""), webhooks.get(0).body());
-        assertTrue(webhooks.get(1).body().contains("\"type\":\"incident.IncidentAcknowledged\""), webhooks.get(1).body());
+        assertTrue(
+                webhooks.get(0).body().contains("\"type\":\"incident.IncidentDeclared\""),
+                webhooks.get(0).body());
+        assertTrue(
+                webhooks.get(1).body().contains("\"type\":\"incident.IncidentAcknowledged\""),
+                webhooks.get(1).body());
     }
 
     @Test
@@ -80,12 +89,15 @@ class PipeEndToEndTest {
         String body = """
                 {"source": "uptime-probe", "dedupKey": "checkout-5xx", "title": "Checkout 5xx above 5%%",
                  "severity": "SEV2", "service": "checkout", "occurredAt": "%s"}""";
-        HttpResponse<String> first = post(system.commandUrl() + "/api/v1/events", body.formatted("2026-01-01T10:00:00Z"));
+        HttpResponse<String> first =
+                post(system.commandUrl() + "/api/v1/events", body.formatted("2026-01-01T10:00:00Z"));
         assertEquals(202, first.statusCode(), first.body());
-        HttpResponse<String> repeat = post(system.commandUrl() + "/api/v1/events", body.formatted("2026-01-01T10:05:00Z"));
+        HttpResponse<String> repeat =
+                post(system.commandUrl() + "/api/v1/events", body.formatted("2026-01-01T10:05:00Z"));
         assertEquals(202, repeat.statusCode(), repeat.body());
         String incidentId = field(first.body(), "incidentId");
-        assertEquals(incidentId, field(repeat.body(), "incidentId"), "a re-sent firing alert attaches to the same incident");
+        assertEquals(
+                incidentId, field(repeat.body(), "incidentId"), "a re-sent firing alert attaches to the same incident");
         assertEquals("2", field(repeat.body(), "sequence"), "and appends nothing new");
 
         HttpResponse<String> incident = get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=2");
@@ -96,9 +108,14 @@ class PipeEndToEndTest {
 
     @Test
     void rebuildCommand_rebuildsTheReadModels_andTheyStillAnswer() throws Exception {
-        HttpResponse<String> declared = post(system.commandUrl() + "/api/v1/incidents", "{\"title\": \"Before the rebuild\", \"severity\": \"SEV4\"}");
+        HttpResponse<String> declared = post(
+                system.commandUrl() + "/api/v1/incidents",
+                "{\"title\": \"Before the rebuild\", \"severity\": \"SEV4\"}");
         String incidentId = field(declared.body(), "incidentId");
-        assertEquals(200, get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=1").statusCode());
+        assertEquals(
+                200,
+                get(system.queryUrl() + "/api/v1/incidents/" + incidentId + "?minSequence=1")
+                        .statusCode());
 
         dev.incidents.local.RebuildCommand.main(new String[] {system.queryUrl(), system.token("admin")});
 
@@ -107,11 +124,14 @@ class PipeEndToEndTest {
         assertEquals("Before the rebuild", field(after.body(), "title"));
     }
 
-    private static List<WebhookReceiver.Received> awaitWebhooks(String incidentId, int count, Duration timeout) throws InterruptedException {
+    private static List<WebhookReceiver.Received> awaitWebhooks(String incidentId, int count, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<WebhookReceiver.Received> mine = List.of();
         while (System.nanoTime() < deadline) {
-            mine = system.receiver().received().stream().filter(r -> r.body().contains(incidentId)).toList();
+            mine = system.receiver().received().stream()
+                    .filter(r -> r.body().contains(incidentId))
+                    .toList();
             if (mine.size() >= count) {
                 break;
             }
@@ -123,12 +143,18 @@ class PipeEndToEndTest {
     /** As a person would: a responder's bearer token, or the integration key for monitoring endpoints. */
     private static HttpResponse<String> post(String url, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
-        b = url.endsWith("/api/v1/events") ? b.header("X-Api-Key", system.apiKey()) : b.header("Authorization", "Bearer " + system.token("responder"));
-        return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        b = url.endsWith("/api/v1/events")
+                ? b.header("X-Api-Key", system.apiKey())
+                : b.header("Authorization", "Bearer " + system.token("responder"));
+        return HTTP.send(
+                b.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + system.token("viewer")).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + system.token("viewer"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

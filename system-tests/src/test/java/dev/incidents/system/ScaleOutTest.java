@@ -42,8 +42,12 @@ class ScaleOutTest {
 
     @BeforeAll
     static void startSystem() throws Exception {
-        Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
-        system = LocalSystem.start(LocalSystem.Options.scaledOut(root, Files.createTempDirectory("incidents-scale-out"), 6, 3, 2, 2), msg -> {},
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        system = LocalSystem.start(
+                LocalSystem.Options.scaledOut(root, Files.createTempDirectory("incidents-scale-out"), 6, 3, 2, 2),
+                msg -> {},
                 r -> {});
     }
 
@@ -65,9 +69,14 @@ class ScaleOutTest {
             int n = r;
             work.add(senders.submit(() -> {
                 try {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/integrations/alertmanager"))
-                            .header("Content-Type", "application/json").header("X-Api-Key", system.apiKey())
-                            .POST(HttpRequest.BodyPublishers.ofString(alertmanager(n % GROUPS, n / GROUPS))).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(system.commandUrl() + "/api/v1/integrations/alertmanager"))
+                                    .header("Content-Type", "application/json")
+                                    .header("X-Api-Key", system.apiKey())
+                                    .POST(HttpRequest.BodyPublishers.ofString(alertmanager(n % GROUPS, n / GROUPS)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() != 202) {
                         failures.add(response.statusCode() + " " + response.body());
                     }
@@ -106,7 +115,8 @@ class ScaleOutTest {
         assertEquals(0, audit.deadLettered(), "every delivery delivered: " + audit);
         // Only a call in flight when its notifier died is made again (same webhook-id): at most that notifier's slots.
         assertTrue(audit.repeatedCalls() <= 8, "repeated calls: " + audit.repeatedCalls());
-        System.out.printf("[scale-out] %d events of %d incidents: projected and delivered exactly once, in order; %d repeated webhook calls%n",
+        System.out.printf(
+                "[scale-out] %d events of %d incidents: projected and delivered exactly once, in order; %d repeated webhook calls%n",
                 events, log.size(), audit.repeatedCalls());
     }
 

@@ -29,9 +29,14 @@ class SeedPostmortemReplayTest {
 
     @BeforeAll
     static void startSystem() throws Exception {
-        Path root = Path.of(System.getProperty("incidents.project-root", "..")).toAbsolutePath().normalize();
-        system = LocalSystem.start(new LocalSystem.Options(root, Files.createTempDirectory("seed-replay"), null, null, null, null, 0, 0, 0, 0, 0, 0, 3),
-                msg -> {}, r -> {});
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        system = LocalSystem.start(
+                new LocalSystem.Options(
+                        root, Files.createTempDirectory("seed-replay"), null, null, null, null, 0, 0, 0, 0, 0, 0, 3),
+                msg -> {},
+                r -> {});
     }
 
     @AfterAll
@@ -42,17 +47,25 @@ class SeedPostmortemReplayTest {
     }
 
     private static JsonNode command(String path, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents" + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + system.token("responder"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents" + path))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + system.token("responder"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertTrue(r.statusCode() == 201 || r.statusCode() == 202, path + ": " + r.statusCode() + " " + r.body());
         return JSON.readTree(r.body());
     }
 
     private static String report(String id, long sequence, String accept) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/incidents/" + id
-                        + "/postmortem?tz=Africa/Lagos&minSequence=" + sequence))
-                .header("Accept", accept).header("Authorization", "Bearer " + system.token("viewer")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.queryUrl() + "/api/v1/incidents/" + id
+                                + "/postmortem?tz=Africa/Lagos&minSequence=" + sequence))
+                        .header("Accept", accept)
+                        .header("Authorization", "Bearer " + system.token("viewer"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
     }
@@ -67,20 +80,45 @@ class SeedPostmortemReplayTest {
                 {"title": "Login requests answer 500", "severity": "SEV1", "services": ["auth"],
                  "startedAt": "%s", "detectedAt": "%s", "detectionSource": "monitoring", "occurredAt": "%s",
                  "summary": "Requests to login responded with 500; no user could authenticate."}""".formatted(wat("08:30"), wat("08:30"), wat("08:30")))
-                .get("incidentId").asText();
+                .get("incidentId")
+                .asText();
         String p = "/" + id;
-        command(p + "/impact", "{\"description\": \"Every user could not authenticate\", \"affectedUsersPercent\": 100, \"errorCode\": \"500\", \"occurredAt\": \"" + wat("08:30") + "\"}");
+        command(
+                p + "/impact",
+                "{\"description\": \"Every user could not authenticate\", \"affectedUsersPercent\": 100, \"errorCode\": \"500\", \"occurredAt\": \""
+                        + wat("08:30") + "\"}");
         command(p + "/acknowledge", "{\"by\": \"on-call team\", \"occurredAt\": \"" + wat("09:00") + "\"}");
-        command(p + "/timeline", "{\"kind\": \"action\", \"text\": \"Restarted the server; it did not help\", \"occurredAt\": \"" + wat("09:00") + "\"}");
-        command(p + "/mitigate", "{\"description\": \"Login page set to Under maintenance\", \"occurredAt\": \"" + wat("09:15") + "\"}");
-        command(p + "/timeline", "{\"kind\": \"action\", \"text\": \"Investigation began\", \"occurredAt\": \"" + wat("09:17") + "\"}");
-        command(p + "/root-cause", "{\"description\": \"A migration deleted a deprecated User field that authentication still read\", \"category\": \"change\", \"occurredAt\": \"" + wat("10:15") + "\"}");
-        command(p + "/timeline", "{\"kind\": \"action\", \"text\": \"Reviewed updates and integrated the bug fix\", \"occurredAt\": \"" + wat("11:10") + "\"}");
-        command(p + "/timeline", "{\"kind\": \"action\", \"text\": \"Restarted the server again\", \"occurredAt\": \"" + wat("11:12") + "\"}");
+        command(
+                p + "/timeline",
+                "{\"kind\": \"action\", \"text\": \"Restarted the server; it did not help\", \"occurredAt\": \""
+                        + wat("09:00") + "\"}");
+        command(
+                p + "/mitigate",
+                "{\"description\": \"Login page set to Under maintenance\", \"occurredAt\": \"" + wat("09:15") + "\"}");
+        command(
+                p + "/timeline",
+                "{\"kind\": \"action\", \"text\": \"Investigation began\", \"occurredAt\": \"" + wat("09:17") + "\"}");
+        command(
+                p + "/root-cause",
+                "{\"description\": \"A migration deleted a deprecated User field that authentication still read\", \"category\": \"change\", \"occurredAt\": \""
+                        + wat("10:15") + "\"}");
+        command(
+                p + "/timeline",
+                "{\"kind\": \"action\", \"text\": \"Reviewed updates and integrated the bug fix\", \"occurredAt\": \""
+                        + wat("11:10") + "\"}");
+        command(
+                p + "/timeline",
+                "{\"kind\": \"action\", \"text\": \"Restarted the server again\", \"occurredAt\": \"" + wat("11:12")
+                        + "\"}");
         command(p + "/resolve", "{\"description\": \"100% back online\", \"occurredAt\": \"" + wat("11:17") + "\"}");
-        command(p + "/action-items", "{\"kind\": \"corrective\", \"description\": \"Conduct full code reviews\", \"owner\": \"team\"}");
-        long last = command(p + "/action-items", "{\"kind\": \"preventive\", \"description\": \"Set up error management so users never see raw errors\", \"owner\": \"team\"}")
-                .get("sequence").asLong();
+        command(
+                p + "/action-items",
+                "{\"kind\": \"corrective\", \"description\": \"Conduct full code reviews\", \"owner\": \"team\"}");
+        long last = command(
+                        p + "/action-items",
+                        "{\"kind\": \"preventive\", \"description\": \"Set up error management so users never see raw errors\", \"owner\": \"team\"}")
+                .get("sequence")
+                .asLong();
 
         JsonNode json = JSON.readTree(report(id, last, "application/json"));
         assertEquals(10020, json.get("durationSeconds").asLong(), "2 h 47 min");
@@ -102,11 +140,19 @@ class SeedPostmortemReplayTest {
         String id = command("", """
                 {"title": "Website answers 500", "severity": "SEV1", "services": ["website"],
                  "startedAt": "%s", "detectedAt": "%s", "detectionSource": "customer", "occurredAt": "%s"}""".formatted(wat("12:07"), wat("12:12"), wat("12:12")))
-                .get("incidentId").asText();
+                .get("incidentId")
+                .asText();
         String p = "/" + id;
         command(p + "/acknowledge", "{\"by\": \"web team\", \"occurredAt\": \"" + wat("12:15") + "\"}");
-        command(p + "/root-cause", "{\"description\": \"A file had the extension .phpp instead of .php\", \"occurredAt\": \"" + wat("12:30") + "\"}");
-        long last = command(p + "/resolve", "{\"description\": \"Extension corrected\", \"occurredAt\": \"" + wat("12:48") + "\"}").get("sequence").asLong();
+        command(
+                p + "/root-cause",
+                "{\"description\": \"A file had the extension .phpp instead of .php\", \"occurredAt\": \""
+                        + wat("12:30") + "\"}");
+        long last = command(
+                        p + "/resolve",
+                        "{\"description\": \"Extension corrected\", \"occurredAt\": \"" + wat("12:48") + "\"}")
+                .get("sequence")
+                .asLong();
 
         JsonNode json = JSON.readTree(report(id, last, "application/json"));
         assertEquals(41 * 60, json.get("durationSeconds").asLong());

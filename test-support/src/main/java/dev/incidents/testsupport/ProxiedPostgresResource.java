@@ -19,8 +19,10 @@ public class ProxiedPostgresResource extends KafkaAndPostgresResource {
         String url = config.get("quarkus.datasource.jdbc.url");
         URI direct = URI.create(url.substring("jdbc:".length()));
         proxy = new TcpProxy(direct.getHost(), direct.getPort());
-        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + "127.0.0.1:" + proxy.port() + direct.getRawPath()
-                + (direct.getRawQuery() == null ? "" : "?" + direct.getRawQuery()));
+        config.put(
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://" + "127.0.0.1:" + proxy.port() + direct.getRawPath()
+                        + (direct.getRawQuery() == null ? "" : "?" + direct.getRawQuery()));
         return config;
     }
 

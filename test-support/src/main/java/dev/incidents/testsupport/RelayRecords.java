@@ -27,7 +27,9 @@ public final class RelayRecords {
         h.put("ce_subject", e.incidentId());
         h.put("ce_datacontenttype", "application/json");
         h.put("content-type", "application/json");
-        h.put("ce_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt().toZonedDateTime()));
+        h.put(
+                "ce_time",
+                DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt().toZonedDateTime()));
         h.put("ce_sequence", Long.toString(e.sequence()));
         h.put("ce_schemaversion", Integer.toString(e.schemaVersion()));
         h.put("ce_tenant", e.tenant());
@@ -37,12 +39,17 @@ public final class RelayRecords {
 
     /** The event as the relay publishes it. */
     public static RecordMetadata publish(EventEnvelope e) {
-        return TopicProbe.produce(TOPIC, e.incidentId(), EventCodec.toJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8), headers(e));
+        return TopicProbe.produce(
+                TOPIC,
+                e.incidentId(),
+                EventCodec.toJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                headers(e));
     }
 
     /** The event's envelope with other headers (e.g. a {@code ce_time} no parser takes). */
     public static RecordMetadata publish(EventEnvelope e, Map<String, String> headers) {
-        return TopicProbe.produce(TOPIC, e.incidentId(), EventCodec.toJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+        return TopicProbe.produce(
+                TOPIC, e.incidentId(), EventCodec.toJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
     }
 
     /** Any value under the given key and headers. */

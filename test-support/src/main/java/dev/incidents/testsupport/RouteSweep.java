@@ -48,7 +48,8 @@ public final class RouteSweep {
 
     private final URI base;
     private final URI management;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * @param base the service's application interface, e.g. http://localhost:8081
@@ -123,14 +124,17 @@ public final class RouteSweep {
      * Sends every variant of every route once per credential (a name and its headers; no headers for "none"),
      * path parameters filled by {@code parameters}.
      */
-    public List<Attempt> sweep(List<Route> routes, Function<String, String> parameters,
+    public List<Attempt> sweep(
+            List<Route> routes,
+            Function<String, String> parameters,
             Function<Route, Map<String, Map<String, String>>> credentials) {
         List<Attempt> attempts = new ArrayList<>();
         for (Route route : routes) {
             String path = fill(route.template(), parameters);
             for (var credential : credentials.apply(route).entrySet()) {
                 for (String variant : variants(path)) {
-                    attempts.add(new Attempt(route.method(), variant, credential.getKey(), send(route, variant, credential.getValue())));
+                    attempts.add(new Attempt(
+                            route.method(), variant, credential.getKey(), send(route, variant, credential.getValue())));
                 }
             }
         }
@@ -148,11 +152,14 @@ public final class RouteSweep {
 
     private int send(Route route, String path, Map<String, String> headers) {
         String body = route.exampleBody() != null ? route.exampleBody() : "{}";
-        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json")
-                .method(route.method(), route.method().equals("GET") || route.method().equals("DELETE")
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        route.method(),
+                        route.method().equals("GET") || route.method().equals("DELETE")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         try {
             // A stream answers its headers and stays open: read the status, never the body.
@@ -169,7 +176,8 @@ public final class RouteSweep {
 
     private JsonNode get(String url) {
         try {
-            var response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            var response =
+                    http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

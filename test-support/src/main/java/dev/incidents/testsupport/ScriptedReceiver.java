@@ -62,7 +62,13 @@ public final class ScriptedReceiver implements AutoCloseable {
      * One request as received. {@code signatureValid} is null when the path has no secret; {@code answer} is the
      * status sent, or "timeout" / "reset".
      */
-    public record Request(String path, Map<String, String> headers, String body, Instant receivedAt, String answer, Boolean signatureValid) {
+    public record Request(
+            String path,
+            Map<String, String> headers,
+            String body,
+            Instant receivedAt,
+            String answer,
+            Boolean signatureValid) {
 
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -137,7 +143,8 @@ public final class ScriptedReceiver implements AutoCloseable {
     }
 
     /** Waits until the requests to {@code path} satisfy {@code done}; returns them either way. */
-    public List<Request> await(String path, Predicate<List<Request>> done, Duration timeout) throws InterruptedException {
+    public List<Request> await(String path, Predicate<List<Request>> done, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             List<Request> mine = requests(path);
@@ -177,7 +184,9 @@ public final class ScriptedReceiver implements AutoCloseable {
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
                     int colon = h.indexOf(':');
-                    headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+                    headers.put(
+                            h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                            h.substring(colon + 1).strip());
                 }
                 int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
                 String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
@@ -205,8 +214,13 @@ public final class ScriptedReceiver implements AutoCloseable {
                         return;
                     }
                     default -> {
-                        StringBuilder response = new StringBuilder("HTTP/1.1 " + answer.status() + " Scripted\r\nContent-Length: 0\r\n");
-                        answer.headers().forEach((k, v) -> response.append(k).append(": ").append(v).append("\r\n"));
+                        StringBuilder response =
+                                new StringBuilder("HTTP/1.1 " + answer.status() + " Scripted\r\nContent-Length: 0\r\n");
+                        answer.headers()
+                                .forEach((k, v) -> response.append(k)
+                                        .append(": ")
+                                        .append(v)
+                                        .append("\r\n"));
                         out.write(response.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
                         out.flush();
                     }
@@ -237,7 +251,8 @@ public final class ScriptedReceiver implements AutoCloseable {
             mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
             byte[] expected = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
             for (String signature : signatures.split(" ")) {
-                if (signature.startsWith("v1,") && MessageDigest.isEqual(expected, Base64.getDecoder().decode(signature.substring(3)))) {
+                if (signature.startsWith("v1,")
+                        && MessageDigest.isEqual(expected, Base64.getDecoder().decode(signature.substring(3)))) {
                     return true;
                 }
             }

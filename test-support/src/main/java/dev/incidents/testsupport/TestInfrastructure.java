@@ -44,7 +44,9 @@ public final class TestInfrastructure {
         if (servers == null) {
             long t0 = System.nanoTime();
             servers = useContainers() ? containers() : embedded();
-            LOG.infof("test Kafka %s and PostgreSQL ready in %d ms", servers.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+            LOG.infof(
+                    "test Kafka %s and PostgreSQL ready in %d ms",
+                    servers.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
         }
         return servers;
     }
@@ -69,10 +71,13 @@ public final class TestInfrastructure {
     private static Servers embedded() {
         EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
         EmbeddedPostgres postgres = EmbeddedPostgres.startTemporary();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            postgres.close();
-        }, "test-infrastructure-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            kafka.close();
+                            postgres.close();
+                        },
+                        "test-infrastructure-stop"));
         return new Servers() {
             public String bootstrapServers() {
                 return kafka.bootstrapServers();
@@ -128,7 +133,8 @@ public final class TestInfrastructure {
     static void createIfMissing(String adminUrl, String user, String password, String database) {
         try (Connection c = DriverManager.getConnection(adminUrl, user, password);
                 Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + database.replace("'", "''") + "'")) {
+            try (ResultSet rs =
+                    s.executeQuery("select 1 from pg_database where datname = '" + database.replace("'", "''") + "'")) {
                 if (rs.next()) {
                     return;
                 }

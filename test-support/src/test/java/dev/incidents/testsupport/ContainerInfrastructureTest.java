@@ -38,14 +38,26 @@ class ContainerInfrastructureTest {
 
     @Test
     void containerKafka_acknowledgesAndDeliversAKeyedRecord() throws Exception {
-        Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+        Map<String, Object> producerConfig = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.getBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
+        try (KafkaProducer<String, String> p =
+                new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
             p.send(new ProducerRecord<>("probe", "incident-1", "declared")).get();
         }
-        Map<String, Object> consumerConfig = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "probe", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
+        Map<String, Object> consumerConfig = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.getBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "probe",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of("probe"));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
@@ -61,7 +73,8 @@ class ContainerInfrastructureTest {
 
     @Test
     void containerPostgres_createsADatabaseAndKeepsRows() throws Exception {
-        TestInfrastructure.createIfMissing(POSTGRES.getJdbcUrl(), POSTGRES.getUsername(), POSTGRES.getPassword(), "incident_probe");
+        TestInfrastructure.createIfMissing(
+                POSTGRES.getJdbcUrl(), POSTGRES.getUsername(), POSTGRES.getPassword(), "incident_probe");
         String url = "jdbc:postgresql://" + POSTGRES.getHost() + ":" + POSTGRES.getMappedPort(5432) + "/incident_probe";
         try (Connection c = DriverManager.getConnection(url, POSTGRES.getUsername(), POSTGRES.getPassword());
                 Statement s = c.createStatement()) {

@@ -18,7 +18,9 @@ final class Kustomize {
 
     static String render(Path overlay) throws IOException, InterruptedException {
         String kubectl = kubectl();
-        Process p = new ProcessBuilder(kubectl, "kustomize", overlay.toString()).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(kubectl, "kustomize", overlay.toString())
+                .redirectErrorStream(false)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -34,13 +36,15 @@ final class Kustomize {
             }
         }
         if ("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            for (List<String> step : List.of(List.of("apt-get", "update", "-qq"), List.of("apt-get", "install", "-y", "-qq", "kubectl"))) {
+            for (List<String> step : List.of(
+                    List.of("apt-get", "update", "-qq"), List.of("apt-get", "install", "-y", "-qq", "kubectl"))) {
                 new ProcessBuilder(step).inheritIO().start().waitFor(300, TimeUnit.SECONDS);
             }
             if (Files.isExecutable(Path.of("/usr/bin/kubectl"))) {
                 return "/usr/bin/kubectl";
             }
         }
-        throw new IllegalStateException("kubectl is needed to render the overlays: install Debian's kubectl package (apt-get install kubectl)");
+        throw new IllegalStateException(
+                "kubectl is needed to render the overlays: install Debian's kubectl package (apt-get install kubectl)");
     }
 }

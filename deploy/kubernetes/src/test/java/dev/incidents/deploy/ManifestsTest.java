@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ManifestsTest {
 
-    private static final Path DIR = Path.of(System.getProperty("manifests.dir", ".")).toAbsolutePath();
+    private static final Path DIR =
+            Path.of(System.getProperty("manifests.dir", ".")).toAbsolutePath();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Class<?>> CORE = Map.of(
             "v1/ConfigMap", ConfigMap.class,
@@ -113,10 +114,18 @@ class ManifestsTest {
                 spec: {instances: three, storage: {size: 1Gi}}
                 """);
         JsonNode unknownKind = YAML.readTree("{apiVersion: example.com/v1, kind: Gadget, metadata: {name: g}}");
-        assertTrue(schemaErrors(deployment).toString().contains("imagePullPolicyy"), schemaErrors(deployment).toString());
-        assertTrue(schemaErrors(topic).toString().contains(".spec.partitionz: unknown field"), schemaErrors(topic).toString());
-        assertTrue(schemaErrors(cluster).toString().contains(".spec.instances: must be an integer"), schemaErrors(cluster).toString());
-        assertTrue(schemaErrors(unknownKind).toString().contains("no schema"), schemaErrors(unknownKind).toString());
+        assertTrue(
+                schemaErrors(deployment).toString().contains("imagePullPolicyy"),
+                schemaErrors(deployment).toString());
+        assertTrue(
+                schemaErrors(topic).toString().contains(".spec.partitionz: unknown field"),
+                schemaErrors(topic).toString());
+        assertTrue(
+                schemaErrors(cluster).toString().contains(".spec.instances: must be an integer"),
+                schemaErrors(cluster).toString());
+        assertTrue(
+                schemaErrors(unknownKind).toString().contains("no schema"),
+                schemaErrors(unknownKind).toString());
     }
 
     /** What is wrong with one object for its kind's schema; empty when nothing. */
@@ -144,13 +153,15 @@ class ManifestsTest {
     void objectsFitTogether(String overlay) throws Exception {
         List<JsonNode> objects = render(overlay);
         Map<String, List<JsonNode>> byKind = new HashMap<>();
-        objects.forEach(o -> byKind.computeIfAbsent(o.path("kind").asText(), k -> new ArrayList<>()).add(o));
+        objects.forEach(o -> byKind.computeIfAbsent(o.path("kind").asText(), k -> new ArrayList<>())
+                .add(o));
         List<JsonNode> deployments = byKind.getOrDefault("Deployment", List.of());
         List<JsonNode> services = byKind.getOrDefault("Service", List.of());
         assertEquals(3, deployments.size());
 
         // Everything in one namespace, the overlay's.
-        String namespace = byKind.get("Namespace").get(0).path("metadata").path("name").asText();
+        String namespace =
+                byKind.get("Namespace").get(0).path("metadata").path("name").asText();
         for (JsonNode o : objects) {
             if (!o.path("kind").asText().equals("Namespace")) {
                 assertEquals(namespace, o.path("metadata").path("namespace").asText(), name(o));
@@ -161,7 +172,12 @@ class ManifestsTest {
             JsonNode labels = d.at("/spec/template/metadata/labels");
             assertTrue(matches(d.at("/spec/selector/matchLabels"), labels), name(d) + ": selector matches its pods");
             JsonNode c = d.at("/spec/template/spec/containers/0");
-            assertTrue(c.path("image").asText().matches("ghcr\\.io/incident-tracker/" + d.at("/metadata/name").asText() + ":.+"), c.path("image").asText());
+            assertTrue(
+                    c.path("image")
+                            .asText()
+                            .matches("ghcr\\.io/incident-tracker/"
+                                    + d.at("/metadata/name").asText() + ":.+"),
+                    c.path("image").asText());
             assertEquals("/q/health/started", c.at("/startupProbe/httpGet/path").asText());
             assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText());
             assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText());
@@ -171,24 +187,40 @@ class ManifestsTest {
             }
             boolean management = false;
             for (JsonNode port : c.path("ports")) {
-                management |= port.path("name").asText().equals("management") && port.path("containerPort").asInt() == 9000;
+                management |= port.path("name").asText().equals("management")
+                        && port.path("containerPort").asInt() == 9000;
             }
             assertTrue(management, name(d) + " declares its management port 9000");
-            assertTrue(c.at("/resources/requests/memory").isTextual() && c.at("/resources/limits/memory").isTextual(), name(d));
+            assertTrue(
+                    c.at("/resources/requests/memory").isTextual()
+                            && c.at("/resources/limits/memory").isTextual(),
+                    name(d));
         }
         for (JsonNode s : services) {
-            assertEquals(1, deployments.stream().filter(d -> matches(s.at("/spec/selector"), d.at("/spec/template/metadata/labels"))).count(),
+            assertEquals(
+                    1,
+                    deployments.stream()
+                            .filter(d -> matches(s.at("/spec/selector"), d.at("/spec/template/metadata/labels")))
+                            .count(),
                     name(s) + " selects one Deployment's pods");
         }
         for (JsonNode pdb : byKind.getOrDefault("PodDisruptionBudget", List.of())) {
-            assertTrue(deployments.stream().anyMatch(d -> matches(pdb.at("/spec/selector/matchLabels"), d.at("/spec/template/metadata/labels"))),
+            assertTrue(
+                    deployments.stream()
+                            .anyMatch(d -> matches(
+                                    pdb.at("/spec/selector/matchLabels"), d.at("/spec/template/metadata/labels"))),
                     name(pdb));
         }
         for (JsonNode monitor : byKind.getOrDefault("ServiceMonitor", List.of())) {
-            assertEquals(3, services.stream().filter(s -> matches(monitor.at("/spec/selector/matchLabels"), s.at("/metadata/labels"))).count(),
+            assertEquals(
+                    3,
+                    services.stream()
+                            .filter(s -> matches(monitor.at("/spec/selector/matchLabels"), s.at("/metadata/labels")))
+                            .count(),
                     "Prometheus scrapes all three services");
             for (JsonNode endpoint : monitor.at("/spec/endpoints")) {
-                assertEquals("management", endpoint.path("port").asText(), "metrics are scraped from the management port");
+                assertEquals(
+                        "management", endpoint.path("port").asText(), "metrics are scraped from the management port");
                 for (JsonNode s : services) {
                     boolean named = false;
                     for (JsonNode port : s.at("/spec/ports")) {
@@ -199,22 +231,32 @@ class ManifestsTest {
             }
         }
 
-        // Autoscaling: one autoscaler per Deployment at most (KEDA makes an HPA of its own), never beyond the partitions.
+        // Autoscaling: one autoscaler per Deployment at most (KEDA makes an HPA of its own), never beyond the
+        // partitions.
         JsonNode topic = byKind.get("KafkaTopic").get(0);
         int partitions = topic.at("/spec/partitions").asInt();
         Map<String, String> scaledBy = new TreeMap<>();
         for (JsonNode hpa : byKind.getOrDefault("HorizontalPodAutoscaler", List.of())) {
             String target = hpa.at("/spec/scaleTargetRef/name").asText();
-            assertTrue(deployments.stream().anyMatch(d -> d.at("/metadata/name").asText().equals(target)), name(hpa));
-            assertTrue(hpa.at("/spec/minReplicas").asInt() <= hpa.at("/spec/maxReplicas").asInt(), name(hpa));
+            assertTrue(
+                    deployments.stream()
+                            .anyMatch(d -> d.at("/metadata/name").asText().equals(target)),
+                    name(hpa));
+            assertTrue(
+                    hpa.at("/spec/minReplicas").asInt()
+                            <= hpa.at("/spec/maxReplicas").asInt(),
+                    name(hpa));
             assertEquals(null, scaledBy.put(target, name(hpa)), target + " has one autoscaler");
             if (!target.equals("incident-command-service")) {
-                assertTrue(hpa.at("/spec/maxReplicas").asInt() <= partitions, name(hpa) + ": no more consumers than partitions");
+                assertTrue(
+                        hpa.at("/spec/maxReplicas").asInt() <= partitions,
+                        name(hpa) + ": no more consumers than partitions");
             }
         }
         Properties groups = new Properties();
         for (String service : List.of("incident-query-service", "notifier-service")) {
-            try (var in = Files.newInputStream(DIR.resolve("../../" + service + "/src/main/resources/application.properties"))) {
+            try (var in = Files.newInputStream(
+                    DIR.resolve("../../" + service + "/src/main/resources/application.properties"))) {
                 Properties p = new Properties();
                 p.load(in);
                 groups.put(service, p.getProperty("mp.messaging.incoming.incident-events.group.id"));
@@ -223,7 +265,10 @@ class ManifestsTest {
         for (JsonNode so : byKind.getOrDefault("ScaledObject", List.of())) {
             String target = so.at("/spec/scaleTargetRef/name").asText();
             assertEquals(null, scaledBy.put(target, name(so)), target + " has one autoscaler");
-            assertEquals(groups.getProperty(target), so.at("/spec/triggers/0/metadata/consumerGroup").asText(), name(so) + ": the service's group");
+            assertEquals(
+                    groups.getProperty(target),
+                    so.at("/spec/triggers/0/metadata/consumerGroup").asText(),
+                    name(so) + ": the service's group");
             assertTrue(so.at("/spec/maxReplicaCount").asInt() <= partitions, name(so));
         }
 
@@ -240,12 +285,18 @@ class ManifestsTest {
         int replicas = topic.at("/spec/replicas").asInt();
         int minIsr = topic.at("/spec/config/min.insync.replicas").asInt();
         assertTrue(replicas <= brokers, "topic replicas " + replicas + " need as many brokers, have " + brokers);
-        assertEquals(-1, topic.at("/spec/config/retention.ms").asLong(), "the log is kept forever: read models are rebuilt from it");
+        assertEquals(
+                -1,
+                topic.at("/spec/config/retention.ms").asLong(),
+                "the log is kept forever: read models are rebuilt from it");
         if (overlay.startsWith("production")) {
             assertEquals(3, replicas);
             assertEquals(2, minIsr, "acks=all writes survive one broker down");
         }
-        String bootstrap = byKind.get("ConfigMap").get(0).at("/data/KAFKA_BOOTSTRAP_SERVERS").asText();
+        String bootstrap = byKind.get("ConfigMap")
+                .get(0)
+                .at("/data/KAFKA_BOOTSTRAP_SERVERS")
+                .asText();
         assertEquals(kafka + "-kafka-bootstrap:9092", bootstrap, "Strimzi's bootstrap service of this cluster");
 
         // PostgreSQL: each service's database and role exist, with the password in the Secret the service reads.
@@ -253,31 +304,47 @@ class ManifestsTest {
         String host = byKind.get("ConfigMap").get(0).at("/data/POSTGRES_HOST").asText();
         assertEquals(cluster.at("/metadata/name").asText() + "-rw", host);
         Map<String, String> secretOfRole = new HashMap<>();
-        secretOfRole.put(cluster.at("/spec/bootstrap/initdb/owner").asText(), cluster.at("/spec/bootstrap/initdb/secret/name").asText());
+        secretOfRole.put(
+                cluster.at("/spec/bootstrap/initdb/owner").asText(),
+                cluster.at("/spec/bootstrap/initdb/secret/name").asText());
         for (JsonNode role : cluster.at("/spec/managed/roles")) {
-            secretOfRole.put(role.path("name").asText(), role.at("/passwordSecret/name").asText());
+            secretOfRole.put(
+                    role.path("name").asText(), role.at("/passwordSecret/name").asText());
         }
         Map<String, String> ownerOfDatabase = new HashMap<>();
-        ownerOfDatabase.put(cluster.at("/spec/bootstrap/initdb/database").asText(), cluster.at("/spec/bootstrap/initdb/owner").asText());
+        ownerOfDatabase.put(
+                cluster.at("/spec/bootstrap/initdb/database").asText(),
+                cluster.at("/spec/bootstrap/initdb/owner").asText());
         for (JsonNode db : byKind.get("Database")) {
-            assertEquals(cluster.at("/metadata/name").asText(), db.at("/spec/cluster/name").asText(), name(db));
-            ownerOfDatabase.put(db.at("/spec/name").asText(), db.at("/spec/owner").asText());
+            assertEquals(
+                    cluster.at("/metadata/name").asText(),
+                    db.at("/spec/cluster/name").asText(),
+                    name(db));
+            ownerOfDatabase.put(
+                    db.at("/spec/name").asText(), db.at("/spec/owner").asText());
         }
         Set<String> secrets = new java.util.HashSet<>();
-        byKind.getOrDefault("Secret", List.of()).forEach(s -> secrets.add(s.at("/metadata/name").asText()));
+        byKind.getOrDefault("Secret", List.of())
+                .forEach(s -> secrets.add(s.at("/metadata/name").asText()));
         for (JsonNode d : deployments) {
             JsonNode env = d.at("/spec/template/spec/containers/0/env");
             String url = value(env, "QUARKUS_DATASOURCE_JDBC_URL").path("value").asText();
             String database = url.substring(url.lastIndexOf('/') + 1);
             String owner = ownerOfDatabase.get(database);
             assertTrue(owner != null, name(d) + ": database " + database + " is created");
-            assertEquals(secretOfRole.get(owner), value(env, "QUARKUS_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/name").asText(),
+            assertEquals(
+                    secretOfRole.get(owner),
+                    value(env, "QUARKUS_DATASOURCE_PASSWORD")
+                            .at("/valueFrom/secretKeyRef/name")
+                            .asText(),
                     name(d) + ": reads the password of " + owner);
             if (overlay.equals("dev")) {
                 for (JsonNode e : env) {
                     JsonNode ref = e.at("/valueFrom/secretKeyRef");
                     if (!ref.isMissingNode() && !ref.path("optional").asBoolean(false)) {
-                        assertTrue(secrets.contains(ref.path("name").asText()), name(d) + ": Secret " + ref.path("name").asText() + " is generated");
+                        assertTrue(
+                                secrets.contains(ref.path("name").asText()),
+                                name(d) + ": Secret " + ref.path("name").asText() + " is generated");
                     }
                 }
             }
@@ -313,7 +380,11 @@ class ManifestsTest {
 
     /** A field the typed model does not know lands in additionalProperties: any such field, anywhere, is an error. */
     private static void unknownFields(Object node, String path, List<String> errors) {
-        if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean || node instanceof Enum) {
+        if (node == null
+                || node instanceof String
+                || node instanceof Number
+                || node instanceof Boolean
+                || node instanceof Enum) {
             return;
         }
         if (node instanceof Collection<?> list) {
@@ -331,7 +402,9 @@ class ManifestsTest {
             return;
         }
         for (Method m : node.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || !m.getName().startsWith("get")
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || !m.getName().startsWith("get")
                     || m.getDeclaringClass() == Object.class) {
                 continue;
             }
@@ -342,7 +415,11 @@ class ManifestsTest {
                         errors.add(path + ": unknown field(s) " + extra.keySet());
                     }
                 } else {
-                    unknownFields(value, path + "." + Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4), errors);
+                    unknownFields(
+                            value,
+                            path + "." + Character.toLowerCase(m.getName().charAt(3))
+                                    + m.getName().substring(4),
+                            errors);
                 }
             } catch (ReflectiveOperationException e) {
                 errors.add(path + ": cannot read " + m.getName() + ": " + e);

@@ -82,7 +82,8 @@ final class StructuralSchema {
         if (schema.has("enum") && value.isValueNode()) {
             boolean listed = false;
             for (JsonNode allowed : schema.get("enum")) {
-                listed |= allowed.equals(value) || (allowed.isTextual() && allowed.asText().equals(value.asText()));
+                listed |= allowed.equals(value)
+                        || (allowed.isTextual() && allowed.asText().equals(value.asText()));
             }
             if (!listed) {
                 errors.add(path + ": " + value + " is not one of " + schema.get("enum"));
@@ -97,7 +98,8 @@ final class StructuralSchema {
         }
         JsonNode properties = schema.get("properties");
         JsonNode additional = schema.get("additionalProperties");
-        boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+        boolean preserveUnknown =
+                schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
         for (JsonNode required : schema.path("required")) {
             if (!value.has(required.asText())) {
                 errors.add(path + ": required field '" + required.asText() + "' is missing");
@@ -111,7 +113,9 @@ final class StructuralSchema {
                 check(properties.get(f.getKey()), f.getValue(), at, errors);
             } else if (additional != null && additional.isObject()) {
                 check(additional, f.getValue(), at, errors);
-            } else if ((additional != null && additional.asBoolean(false)) || preserveUnknown || (properties == null && additional == null)) {
+            } else if ((additional != null && additional.asBoolean(false))
+                    || preserveUnknown
+                    || (properties == null && additional == null)) {
                 // free-form: a map without a declared shape
             } else {
                 errors.add(at + ": unknown field");

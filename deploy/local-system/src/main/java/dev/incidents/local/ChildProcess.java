@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /** A JVM the launcher started, its output going to a log file (never to our own streams). */
 final class ChildProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final String name;
     final Path log;
@@ -27,10 +28,12 @@ final class ChildProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static ChildProcess start(String name, List<String> command, Map<String, String> env, Path logDir) throws IOException {
+    static ChildProcess start(String name, List<String> command, Map<String, String> env, Path logDir)
+            throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         return new ChildProcess(name, log, pb.start());
     }
@@ -67,7 +70,10 @@ final class ChildProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<Void> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;

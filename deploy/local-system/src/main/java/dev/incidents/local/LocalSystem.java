@@ -1,9 +1,9 @@
 package dev.incidents.local;
 
 import dev.incidents.infra.DevTokens;
-import dev.incidents.infra.OwnerOnlyFiles;
 import dev.incidents.infra.EmbeddedKafka;
 import dev.incidents.infra.EmbeddedPostgres;
+import dev.incidents.infra.OwnerOnlyFiles;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -25,10 +25,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -80,19 +80,66 @@ public final class LocalSystem implements AutoCloseable {
             int notifierInstances) {
 
         /** One Kafka node, one instance of each service. */
-        public Options(Path projectRoot, Path dataDir, String externalKafka, String externalPostgresUrl, String postgresUser,
-                String postgresPassword, int kafkaPort, int postgresPort, int commandPort, int queryPort, int notifierPort, int receiverPort,
+        public Options(
+                Path projectRoot,
+                Path dataDir,
+                String externalKafka,
+                String externalPostgresUrl,
+                String postgresUser,
+                String postgresPassword,
+                int kafkaPort,
+                int postgresPort,
+                int commandPort,
+                int queryPort,
+                int notifierPort,
+                int receiverPort,
                 int topicPartitions) {
-            this(projectRoot, dataDir, externalKafka, externalPostgresUrl, postgresUser, postgresPassword, kafkaPort, postgresPort, commandPort,
-                    queryPort, notifierPort, receiverPort, topicPartitions, 1, 1, 1);
+            this(
+                    projectRoot,
+                    dataDir,
+                    externalKafka,
+                    externalPostgresUrl,
+                    postgresUser,
+                    postgresPassword,
+                    kafkaPort,
+                    postgresPort,
+                    commandPort,
+                    queryPort,
+                    notifierPort,
+                    receiverPort,
+                    topicPartitions,
+                    1,
+                    1,
+                    1);
         }
 
         /**
          * A scaled-out system on free ports: a KRaft cluster of {@code kafkaNodes} (three: replication 3, min ISR 2),
          * and several instances of the query service and of the notifier, each kind in one consumer group.
          */
-        public static Options scaledOut(Path projectRoot, Path dataDir, int partitions, int kafkaNodes, int queryInstances, int notifierInstances) {
-            return new Options(projectRoot, dataDir, null, null, null, null, 0, 0, 0, 0, 0, 0, partitions, kafkaNodes, queryInstances,
+        public static Options scaledOut(
+                Path projectRoot,
+                Path dataDir,
+                int partitions,
+                int kafkaNodes,
+                int queryInstances,
+                int notifierInstances) {
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    partitions,
+                    kafkaNodes,
+                    queryInstances,
                     notifierInstances);
         }
 
@@ -101,7 +148,9 @@ public final class LocalSystem implements AutoCloseable {
             Map<String, String> env = System.getenv();
             return new Options(
                     projectRoot,
-                    Path.of(env.getOrDefault("INCIDENTS_DATA_DIR", projectRoot.resolve(".local-data").toString())),
+                    Path.of(env.getOrDefault(
+                            "INCIDENTS_DATA_DIR",
+                            projectRoot.resolve(".local-data").toString())),
                     env.get("KAFKA_BOOTSTRAP_SERVERS"),
                     env.get("INCIDENTS_POSTGRES_URL"),
                     env.getOrDefault("INCIDENTS_POSTGRES_USER", "postgres"),
@@ -125,14 +174,17 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
+
     private record Launch(List<String> command, Map<String, String> env, Path logs, int port, int managementPort) {
         String readiness() {
             return "http://127.0.0.1:" + managementPort + "/q/health/ready";
         }
     }
+
     private final Map<String, Launch> launches = new HashMap<>();
     /** The command line of each Kafka node this system started, by process name, to start it again on its data. */
     private final Map<String, List<String>> kafkaLaunches = new java.util.LinkedHashMap<>();
+
     private EmbeddedPostgres postgres;
     private Path postgresDataDir;
     private int postgresPort;
@@ -157,7 +209,8 @@ public final class LocalSystem implements AutoCloseable {
     private LocalSystem() {}
 
     /** Starts everything and returns once every service answers its readiness probe. */
-    public static LocalSystem start(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook) throws Exception {
+    public static LocalSystem start(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook)
+            throws Exception {
         LocalSystem s = new LocalSystem();
         try {
             s.startAll(o, progress, onWebhook);
@@ -168,14 +221,16 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private void startAll(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook) throws Exception {
+    private void startAll(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook)
+            throws Exception {
         Path logs = o.dataDir().resolve("logs");
         Files.createDirectories(logs);
         logDir = logs;
         List<String> jars = List.of("incident-command-service", "incident-query-service", "notifier-service");
         for (String module : jars) {
             if (!Files.exists(jar(o, module))) {
-                throw new IllegalStateException(jar(o, module) + " is missing: build first (./mvnw package -DskipTests)");
+                throw new IllegalStateException(
+                        jar(o, module) + " is missing: build first (./mvnw package -DskipTests)");
             }
         }
 
@@ -183,12 +238,19 @@ public final class LocalSystem implements AutoCloseable {
         if (o.externalKafka() != null) {
             bootstrapServers = o.externalKafka();
         } else {
-            progress.accept("starting Kafka (KRaft" + (o.kafkaNodes() > 1 ? ", " + o.kafkaNodes() + " nodes" : "") + ") ...");
+            progress.accept(
+                    "starting Kafka (KRaft" + (o.kafkaNodes() > 1 ? ", " + o.kafkaNodes() + " nodes" : "") + ") ...");
             if (o.kafkaNodes() <= 1) {
                 List<String> command = List.of(
-                        ChildProcess.javaExecutable(), "-Xmx512m", "-cp", launcherClasspath(o),
-                        "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka").toString(),
-                        "--port", Integer.toString(freeIfZero(o.kafkaPort())));
+                        ChildProcess.javaExecutable(),
+                        "-Xmx512m",
+                        "-cp",
+                        launcherClasspath(o),
+                        "dev.incidents.infra.EmbeddedKafkaMain",
+                        "--data-dir",
+                        o.dataDir().resolve("kafka").toString(),
+                        "--port",
+                        Integer.toString(freeIfZero(o.kafkaPort())));
                 ChildProcess kafka = ChildProcess.start("kafka", command, Map.of(), logs);
                 started.add(kafka);
                 kafkaLaunches.put("kafka", command);
@@ -199,9 +261,17 @@ public final class LocalSystem implements AutoCloseable {
                 List<ChildProcess> nodes = new ArrayList<>();
                 for (EmbeddedKafka.Node n : cluster.nodes()) {
                     List<String> command = List.of(
-                            ChildProcess.javaExecutable(), "-Xmx384m", "-cp", launcherClasspath(o),
-                            "dev.incidents.infra.EmbeddedKafkaMain", "--data-dir", o.dataDir().resolve("kafka-" + n.nodeId()).toString(),
-                            "--cluster", cluster.describe(), "--node-id", Integer.toString(n.nodeId()));
+                            ChildProcess.javaExecutable(),
+                            "-Xmx384m",
+                            "-cp",
+                            launcherClasspath(o),
+                            "dev.incidents.infra.EmbeddedKafkaMain",
+                            "--data-dir",
+                            o.dataDir().resolve("kafka-" + n.nodeId()).toString(),
+                            "--cluster",
+                            cluster.describe(),
+                            "--node-id",
+                            Integer.toString(n.nodeId()));
                     ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), command, Map.of(), logs);
                     started.add(node);
                     kafkaLaunches.put("kafka-" + n.nodeId(), command);
@@ -246,21 +316,49 @@ public final class LocalSystem implements AutoCloseable {
 
         int commandPort = freeIfZero(o.commandPort());
         progress.accept("starting the services ...");
-        ChildProcess command = service(o, "incident-command-service", commandPort, jdbcBase + "incident_command", user, password,
-                Map.of("INCIDENTS_AUTH_BOOTSTRAP_API_KEY", apiKey), logs);
+        ChildProcess command = service(
+                o,
+                "incident-command-service",
+                commandPort,
+                jdbcBase + "incident_command",
+                user,
+                password,
+                Map.of("INCIDENTS_AUTH_BOOTSTRAP_API_KEY", apiKey),
+                logs);
         List<ChildProcess> readers = new ArrayList<>();
         for (int i = 1; i <= Math.max(1, o.queryInstances()); i++) {
             int port = i == 1 ? freeIfZero(o.queryPort()) : freeIfZero(0);
-            readers.add(service(o, instance("incident-query-service", i), port, jdbcBase + "incident_query", user, password, Map.of(), logs));
+            readers.add(service(
+                    o,
+                    instance("incident-query-service", i),
+                    port,
+                    jdbcBase + "incident_query",
+                    user,
+                    password,
+                    Map.of(),
+                    logs));
             queryUrls.add("http://127.0.0.1:" + port);
         }
         List<ChildProcess> notifiers = new ArrayList<>();
         for (int i = 1; i <= Math.max(1, o.notifierInstances()); i++) {
             int port = i == 1 ? freeIfZero(o.notifierPort()) : freeIfZero(0);
-            notifiers.add(service(o, instance("notifier-service", i), port, jdbcBase + "incident_notifier", user, password,
+            notifiers.add(service(
+                    o,
+                    instance("notifier-service", i),
+                    port,
+                    jdbcBase + "incident_notifier",
+                    user,
+                    password,
                     // The demo receiver is on loopback: the local run allows it, production refuses it (SSRF).
-                    Map.of("NOTIFIER_WEBHOOK_URL", receiver.url(), "NOTIFIER_WEBHOOK_SECRET", webhookSecret, "NOTIFIER_ALLOW_PRIVATE_TARGETS", "true",
-                            "NOTIFIER_SECRETS_KEY", secretsKey),
+                    Map.of(
+                            "NOTIFIER_WEBHOOK_URL",
+                            receiver.url(),
+                            "NOTIFIER_WEBHOOK_SECRET",
+                            webhookSecret,
+                            "NOTIFIER_ALLOW_PRIVATE_TARGETS",
+                            "true",
+                            "NOTIFIER_SECRETS_KEY",
+                            secretsKey),
                     logs));
             notifierUrls.add("http://127.0.0.1:" + port);
         }
@@ -269,10 +367,17 @@ public final class LocalSystem implements AutoCloseable {
         notifierUrl = notifierUrls.get(0);
         command.awaitHttpOk(launches.get("incident-command-service").readiness(), ready());
         for (int i = 0; i < readers.size(); i++) {
-            readers.get(i).awaitHttpOk(launches.get(instance("incident-query-service", i + 1)).readiness(), ready());
+            readers.get(i)
+                    .awaitHttpOk(
+                            launches.get(instance("incident-query-service", i + 1))
+                                    .readiness(),
+                            ready());
         }
         for (int i = 0; i < notifiers.size(); i++) {
-            notifiers.get(i).awaitHttpOk(launches.get(instance("notifier-service", i + 1)).readiness(), ready());
+            notifiers
+                    .get(i)
+                    .awaitHttpOk(
+                            launches.get(instance("notifier-service", i + 1)).readiness(), ready());
         }
     }
 
@@ -281,8 +386,16 @@ public final class LocalSystem implements AutoCloseable {
         return i == 1 ? module : module + "-" + i;
     }
 
-    private ChildProcess service(Options o, String module, int port, String jdbcUrl, String user, String password,
-            Map<String, String> extraEnv, Path logs) throws IOException {
+    private ChildProcess service(
+            Options o,
+            String module,
+            int port,
+            String jdbcUrl,
+            String user,
+            String password,
+            Map<String, String> extraEnv,
+            Path logs)
+            throws IOException {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // Health, metrics and OpenAPI are served on the management interface only: 8081 -> 9081 and so on.
@@ -296,7 +409,11 @@ public final class LocalSystem implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_PASSWORD", password);
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         String jarModule = module.replaceFirst("-\\d+$", "");
-        List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-jar", jar(o, jarModule).toString());
+        List<String> command = List.of(
+                ChildProcess.javaExecutable(),
+                "-Xmx512m",
+                "-jar",
+                jar(o, jarModule).toString());
         ChildProcess p = ChildProcess.start(module, command, env, logs);
         started.add(p);
         launches.put(module, new Launch(command, Map.copyOf(env), logs, port, managementPort));
@@ -377,9 +494,13 @@ public final class LocalSystem implements AutoCloseable {
     public void startKafka() throws IOException, InterruptedException {
         List<ChildProcess> nodes = new ArrayList<>();
         for (Map.Entry<String, List<String>> node : kafkaLaunches.entrySet()) {
-            boolean alive = started.stream().anyMatch(a -> a instanceof ChildProcess c && c.isAlive() && kafkaNode(c.name).equals(node.getKey()));
+            boolean alive = started.stream()
+                    .anyMatch(a -> a instanceof ChildProcess c
+                            && c.isAlive()
+                            && kafkaNode(c.name).equals(node.getKey()));
             if (!alive) {
-                ChildProcess again = ChildProcess.start(node.getKey() + "-restarted-" + (++restarts), node.getValue(), Map.of(), logDir);
+                ChildProcess again = ChildProcess.start(
+                        node.getKey() + "-restarted-" + (++restarts), node.getValue(), Map.of(), logDir);
                 // Before the services, so that close() stops the services first.
                 started.add(0, again);
                 nodes.add(again);
@@ -414,13 +535,21 @@ public final class LocalSystem implements AutoCloseable {
     public long awaitQuiet(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long backlog;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000))) {
             do {
                 try {
-                    backlog = count("incident_command", "select count(*) from outbox") + lag(admin, "incident-query-service")
+                    backlog = count("incident_command", "select count(*) from outbox")
+                            + lag(admin, "incident-query-service")
                             + lag(admin, "notifier-service")
-                            + count("incident_notifier", "select count(*) from delivery where status = 'pending' and attempts = 0");
+                            + count(
+                                    "incident_notifier",
+                                    "select count(*) from delivery where status = 'pending' and attempts = 0");
                 } catch (java.util.concurrent.ExecutionException | SQLException e) {
                     backlog = -1; // a broker or the group is moving (a node just failed): ask again
                 }
@@ -443,9 +572,15 @@ public final class LocalSystem implements AutoCloseable {
 
     /** How many records of the topic the group has not committed yet. */
     private static long lag(Admin admin, String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()
+        admin.describeTopics(List.of(TOPIC))
+                .allTopicNames()
+                .get()
+                .get(TOPIC)
+                .partitions()
                 .forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
         long lag = 0;
         for (var end : admin.listOffsets(latest).all().get().entrySet()) {
@@ -470,7 +605,8 @@ public final class LocalSystem implements AutoCloseable {
         if (launch == null) {
             throw new IllegalArgumentException("no service " + module);
         }
-        ChildProcess again = ChildProcess.start(module + "-restarted-" + (++restarts), launch.command(), launch.env(), launch.logs());
+        ChildProcess again = ChildProcess.start(
+                module + "-restarted-" + (++restarts), launch.command(), launch.env(), launch.logs());
         started.add(again);
         again.awaitHttpOk(launch.readiness(), ready());
     }
@@ -480,7 +616,9 @@ public final class LocalSystem implements AutoCloseable {
         Path module = o.projectRoot().resolve("deploy/local-system/target");
         Path written = module.resolve("classpath.txt");
         if (Files.exists(written)) {
-            return module.resolve("classes") + java.io.File.pathSeparator + Files.readString(written).trim();
+            return module.resolve("classes")
+                    + java.io.File.pathSeparator
+                    + Files.readString(written).trim();
         }
         return System.getProperty("java.class.path");
     }
@@ -525,7 +663,9 @@ public final class LocalSystem implements AutoCloseable {
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        String secret = prefix + (prefix.startsWith("ik_") ? Base64.getUrlEncoder().withoutPadding() : Base64.getEncoder()).encodeToString(key);
+        String secret = prefix
+                + (prefix.startsWith("ik_") ? Base64.getUrlEncoder().withoutPadding() : Base64.getEncoder())
+                        .encodeToString(key);
         OwnerOnlyFiles.write(file, secret);
         return secret;
     }
@@ -627,23 +767,33 @@ public final class LocalSystem implements AutoCloseable {
 
     /** "incident.IncidentDeclared" and the incident id of a webhook body, for one console line. */
     private static String summary(String body) {
-        java.util.regex.Matcher type = java.util.regex.Pattern.compile("\"type\":\"([^\"]+)\"").matcher(body);
-        java.util.regex.Matcher incident = java.util.regex.Pattern.compile("\"incidentId\":\"([^\"]+)\"").matcher(body);
+        java.util.regex.Matcher type =
+                java.util.regex.Pattern.compile("\"type\":\"([^\"]+)\"").matcher(body);
+        java.util.regex.Matcher incident =
+                java.util.regex.Pattern.compile("\"incidentId\":\"([^\"]+)\"").matcher(body);
         return (type.find() ? type.group(1) : "?") + " " + (incident.find() ? incident.group(1) : "");
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Path.of(System.getProperty("incidents.project-root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("incidents.project-root", "."))
+                .toAbsolutePath()
+                .normalize();
         Options options = Options.fromEnvironment(root);
         long t0 = System.nanoTime();
-        LocalSystem system = start(options, msg -> System.out.println("[local] " + msg),
-                r -> System.out.println("[webhook] " + (r.signatureValid() ? "signature ok     " : "SIGNATURE INVALID") + " " + r.webhookId() + " " + summary(r.body())));
+        LocalSystem system = start(
+                options,
+                msg -> System.out.println("[local] " + msg),
+                r -> System.out.println("[webhook] " + (r.signatureValid() ? "signature ok     " : "SIGNATURE INVALID")
+                        + " " + r.webhookId() + " " + summary(r.body())));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("[local] stopping ...");
-            system.close();
-            stopped.countDown();
-        }, "local-system-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("[local] stopping ...");
+                            system.close();
+                            stopped.countDown();
+                        },
+                        "local-system-stop"));
         System.out.printf("%n[local] all services ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.out.println("  command service   " + system.commandUrl() + "   (OpenAPI, health, metrics: "
                 + system.managementUrl("incident-command-service") + "/q/openapi, /q/health, /q/metrics)");
@@ -652,7 +802,8 @@ public final class LocalSystem implements AutoCloseable {
         System.out.println("  webhook receiver  " + system.receiver().url() + "   (GET lists what arrived)");
         System.out.println("  webhook secret    " + system.webhookSecret());
         System.out.println("  API key           " + system.apiKey() + "   (X-Api-Key, for integrations)");
-        System.out.println("  bearer token      " + system.token("responder", "admin") + "   (responder + admin, 7 days)");
+        System.out.println(
+                "  bearer token      " + system.token("responder", "admin") + "   (responder + admin, 7 days)");
         System.out.println("  Kafka             " + system.bootstrapServers() + "   topic " + TOPIC);
         System.out.println("  data and logs     " + options.dataDir() + "   (delete it to start afresh)");
         System.out.println("[local] Ctrl-C stops everything.");

@@ -25,20 +25,35 @@ public final class RebuildCommand {
             System.err.println("usage: rebuild-read-models [query-service-url] <admin-token>   (or INCIDENTS_TOKEN)");
             System.exit(2);
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/admin/rebuild"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> started = http.send(
+                HttpRequest.newBuilder(URI.create(url + "/api/v1/admin/rebuild"))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (started.statusCode() != 202) {
             System.err.println("rebuild not started: " + started.statusCode() + " " + started.body());
             System.exit(1);
         }
         while (true) {
             Thread.sleep(1_000);
-            String body = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/admin/rebuild")).header("Authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/api/v1/admin/rebuild"))
+                                    .header("Authorization", "Bearer " + token)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             String state = field(body, "state");
-            System.out.printf("%-9s %s/%s events, %s events/s, %s%%, ETA %s s%n", state, field(body, "events"), field(body, "totalEvents"),
-                    field(body, "eventsPerSecond"), field(body, "percent"), field(body, "etaSeconds"));
+            System.out.printf(
+                    "%-9s %s/%s events, %s events/s, %s%%, ETA %s s%n",
+                    state,
+                    field(body, "events"),
+                    field(body, "totalEvents"),
+                    field(body, "eventsPerSecond"),
+                    field(body, "percent"),
+                    field(body, "etaSeconds"));
             if (!"running".equals(state)) {
                 if (!"completed".equals(state)) {
                     System.err.println("rebuild " + state + ": " + field(body, "error"));

@@ -35,14 +35,29 @@ public final class SystemAudit {
      * The figures of one audit; every count but {@code events}, {@code incidents}, {@code deadLettered} and
      * {@code repeatedCalls} must be 0. {@code problems} holds the first few examples, for a human.
      */
-    public record Figures(int incidents, long events, long streamsNotProjectedOnce, long readModelsDiffering, long deliveriesMissing,
-            long deliveriesPlannedTwice, long deliveriesUnfinished, long deadLettered, long incidentsNotReceivedInOrder, long unsigned,
-            long repeatedCalls, List<String> problems) {
+    public record Figures(
+            int incidents,
+            long events,
+            long streamsNotProjectedOnce,
+            long readModelsDiffering,
+            long deliveriesMissing,
+            long deliveriesPlannedTwice,
+            long deliveriesUnfinished,
+            long deadLettered,
+            long incidentsNotReceivedInOrder,
+            long unsigned,
+            long repeatedCalls,
+            List<String> problems) {
 
         /** The sum of the figures that must be 0. */
         public long violations() {
-            return streamsNotProjectedOnce + readModelsDiffering + deliveriesMissing + deliveriesPlannedTwice + deliveriesUnfinished
-                    + incidentsNotReceivedInOrder + unsigned;
+            return streamsNotProjectedOnce
+                    + readModelsDiffering
+                    + deliveriesMissing
+                    + deliveriesPlannedTwice
+                    + deliveriesUnfinished
+                    + incidentsNotReceivedInOrder
+                    + unsigned;
         }
     }
 
@@ -63,8 +78,12 @@ public final class SystemAudit {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             long[] counts = {0, 0};
-            query(system, "incident_notifier", "select count(*) filter (where status in ('delivered', 'dead')), count(*) from delivery"
-                    + " where subscription_key = 'config:webhook'", rs -> {
+            query(
+                    system,
+                    "incident_notifier",
+                    "select count(*) filter (where status in ('delivered', 'dead')), count(*) from delivery"
+                            + " where subscription_key = 'config:webhook'",
+                    rs -> {
                         counts[0] = rs.getLong(1);
                         counts[1] = rs.getLong(2);
                     });
@@ -82,14 +101,23 @@ public final class SystemAudit {
 
         // Read models: the query service's copy of each stream is the stream, applied in order; its view is the fold.
         Map<String, List<String>> projectedIds = new HashMap<>();
-        query(system, "incident_query", "select incident_id, event_id from incident_event order by position",
-                rs -> projectedIds.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)));
+        query(
+                system,
+                "incident_query",
+                "select incident_id, event_id from incident_event order by position",
+                rs -> projectedIds
+                        .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(rs.getString(2)));
         long notProjectedOnce = 0;
         for (Map.Entry<String, List<EventEnvelope>> stream : log.entrySet()) {
-            List<String> expected = stream.getValue().stream().map(e -> e.eventId().toString()).toList();
+            List<String> expected =
+                    stream.getValue().stream().map(e -> e.eventId().toString()).toList();
             if (!expected.equals(projectedIds.get(stream.getKey()))) {
                 notProjectedOnce++;
-                problem(problems, "incident " + stream.getKey() + ": projected " + projectedIds.get(stream.getKey()) + ", stored " + expected);
+                problem(
+                        problems,
+                        "incident " + stream.getKey() + ": projected " + projectedIds.get(stream.getKey()) + ", stored "
+                                + expected);
             }
         }
         for (String incident : projectedIds.keySet()) {
@@ -99,25 +127,37 @@ public final class SystemAudit {
             }
         }
         Map<String, String> views = new HashMap<>();
-        query(system, "incident_query", "select incident_id, status, severity, title, last_sequence from incident_view",
-                rs -> views.put(rs.getString(1), rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getLong(5)));
+        query(
+                system,
+                "incident_query",
+                "select incident_id, status, severity, title, last_sequence from incident_view",
+                rs -> views.put(
+                        rs.getString(1),
+                        rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getLong(5)));
         long differing = 0;
         for (Map.Entry<String, List<EventEnvelope>> stream : log.entrySet()) {
             Incident folded = (Incident) IncidentFold.fold(stream.getKey(), stream.getValue());
-            String expected = folded.status().wireName() + "|" + folded.severity().name() + "|" + folded.title() + "|" + folded.sequence();
+            String expected = folded.status().wireName() + "|"
+                    + folded.severity().name() + "|" + folded.title() + "|" + folded.sequence();
             if (!expected.equals(views.get(stream.getKey()))) {
                 differing++;
-                problem(problems, "incident " + stream.getKey() + ": view " + views.get(stream.getKey()) + ", fold " + expected);
+                problem(
+                        problems,
+                        "incident " + stream.getKey() + ": view " + views.get(stream.getKey()) + ", fold " + expected);
             }
         }
 
         // Deliveries to the configured webhook: one per event, finished.
         Map<String, Integer> planned = new HashMap<>();
         Map<String, String> status = new HashMap<>();
-        query(system, "incident_notifier", "select event_id, status from delivery where subscription_key = 'config:webhook'", rs -> {
-            planned.merge(rs.getString(1), 1, Integer::sum);
-            status.put(rs.getString(1), rs.getString(2));
-        });
+        query(
+                system,
+                "incident_notifier",
+                "select event_id, status from delivery where subscription_key = 'config:webhook'",
+                rs -> {
+                    planned.merge(rs.getString(1), 1, Integer::sum);
+                    status.put(rs.getString(1), rs.getString(2));
+                });
         long missing = 0;
         long unfinished = 0;
         long dead = 0;
@@ -138,7 +178,9 @@ public final class SystemAudit {
                 }
             }
         }
-        long plannedTwice = planned.entrySet().stream().filter(p -> eventIds.contains(p.getKey()) && p.getValue() > 1).count();
+        long plannedTwice = planned.entrySet().stream()
+                .filter(p -> eventIds.contains(p.getKey()) && p.getValue() > 1)
+                .count();
 
         // What the receiver saw: every delivered event signed, in each incident's order; repeats keep their webhook-id.
         Map<String, List<String>> firstSeen = new HashMap<>();
@@ -163,17 +205,31 @@ public final class SystemAudit {
         }
         long notReceivedInOrder = 0;
         for (Map.Entry<String, List<EventEnvelope>> stream : log.entrySet()) {
-            List<String> expected = stream.getValue().stream().filter(e -> "delivered".equals(status.get(e.eventId().toString())))
-                    .map(e -> "msg_" + e.eventId()).toList();
+            List<String> expected = stream.getValue().stream()
+                    .filter(e -> "delivered".equals(status.get(e.eventId().toString())))
+                    .map(e -> "msg_" + e.eventId())
+                    .toList();
             List<String> got = firstSeen.getOrDefault(stream.getKey(), List.of()).stream()
-                    .filter(id -> "delivered".equals(status.get(id.substring(4)))).toList();
+                    .filter(id -> "delivered".equals(status.get(id.substring(4))))
+                    .toList();
             if (!Objects.equals(expected, got)) {
                 notReceivedInOrder++;
                 problem(problems, "incident " + stream.getKey() + ": received " + got + ", delivered " + expected);
             }
         }
-        return new Figures(log.size(), events, notProjectedOnce, differing, missing, plannedTwice, unfinished, dead, notReceivedInOrder, unsigned,
-                repeats, List.copyOf(problems));
+        return new Figures(
+                log.size(),
+                events,
+                notProjectedOnce,
+                differing,
+                missing,
+                plannedTwice,
+                unfinished,
+                dead,
+                notReceivedInOrder,
+                unsigned,
+                repeats,
+                List.copyOf(problems));
     }
 
     private static void problem(List<String> problems, String problem) {
@@ -189,7 +245,8 @@ public final class SystemAudit {
 
     /** Runs {@code sql} on one of the system's databases, row by row. */
     public static void query(LocalSystem system, String database, String sql, Row row) throws Exception {
-        try (Connection c = DriverManager.getConnection(system.jdbcUrl(database), system.postgresUser(), system.postgresPassword());
+        try (Connection c = DriverManager.getConnection(
+                        system.jdbcUrl(database), system.postgresUser(), system.postgresPassword());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {

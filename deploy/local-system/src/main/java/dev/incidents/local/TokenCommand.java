@@ -33,8 +33,12 @@ public final class TokenCommand {
         if (roles.isEmpty()) {
             roles.add("responder");
         }
-        Path dataDir = Path.of(System.getenv().getOrDefault("INCIDENTS_DATA_DIR",
-                Path.of(System.getProperty("incidents.project-root", ".")).resolve(".local-data").toString()));
+        Path dataDir = Path.of(System.getenv()
+                .getOrDefault(
+                        "INCIDENTS_DATA_DIR",
+                        Path.of(System.getProperty("incidents.project-root", "."))
+                                .resolve(".local-data")
+                                .toString()));
         Path keyFile = dataDir.resolve(LocalSystem.TOKEN_KEY_FILE);
         if (!Files.exists(keyFile)) {
             usage("no local run has made its key yet (" + keyFile + "): start ./run-local first");
@@ -51,7 +55,8 @@ public final class TokenCommand {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: ./run-local token [--tenant T] [--role viewer|responder|admin]... [--name N] [--days D]");
+        System.err.println(
+                "usage: ./run-local token [--tenant T] [--role viewer|responder|admin]... [--name N] [--days D]");
         System.exit(2);
     }
 }

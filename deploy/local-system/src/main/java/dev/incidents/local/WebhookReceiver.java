@@ -57,8 +57,13 @@ public final class WebhookReceiver implements AutoCloseable {
                 StringBuilder json = new StringBuilder("[");
                 for (Received r : received) {
                     json.append(json.length() > 1 ? "," : "")
-                            .append("{\"webhookId\":\"").append(r.webhookId()).append("\",\"signatureValid\":").append(r.signatureValid())
-                            .append(",\"body\":").append(r.body()).append('}');
+                            .append("{\"webhookId\":\"")
+                            .append(r.webhookId())
+                            .append("\",\"signatureValid\":")
+                            .append(r.signatureValid())
+                            .append(",\"body\":")
+                            .append(r.body())
+                            .append('}');
                 }
                 respond(ex, 200, json.append(']').toString());
                 return;

@@ -28,7 +28,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(ApiKeyAuthentication.Request request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            ApiKeyAuthentication.Request request, AuthenticationRequestContext context) {
         return context.runBlocking(() -> keys.verify(request.key())
                 .map(key -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal("integration:" + key.name()))

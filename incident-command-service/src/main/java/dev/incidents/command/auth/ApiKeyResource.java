@@ -1,9 +1,9 @@
 package dev.incidents.command.auth;
 
-import io.quarkus.oidc.BearerTokenAuthentication;
 import dev.incidents.support.auth.Caller;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import io.quarkus.oidc.BearerTokenAuthentication;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -41,9 +41,13 @@ public class ApiKeyResource {
     Caller caller;
 
     @POST
-    @Operation(summary = "Create an integration API key", description = "The answer's key is shown this once; only its hash is kept.")
+    @Operation(
+            summary = "Create an integration API key",
+            description = "The answer's key is shown this once; only its hash is kept.")
     public Response create(@NotNull @Valid CreateKey body) {
-        return Response.status(201).entity(keys.create(caller.tenant(), body.name().strip())).build();
+        return Response.status(201)
+                .entity(keys.create(caller.tenant(), body.name().strip()))
+                .build();
     }
 
     @GET

@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ApiKeys {
 
-    public record ApiKey(String keyId, String tenant, String name, OffsetDateTime createdAt, OffsetDateTime revokedAt) {}
+    public record ApiKey(
+            String keyId, String tenant, String name, OffsetDateTime createdAt, OffsetDateTime revokedAt) {}
 
     /** A key just created: the only moment its secret is known. */
     public record Created(ApiKey apiKey, String key) {}
@@ -41,8 +42,9 @@ public class ApiKeys {
     void installBootstrapKey(@Observes StartupEvent ignored) {
         config.bootstrapApiKey().filter(k -> !k.isBlank()).ifPresent(key -> {
             try (Connection c = dataSource.getConnection();
-                    PreparedStatement ps = c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
-                            + " on conflict (key_hash) do nothing")) {
+                    PreparedStatement ps = c.prepareStatement(
+                            "insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
+                                    + " on conflict (key_hash) do nothing")) {
                 ps.setString(1, "bootstrap-" + hash(key).substring(0, 12));
                 ps.setString(2, config.bootstrapTenant());
                 ps.setString(3, config.bootstrapKeyName());
@@ -85,8 +87,9 @@ public class ApiKeys {
 
     private Optional<ApiKey> lookup(String hash) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
-                        + " where key_hash = ? and revoked_at is null")) {
+                PreparedStatement ps =
+                        c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
+                                + " where key_hash = ? and revoked_at is null")) {
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -100,8 +103,9 @@ public class ApiKeys {
         String keyId = newKeyId();
         String key = "ik_" + keyId + "_" + newSecret();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
-                        + " returning key_id, tenant, name, created_at, revoked_at")) {
+                PreparedStatement ps =
+                        c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
+                                + " returning key_id, tenant, name, created_at, revoked_at")) {
             ps.setString(1, keyId);
             ps.setString(2, tenant);
             ps.setString(3, name);
@@ -118,8 +122,9 @@ public class ApiKeys {
 
     public List<ApiKey> list(String tenant) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
-                        + " where tenant = ? order by created_at")) {
+                PreparedStatement ps =
+                        c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
+                                + " where tenant = ? order by created_at")) {
             ps.setString(1, tenant);
             List<ApiKey> keys = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -142,7 +147,10 @@ public class ApiKeys {
             ps.setString(2, keyId);
             boolean revoked = ps.executeUpdate() == 1;
             // At once on this replica; other replicas within the cache time.
-            verified.values().removeIf(v -> v.key().filter(k -> k.tenant().equals(tenant) && k.keyId().equals(keyId)).isPresent());
+            verified.values()
+                    .removeIf(v -> v.key()
+                            .filter(k -> k.tenant().equals(tenant) && k.keyId().equals(keyId))
+                            .isPresent());
             return revoked;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot revoke API key", e);
@@ -150,7 +158,11 @@ public class ApiKeys {
     }
 
     private static ApiKey row(ResultSet rs) throws SQLException {
-        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class),
+        return new ApiKey(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getObject(4, OffsetDateTime.class),
                 rs.getObject(5, OffsetDateTime.class));
     }
 
@@ -174,7 +186,8 @@ public class ApiKeys {
 
     static String hash(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,14 +1,14 @@
 package dev.incidents.command.incident;
 
-import io.quarkus.oidc.BearerTokenAuthentication;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
 import dev.incidents.command.store.IncidentIds;
 import dev.incidents.domain.IncidentCommand;
 import dev.incidents.domain.ResponderRole;
+import dev.incidents.support.auth.Caller;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
-import dev.incidents.support.auth.Caller;
+import io.quarkus.oidc.BearerTokenAuthentication;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -61,7 +61,13 @@ public class IncidentResource {
         write.requireNotFuture("detectedAt", r.detectedAt(), now);
         CommandContext ctx = context(null, r, "declare");
         var command = new IncidentCommand.DeclareIncident(
-                r.title().strip(), r.severity(), r.services() == null ? List.of() : r.services(), r.startedAt(), r.detectedAt(), r.detectionSource(), r.summary());
+                r.title().strip(),
+                r.severity(),
+                r.services() == null ? List.of() : r.services(),
+                r.startedAt(),
+                r.detectedAt(),
+                r.detectionSource(),
+                r.summary());
         return WriteSupport.answer(handler.handle(ctx, IncidentIds.next(), command, 201));
     }
 
@@ -85,7 +91,11 @@ public class IncidentResource {
     @Path("/{id}/impact")
     @Operation(summary = "Assess the impact on users")
     public Response impact(@PathParam("id") String id, @NotNull @Valid Requests.Impact r) {
-        return run(id, r, "impact", new IncidentCommand.AssessImpact(r.description(), r.affectedUsersPercent(), r.errorCode()));
+        return run(
+                id,
+                r,
+                "impact",
+                new IncidentCommand.AssessImpact(r.description(), r.affectedUsersPercent(), r.errorCode()));
     }
 
     @POST
@@ -147,13 +157,18 @@ public class IncidentResource {
     @Operation(summary = "Add a corrective or preventive action item")
     public Response actionItem(@PathParam("id") String id, @NotNull @Valid Requests.ActionItem r) {
         String itemId = UUID.randomUUID().toString();
-        return run(id, r, "action-items", new IncidentCommand.AddActionItem(itemId, r.kind(), r.description(), r.owner(), r.dueDate()));
+        return run(
+                id,
+                r,
+                "action-items",
+                new IncidentCommand.AddActionItem(itemId, r.kind(), r.description(), r.owner(), r.dueDate()));
     }
 
     @POST
     @Path("/{id}/action-items/{itemId}/complete")
     @Operation(summary = "Complete an action item")
-    public Response completeActionItem(@PathParam("id") String id, @PathParam("itemId") String itemId, @Valid Requests.Described r) {
+    public Response completeActionItem(
+            @PathParam("id") String id, @PathParam("itemId") String itemId, @Valid Requests.Described r) {
         var body = r != null ? r : new Requests.Described(null, null);
         return run(id, body, "complete:" + itemId, new IncidentCommand.CompleteActionItem(itemId));
     }
@@ -168,8 +183,10 @@ public class IncidentResource {
 
     @POST
     @Path("/{id}/merge")
-    @Operation(summary = "Merge this incident into another as a duplicate",
-            description = "Closes this incident, records it on the target, and points its alerts at the target, in one transaction.")
+    @Operation(
+            summary = "Merge this incident into another as a duplicate",
+            description =
+                    "Closes this incident, records it on the target, and points its alerts at the target, in one transaction.")
     public Response merge(@PathParam("id") String id, @NotNull @Valid Requests.Merge r) {
         CommandContext ctx = context(id, r, "merge");
         return WriteSupport.answer(merges.merge(ctx, id, r.into()));

@@ -18,14 +18,16 @@ public class Merges {
 
     public WriteResult merge(CommandContext ctx, String duplicateId, String targetId) {
         return handler.transact(ctx, batch -> {
-            WriteBatch.Outcome closed = batch.decideAndAppend(ctx, duplicateId, new IncidentCommand.MergeInto(targetId));
+            WriteBatch.Outcome closed =
+                    batch.decideAndAppend(ctx, duplicateId, new IncidentCommand.MergeInto(targetId));
             if (closed instanceof WriteBatch.Refused r) {
                 throw new ProblemException(CommandHandler.toProblem(r.rejection()));
             }
             // The target is checked without If-Match: the caller's expectation was about the duplicate.
             CommandContext onTarget = new CommandContext(ctx.tenant(), ctx.actor(), ctx.occurredAt(), null, null, null);
             String title = batch.titleOf(duplicateId);
-            WriteBatch.Outcome attached = batch.decideAndAppend(onTarget, targetId, new IncidentCommand.AttachDuplicate(duplicateId, title));
+            WriteBatch.Outcome attached =
+                    batch.decideAndAppend(onTarget, targetId, new IncidentCommand.AttachDuplicate(duplicateId, title));
             if (attached instanceof WriteBatch.Refused r) {
                 throw new ProblemException(CommandHandler.toProblem(r.rejection()));
             }

@@ -1,12 +1,12 @@
 package dev.incidents.command.incident;
 
-import dev.incidents.support.validation.SaneTime;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.incidents.domain.ActionItemKind;
 import dev.incidents.domain.DetectionSource;
 import dev.incidents.domain.ResponderRole;
 import dev.incidents.domain.Severity;
 import dev.incidents.domain.TimelineKind;
+import dev.incidents.support.validation.SaneTime;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
@@ -37,10 +37,14 @@ public final class Requests {
             @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
-    public record Acknowledge(@Size(max = 200) String by, @SaneTime OffsetDateTime occurredAt) implements Timed {}
+    public record Acknowledge(
+            @Size(max = 200) String by, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
     public record TimelineEntry(
-            @NotNull TimelineKind kind, @NotBlank @Size(max = 10_000) String text, @Size(max = 200) String by, @SaneTime OffsetDateTime occurredAt)
+            @NotNull TimelineKind kind,
+            @NotBlank @Size(max = 10_000) String text,
+            @Size(max = 200) String by,
+            @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
     public record Impact(
@@ -50,19 +54,31 @@ public final class Requests {
             @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
-    public record Described(@Size(max = 10_000) String description, @SaneTime OffsetDateTime occurredAt) implements Timed {}
+    public record Described(
+            @Size(max = 10_000) String description,
+            @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record RootCause(@NotBlank @Size(max = 20_000) String description, @Size(max = 100) String category, @SaneTime OffsetDateTime occurredAt)
+    public record RootCause(
+            @NotBlank @Size(max = 20_000) String description,
+            @Size(max = 100) String category,
+            @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
-    public record Reopen(@Size(max = 10_000) String reason, @SaneTime OffsetDateTime occurredAt) implements Timed {}
+    public record Reopen(
+            @Size(max = 10_000) String reason, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record Close(@Size(max = 10_000) String note, @SaneTime OffsetDateTime occurredAt) implements Timed {}
+    public record Close(
+            @Size(max = 10_000) String note, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record ChangeSeverity(@NotNull Severity severity, @Size(max = 10_000) String reason, @SaneTime OffsetDateTime occurredAt) implements Timed {}
+    public record ChangeSeverity(
+            @NotNull Severity severity,
+            @Size(max = 10_000) String reason,
+            @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
-    public record AssignResponder(@NotBlank @Size(max = 200) String responder, ResponderRole role, @SaneTime OffsetDateTime occurredAt)
-            implements Timed {}
+    public record AssignResponder(
+            @NotBlank @Size(max = 200) String responder,
+            ResponderRole role,
+            @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
     public record ActionItem(
             @NotNull ActionItemKind kind,
@@ -73,7 +89,8 @@ public final class Requests {
             implements Timed {}
 
     /** Merge this incident, a duplicate, into {@code into}. */
-    public record Merge(@NotBlank @Size(max = 64) String into, @SaneTime OffsetDateTime occurredAt) implements Timed {}
+    public record Merge(
+            @NotBlank @Size(max = 64) String into, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
     public record StatusUpdate(
             @NotBlank @Size(max = 100) String status,

@@ -1,11 +1,5 @@
 package dev.incidents.command.incident;
 
-import dev.incidents.command.store.CommandContext;
-import dev.incidents.command.ingest.IngestRateLimits;
-import dev.incidents.command.store.WriteResult;
-import dev.incidents.support.problem.Problem;
-import dev.incidents.support.problem.ProblemException;
-import dev.incidents.support.auth.Caller;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.incidents.command.ingest.IngestRateLimits;
+import dev.incidents.command.store.CommandContext;
+import dev.incidents.command.store.WriteResult;
+import dev.incidents.support.auth.Caller;
+import dev.incidents.support.problem.Problem;
+import dev.incidents.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.EntityTag;
@@ -50,7 +50,8 @@ public class WriteSupport {
      * Idempotency-Key, the request's fingerprint is taken from {@code operation} and the request as parsed (a
      * record, or a JSON tree), in canonical form: see {@link #fingerprint}.
      */
-    public CommandContext context(OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String operation, Object request) {
+    public CommandContext context(
+            OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String operation, Object request) {
         if (caller.keyName() != null) {
             rateLimits.admit(caller.tenant(), caller.keyName());
         }
@@ -135,7 +136,8 @@ public class WriteSupport {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

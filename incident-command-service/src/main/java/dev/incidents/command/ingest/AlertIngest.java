@@ -40,25 +40,41 @@ public class AlertIngest {
     }
 
     /** The writes of one webhook call; each alert's answer goes to {@code results}, the first incident's is returned. */
-    public static GroupCommit.Work work(CommandContext ctx, List<AlertSignal> signals, boolean autoResolve, List<WriteResult> results) {
+    public static GroupCommit.Work work(
+            CommandContext ctx, List<AlertSignal> signals, boolean autoResolve, List<WriteResult> results) {
         return batch -> {
             results.clear(); // a retry after a lost race starts over
             for (AlertSignal s : signals) {
                 results.add(s.firing() ? fire(batch, ctx, s, autoResolve) : resolve(batch, ctx, s));
             }
-            return results.stream().filter(r -> r.incidentId() != null).findFirst().orElse(new WriteResult(null, 0, 202));
+            return results.stream()
+                    .filter(r -> r.incidentId() != null)
+                    .findFirst()
+                    .orElse(new WriteResult(null, 0, 202));
         };
     }
 
     private static WriteResult fire(WriteBatch batch, CommandContext ctx, AlertSignal s, boolean autoResolve) {
-        FireAlert command = new FireAlert(s.source(), s.alertKey(), s.name(), s.severity(), s.service(), s.summary(), s.labels(),
-                s.annotations(), s.details(), s.links(), s.startsAt(), autoResolve);
+        FireAlert command = new FireAlert(
+                s.source(),
+                s.alertKey(),
+                s.name(),
+                s.severity(),
+                s.service(),
+                s.summary(),
+                s.labels(),
+                s.annotations(),
+                s.details(),
+                s.links(),
+                s.startsAt(),
+                autoResolve);
         return fire(batch, ctx, s.routeKey(), command);
     }
 
     private static WriteResult resolve(WriteBatch batch, CommandContext ctx, AlertSignal s) {
         // The alert ended when the monitoring system says it did, unless that is in the future.
-        OffsetDateTime endedAt = s.endsAt() != null && s.endsAt().isBefore(ctx.occurredAt()) ? s.endsAt() : ctx.occurredAt();
+        OffsetDateTime endedAt =
+                s.endsAt() != null && s.endsAt().isBefore(ctx.occurredAt()) ? s.endsAt() : ctx.occurredAt();
         return resolve(batch, ctx.at(endedAt), s.routeKey(), new ResolveAlert(s.source(), s.alertKey()));
     }
 

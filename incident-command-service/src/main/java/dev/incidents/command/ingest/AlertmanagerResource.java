@@ -1,17 +1,17 @@
 package dev.incidents.command.ingest;
 
-import dev.incidents.support.validation.SaneTime;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.incidents.command.auth.ApiKeyAuthentication;
 import dev.incidents.command.auth.ApiKeyIdentityProvider;
-import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
-import jakarta.annotation.security.RolesAllowed;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.domain.AlertLink;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import dev.incidents.support.validation.SaneTime;
+import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -88,7 +88,8 @@ public class AlertmanagerResource {
     @Operation(summary = "Receive an Alertmanager webhook (v4)")
     public Response receive(@NotNull @Valid Webhook body) {
         if (body.alerts().size() > config.maxAlertsPerRequest()) {
-            throw new ProblemException(Problem.invalid("alerts", "at most " + config.maxAlertsPerRequest() + " alerts per request"));
+            throw new ProblemException(
+                    Problem.invalid("alerts", "at most " + config.maxAlertsPerRequest() + " alerts per request"));
         }
         List<AlertSignal> signals = new ArrayList<>();
         for (int i = 0; i < body.alerts().size(); i++) {
@@ -103,7 +104,9 @@ public class AlertmanagerResource {
         return switch (status) {
             case "firing" -> true;
             case "resolved" -> false;
-            default -> throw new ProblemException(Problem.invalid("alerts[" + index + "].status", "must be firing or resolved"));
+            default ->
+                throw new ProblemException(
+                        Problem.invalid("alerts[" + index + "].status", "must be firing or resolved"));
         };
     }
 
@@ -143,9 +146,11 @@ public class AlertmanagerResource {
                 incidents.put(r.incidentId(), r.sequence());
             }
         }
-        List<WriteSupport.WriteAnswer> answers =
-                incidents.entrySet().stream().map(e -> new WriteSupport.WriteAnswer(e.getKey(), e.getValue())).toList();
+        List<WriteSupport.WriteAnswer> answers = incidents.entrySet().stream()
+                .map(e -> new WriteSupport.WriteAnswer(e.getKey(), e.getValue()))
+                .toList();
         WriteSupport.WriteAnswer first = answers.isEmpty() ? new WriteSupport.WriteAnswer(null, 0) : answers.get(0);
-        return Response.accepted(new IngestAnswer(first.incidentId(), first.sequence(), answers)).build();
+        return Response.accepted(new IngestAnswer(first.incidentId(), first.sequence(), answers))
+                .build();
     }
 }

@@ -14,9 +14,12 @@ final class Fingerprints {
 
     static String of(Map<String, String> labels) {
         StringBuilder canonical = new StringBuilder();
-        new TreeMap<>(labels).forEach((k, v) -> canonical.append(k).append('\u0000').append(v).append('\u0001'));
+        new TreeMap<>(labels)
+                .forEach(
+                        (k, v) -> canonical.append(k).append('\u0000').append(v).append('\u0001'));
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -1,20 +1,20 @@
 package dev.incidents.command.ingest;
 
-import dev.incidents.support.validation.SaneTime;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.incidents.command.auth.ApiKeyAuthentication;
 import dev.incidents.command.auth.ApiKeyIdentityProvider;
-import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
-import jakarta.annotation.security.RolesAllowed;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.domain.AlertLink;
 import dev.incidents.domain.IncidentCommand.FireAlert;
 import dev.incidents.domain.IncidentCommand.ResolveAlert;
 import dev.incidents.domain.Severity;
-import jakarta.inject.Inject;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import dev.incidents.support.validation.SaneTime;
+import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
@@ -93,15 +93,18 @@ public class GenericEventResource {
     Validator validator;
 
     @POST
-    @Operation(summary = "Post a generic alert event",
-            description = "A firing event opens an incident or attaches to the open incident of its dedupKey; a resolved one records the alert's end.")
+    @Operation(
+            summary = "Post a generic alert event",
+            description =
+                    "A firing event opens an incident or attaches to the open incident of its dedupKey; a resolved one records the alert's end.")
     public Response post(@NotNull @Valid GenericEvent e) {
         return handle(e, idempotencyKey);
     }
 
     @POST
     @Consumes("application/cloudevents+json")
-    @Operation(summary = "Post a generic alert event as a CloudEvent (structured mode)",
+    @Operation(
+            summary = "Post a generic alert event as a CloudEvent (structured mode)",
             description = "The CloudEvent's id and source make a retried delivery idempotent.")
     public Response postCloudEvent(@NotNull @Valid CloudEvent ce) {
         if (!ce.specversion().startsWith("1.")) {
@@ -111,7 +114,15 @@ public class GenericEventResource {
         GenericEvent merged = new GenericEvent(
                 d.source() != null ? d.source() : ce.source(),
                 d.dedupKey() != null ? d.dedupKey() : (ce.subject() != null ? ce.subject() : ce.id()),
-                d.status(), d.title(), d.severity(), d.service(), d.summary(), d.labels(), d.annotations(), d.details(), d.links(),
+                d.status(),
+                d.title(),
+                d.severity(),
+                d.service(),
+                d.summary(),
+                d.labels(),
+                d.annotations(),
+                d.details(),
+                d.links(),
                 d.startsAt(),
                 d.occurredAt() != null ? d.occurredAt() : ce.time());
         var violations = validator.validate(merged);

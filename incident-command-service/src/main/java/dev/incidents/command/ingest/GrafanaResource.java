@@ -1,17 +1,17 @@
 package dev.incidents.command.ingest;
 
-import dev.incidents.support.validation.SaneTime;
-import dev.incidents.command.auth.ApiKeyAuthentication;
-import dev.incidents.command.auth.ApiKeyIdentityProvider;
-import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
-import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidents.command.auth.ApiKeyAuthentication;
+import dev.incidents.command.auth.ApiKeyIdentityProvider;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.domain.AlertLink;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import dev.incidents.support.validation.SaneTime;
+import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
@@ -125,14 +125,16 @@ public class GrafanaResource {
                     .toList()));
         }
         if (body.alerts().size() > config.maxAlertsPerRequest()) {
-            throw new ProblemException(Problem.invalid("alerts", "at most " + config.maxAlertsPerRequest() + " alerts per request"));
+            throw new ProblemException(
+                    Problem.invalid("alerts", "at most " + config.maxAlertsPerRequest() + " alerts per request"));
         }
         List<AlertSignal> signals = new ArrayList<>();
         for (int i = 0; i < body.alerts().size(); i++) {
             signals.add(signal(body, body.alerts().get(i), i));
         }
         CommandContext ctx = write.context(null, null, idempotencyKey, "grafana", body);
-        return AlertmanagerResource.answer(ingest.ingest(ctx, signals, config.grafana().autoResolve()));
+        return AlertmanagerResource.answer(
+                ingest.ingest(ctx, signals, config.grafana().autoResolve()));
     }
 
     private void verifySignature(String raw) throws Exception {
@@ -140,9 +142,11 @@ public class GrafanaResource {
             return;
         }
         String signature = headers.getHeaderString(config.grafana().signatureHeader());
-        String timestamp = config.grafana().timestampHeader().map(headers::getHeaderString).orElse(null);
+        String timestamp =
+                config.grafana().timestampHeader().map(headers::getHeaderString).orElse(null);
         if (signature == null || (config.grafana().timestampHeader().isPresent() && timestamp == null)) {
-            throw new ProblemException(Problem.of(401, "Unauthorized", "missing " + config.grafana().signatureHeader()));
+            throw new ProblemException(Problem.of(
+                    401, "Unauthorized", "missing " + config.grafana().signatureHeader()));
         }
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(config.grafana().hmacSecret().get().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -155,7 +159,8 @@ public class GrafanaResource {
             given = new byte[0];
         }
         if (!MessageDigest.isEqual(expected, given)) {
-            throw new ProblemException(Problem.of(401, "Unauthorized", config.grafana().signatureHeader() + " does not verify"));
+            throw new ProblemException(
+                    Problem.of(401, "Unauthorized", config.grafana().signatureHeader() + " does not verify"));
         }
     }
 
@@ -165,7 +170,8 @@ public class GrafanaResource {
         Map<String, String> annotations = a.annotations() == null ? Map.of() : a.annotations();
         String name = labels.getOrDefault("alertname", body.title() != null ? body.title() : "alert");
         String summary = annotations.getOrDefault("summary", annotations.getOrDefault("description", name));
-        String fingerprint = a.fingerprint() != null && !a.fingerprint().isBlank() ? a.fingerprint() : Fingerprints.of(labels);
+        String fingerprint =
+                a.fingerprint() != null && !a.fingerprint().isBlank() ? a.fingerprint() : Fingerprints.of(labels);
         Map<String, String> details = new LinkedHashMap<>();
         if (a.values() != null) {
             a.values().forEach((k, v) -> details.put(k, String.valueOf(v)));
@@ -179,9 +185,21 @@ public class GrafanaResource {
         addLink(links, a.panelURL(), "panel");
         addLink(links, a.silenceURL(), "silence");
         String routeKey = body.groupKey() != null && !body.groupKey().isBlank() ? body.groupKey() : fingerprint;
-        return new AlertSignal(SOURCE, routeKey, fingerprint, firing, name, config.severityOf(labels.get("severity")),
-                labels.get(config.grafana().serviceLabel()), summary, labels, annotations, details, links,
-                AlertmanagerResource.realTime(a.startsAt()), AlertmanagerResource.realTime(a.endsAt()));
+        return new AlertSignal(
+                SOURCE,
+                routeKey,
+                fingerprint,
+                firing,
+                name,
+                config.severityOf(labels.get("severity")),
+                labels.get(config.grafana().serviceLabel()),
+                summary,
+                labels,
+                annotations,
+                details,
+                links,
+                AlertmanagerResource.realTime(a.startsAt()),
+                AlertmanagerResource.realTime(a.endsAt()));
     }
 
     private static void addLink(List<AlertLink> links, String href, String text) {

@@ -31,7 +31,9 @@ public class IngestRateLimits {
     }
 
     private static Counter refusals(MeterRegistry registry, String scope) {
-        return Counter.builder("incidents_ingest_rate_limited").description("Integration requests refused with 429").tag("scope", scope)
+        return Counter.builder("incidents_ingest_rate_limited")
+                .description("Integration requests refused with 429")
+                .tag("scope", scope)
                 .register(registry);
     }
 
@@ -39,22 +41,31 @@ public class IngestRateLimits {
     public void admit(String tenant, String keyName) {
         long now = System.nanoTime();
         var limits = config.rateLimit();
-        Bucket key = buckets.computeIfAbsent("key\u0000" + tenant + "\u0000" + keyName, k -> new Bucket(limits.perKey(), limits.burstSeconds()));
-        Bucket all = buckets.computeIfAbsent("tenant\u0000" + tenant, k -> new Bucket(limits.perTenant(), limits.burstSeconds()));
+        Bucket key = buckets.computeIfAbsent(
+                "key\u0000" + tenant + "\u0000" + keyName, k -> new Bucket(limits.perKey(), limits.burstSeconds()));
+        Bucket all = buckets.computeIfAbsent(
+                "tenant\u0000" + tenant, k -> new Bucket(limits.perTenant(), limits.burstSeconds()));
         double keyWait = key.take(now);
         if (keyWait > 0) {
-            refuse(keyRefusals, keyWait, "API key " + keyName + " is over its limit of " + limits.perKey() + " requests/s");
+            refuse(
+                    keyRefusals,
+                    keyWait,
+                    "API key " + keyName + " is over its limit of " + limits.perKey() + " requests/s");
         }
         double tenantWait = all.take(now);
         if (tenantWait > 0) {
             key.giveBack();
-            refuse(tenantRefusals, tenantWait, "tenant " + tenant + " is over its limit of " + limits.perTenant() + " requests/s");
+            refuse(
+                    tenantRefusals,
+                    tenantWait,
+                    "tenant " + tenant + " is over its limit of " + limits.perTenant() + " requests/s");
         }
     }
 
     private static void refuse(Counter refusals, double waitSeconds, String detail) {
         refusals.increment();
-        throw new ProblemException(Problem.of(429, "Too Many Requests", detail + "; retry later"), (long) Math.ceil(waitSeconds));
+        throw new ProblemException(
+                Problem.of(429, "Too Many Requests", detail + "; retry later"), (long) Math.ceil(waitSeconds));
     }
 
     /** A token bucket: {@code rate} tokens a second, at most {@code rate * burstSeconds} saved up. */

@@ -1,18 +1,12 @@
 package dev.incidents.command.ingest;
 
-import dev.incidents.support.json.NulRefusingJson;
-import dev.incidents.support.problem.DatabaseUnavailable;
-import dev.incidents.support.validation.SaneTime;
-import dev.incidents.command.auth.ApiKeyAuthentication;
-import dev.incidents.command.auth.ApiKeyIdentityProvider;
-import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
-import jakarta.annotation.security.RolesAllowed;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidents.command.auth.ApiKeyAuthentication;
+import dev.incidents.command.auth.ApiKeyIdentityProvider;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
@@ -20,6 +14,11 @@ import dev.incidents.command.store.WriteBatch;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.domain.AlertLink;
 import dev.incidents.domain.IncidentCommand;
+import dev.incidents.support.json.NulRefusingJson;
+import dev.incidents.support.problem.DatabaseUnavailable;
+import dev.incidents.support.validation.SaneTime;
+import io.quarkus.vertx.http.runtime.security.annotation.HttpAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -52,8 +51,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
 @RolesAllowed(ApiKeyIdentityProvider.ROLE)
 // PagerDuty's clients retry a 5xx: with the database unreachable they get 503 and Retry-After, in PagerDuty's shape.
-@DatabaseUnavailable.Body("{\"status\":\"unavailable\",\"message\":\"Service temporarily unavailable; retry the event later\","
-        + "\"errors\":[\"the database cannot be reached; nothing of this event was kept\"]}")
+@DatabaseUnavailable.Body(
+        "{\"status\":\"unavailable\",\"message\":\"Service temporarily unavailable; retry the event later\","
+                + "\"errors\":[\"the database cannot be reached; nothing of this event was kept\"]}")
 public class PagerDutyResource {
 
     static final String SOURCE = "pagerduty";
@@ -61,14 +61,18 @@ public class PagerDutyResource {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Answer(
-            String status, String message, @JsonProperty("dedup_key") String dedupKey, List<String> errors, String incidentId, Long sequence) {}
+            String status,
+            String message,
+            @JsonProperty("dedup_key") String dedupKey,
+            List<String> errors,
+            String incidentId,
+            Long sequence) {}
 
     @Inject
     AlertIngest ingest;
 
     @Inject
     CommandHandler handler;
-
 
     @Inject
     IngestConfig config;
@@ -149,12 +153,25 @@ public class PagerDutyResource {
         String key = dedupKey != null ? dedupKey : UUID.randomUUID().toString().replace("-", "");
         CommandContext ctx = write.context(null, null, idempotencyKey, "pagerduty", event);
         WriteResult result = switch (action) {
-            case "trigger" -> ingest.ingest(ctx, List.of(trigger(key, payload, event)), config.pagerduty().autoResolve()).get(0);
-            case "resolve" -> ingest.ingest(ctx, List.of(resolve(key)), config.pagerduty().autoResolve()).get(0);
+            case "trigger" ->
+                ingest.ingest(
+                                ctx,
+                                List.of(trigger(key, payload, event)),
+                                config.pagerduty().autoResolve())
+                        .get(0);
+            case "resolve" ->
+                ingest.ingest(ctx, List.of(resolve(key)), config.pagerduty().autoResolve())
+                        .get(0);
             default -> acknowledge(ctx, key);
         };
-        return Response.accepted(new Answer("success", "Event processed", key, null, result.incidentId(),
-                result.incidentId() == null ? null : result.sequence())).build();
+        return Response.accepted(new Answer(
+                        "success",
+                        "Event processed",
+                        key,
+                        null,
+                        result.incidentId(),
+                        result.incidentId() == null ? null : result.sequence()))
+                .build();
     }
 
     /** Acknowledges the incident the key feeds; one already acknowledged (or further along) stays as it is. */
@@ -164,7 +181,8 @@ public class PagerDutyResource {
             if (incidentId == null) {
                 return new WriteResult(null, 0, 202);
             }
-            WriteBatch.Outcome outcome = batch.decideAndAppend(ctx, incidentId, new IncidentCommand.AcknowledgeIncident(SOURCE));
+            WriteBatch.Outcome outcome =
+                    batch.decideAndAppend(ctx, incidentId, new IncidentCommand.AcknowledgeIncident(SOURCE));
             if (outcome instanceof WriteBatch.Appended a) {
                 return new WriteResult(incidentId, a.sequence(), 202);
             }
@@ -184,7 +202,11 @@ public class PagerDutyResource {
         if (custom != null && custom.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = custom.fields(); it.hasNext(); ) {
                 var e = it.next();
-                details.put("custom_details." + e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+                details.put(
+                        "custom_details." + e.getKey(),
+                        e.getValue().isTextual()
+                                ? e.getValue().asText()
+                                : e.getValue().toString());
             }
         } else if (custom != null && !custom.isNull()) {
             details.put("custom_details", custom.isTextual() ? custom.asText() : custom.toString());
@@ -203,17 +225,33 @@ public class PagerDutyResource {
         // Our service: what PagerDuty calls the component, else its logical group, else the source host.
         String service = firstNonBlank(text(payload, "component"), text(payload, "group"), text(payload, "source"));
         String timestamp = text(payload, "timestamp");
-        return new AlertSignal(SOURCE, key, key, true, summary, config.severityOf(text(payload, "severity")), service, summary, Map.of(),
-                Map.of(), details, links, timestamp == null ? null : OffsetDateTime.parse(timestamp), null);
+        return new AlertSignal(
+                SOURCE,
+                key,
+                key,
+                true,
+                summary,
+                config.severityOf(text(payload, "severity")),
+                service,
+                summary,
+                Map.of(),
+                Map.of(),
+                details,
+                links,
+                timestamp == null ? null : OffsetDateTime.parse(timestamp),
+                null);
     }
 
     private static AlertSignal resolve(String key) {
-        return new AlertSignal(SOURCE, key, key, false, null, null, null, null, Map.of(), Map.of(), Map.of(), List.of(), null, null);
+        return new AlertSignal(
+                SOURCE, key, key, false, null, null, null, null, Map.of(), Map.of(), Map.of(), List.of(), null, null);
     }
 
     private static Response invalid(List<String> errors) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new Answer("invalid event", "Event object is invalid", null, errors, null, null)).build();
+        return Response.status(400)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new Answer("invalid event", "Event object is invalid", null, errors, null, null))
+                .build();
     }
 
     private static String text(JsonNode node, String field) {

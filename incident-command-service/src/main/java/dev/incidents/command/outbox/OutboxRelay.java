@@ -102,21 +102,31 @@ public class OutboxRelay {
         try {
             List<Long> ids = new ArrayList<>();
             List<CompletableFuture<Void>> acks = new ArrayList<>();
-            try (PreparedStatement ps = leader.prepareStatement("select id, event_id, incident_id, seq, envelope, tenant, type, schema_version,"
-                    + " occurred_at, recorded_at from outbox order by id limit ?")) {
+            try (PreparedStatement ps = leader.prepareStatement(
+                    "select id, event_id, incident_id, seq, envelope, tenant, type, schema_version,"
+                            + " occurred_at, recorded_at from outbox order by id limit ?")) {
                 ps.setInt(1, batchSize);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
-                        acks.add(send(new Row(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6),
-                                rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10))));
+                        acks.add(send(new Row(
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getLong(4),
+                                rs.getString(5),
+                                rs.getString(6),
+                                rs.getString(7),
+                                rs.getInt(8),
+                                rs.getString(9),
+                                rs.getString(10))));
                     }
                 }
             }
             if (ids.isEmpty()) {
                 return 0;
             }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
             try (PreparedStatement del = leader.prepareStatement("delete from outbox where id = any(?)")) {
                 Array array = leader.createArrayOf("bigint", ids.toArray());
                 del.setArray(1, array);
@@ -175,12 +185,22 @@ public class OutboxRelay {
     }
 
     /** An outbox row: the envelope as stored, and the attributes its headers carry. */
-    private record Row(String eventId, String incidentId, long sequence, String envelope, String tenant, String type, int schemaVersion,
-            String occurredAt, String recordedAt) {}
+    private record Row(
+            String eventId,
+            String incidentId,
+            long sequence,
+            String envelope,
+            String tenant,
+            String type,
+            int schemaVersion,
+            String occurredAt,
+            String recordedAt) {}
 
     private CompletableFuture<Void> send(Row row) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder().withKey(row.incidentId()).build();
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(row.incidentId())
+                .build();
         OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
                 .withId(row.eventId())
                 .withSource(SOURCE)
@@ -193,13 +213,17 @@ public class OutboxRelay {
                 .withExtension("tenant", row.tenant())
                 .withExtension("recordedat", row.recordedAt())
                 .build();
-        Message<String> message = Message.of(row.envelope(), Metadata.of(kafka, ce), () -> {
-            acked.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            acked.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        });
+        Message<String> message = Message.of(
+                row.envelope(),
+                Metadata.of(kafka, ce),
+                () -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    acked.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
         emitter.send(message);
         return acked;
     }

@@ -11,7 +11,12 @@ import java.time.OffsetDateTime;
  * @param requestHash fingerprint of the request, to tell a retry from a different request reusing a key
  */
 public record CommandContext(
-        String tenant, String actor, OffsetDateTime occurredAt, Long expectedSequence, String idempotencyKey, String requestHash) {
+        String tenant,
+        String actor,
+        OffsetDateTime occurredAt,
+        Long expectedSequence,
+        String idempotencyKey,
+        String requestHash) {
 
     /** The same request, for a part of it that happened at another time (one alert of a batch). */
     public CommandContext at(OffsetDateTime when) {

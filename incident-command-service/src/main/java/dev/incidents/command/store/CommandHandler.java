@@ -60,13 +60,21 @@ public class CommandHandler {
 
     void start(@Observes StartupEvent ignored) {
         DistributionSummary batchSize = DistributionSummary.builder("incidents_write_batch_requests")
-                .description("requests per group commit").publishPercentiles(0.5, 0.99).register(registry);
-        Timer commitTime = Timer.builder("incidents_write_commit").description("time of one group commit, reads to commit")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        Counter events = Counter.builder("incidents_write_events_total").description("events appended").register(registry);
+                .description("requests per group commit")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        Timer commitTime = Timer.builder("incidents_write_commit")
+                .description("time of one group commit, reads to commit")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        Counter events = Counter.builder("incidents_write_events_total")
+                .description("events appended")
+                .register(registry);
         Counter conflicts = Counter.builder("incidents_write_conflicts_total")
-                .description("requests whose batch lost a race to another writer and ran again").register(registry);
-        groupCommit = new GroupCommit(dataSource,
+                .description("requests whose batch lost a race to another writer and ran again")
+                .register(registry);
+        groupCommit = new GroupCommit(
+                dataSource,
                 new GroupCommit.Settings(queueCapacity, maxBatch, rememberedIncidents, conflictRetries, answerTimeout),
                 new GroupCommit.Observer() {
                     @Override
@@ -80,8 +88,10 @@ public class CommandHandler {
                     public void conflicted(int requests) {
                         conflicts.increment(requests);
                     }
-                }, relay::wakeUp);
-        Gauge.builder("incidents_write_queue", groupCommit, GroupCommit::queued).description("writes waiting for a group commit")
+                },
+                relay::wakeUp);
+        Gauge.builder("incidents_write_queue", groupCommit, GroupCommit::queued)
+                .description("writes waiting for a group commit")
                 .register(registry);
         groupCommit.start();
     }

@@ -35,7 +35,8 @@ public class EventStore {
 
     /** The incident's events after {@code afterSequence}, in order: what a remembered state has not seen yet. */
     static List<EventEnvelope> loadAfter(Connection c, String incidentId, long afterSequence) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select envelope from event_store where incident_id = ? and seq > ? order by seq")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("select envelope from event_store where incident_id = ? and seq > ? order by seq")) {
             ps.setString(1, incidentId);
             ps.setLong(2, afterSequence);
             List<EventEnvelope> events = new ArrayList<>();

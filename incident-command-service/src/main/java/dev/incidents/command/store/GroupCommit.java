@@ -36,7 +36,8 @@ public final class GroupCommit {
     }
 
     /** Tuning; see {@code incidents.command.group-commit.*} in the README. */
-    public record Settings(int queueCapacity, int maxBatch, int rememberedIncidents, int conflictRetries, Duration answerTimeout) {}
+    public record Settings(
+            int queueCapacity, int maxBatch, int rememberedIncidents, int conflictRetries, Duration answerTimeout) {}
 
     /** Figures for metrics, updated by the writer thread. */
     public interface Observer {
@@ -114,11 +115,17 @@ public final class GroupCommit {
     public WriteResult submit(CommandContext ctx, Work work) {
         Pending p = new Pending(ctx, work);
         if (!running) {
-            throw new ProblemException(Problem.of(503, "Shutting down", "this replica is stopping; retry (another replica takes it)"), 1);
+            throw new ProblemException(
+                    Problem.of(503, "Shutting down", "this replica is stopping; retry (another replica takes it)"), 1);
         }
         if (!queue.offer(p)) {
-            throw new ProblemException(Problem.of(503, "Write queue full",
-                    "this replica has " + settings.queueCapacity() + " writes waiting for the database; retry shortly"), 1);
+            throw new ProblemException(
+                    Problem.of(
+                            503,
+                            "Write queue full",
+                            "this replica has " + settings.queueCapacity()
+                                    + " writes waiting for the database; retry shortly"),
+                    1);
         }
         try {
             return p.answer.get(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -128,8 +135,14 @@ public final class GroupCommit {
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new ProblemException(Problem.of(503, "Write not confirmed",
-                    "the database did not confirm the write within " + settings.answerTimeout().toSeconds() + " s; retry (with the same Idempotency-Key)"), 1);
+            throw new ProblemException(
+                    Problem.of(
+                            503,
+                            "Write not confirmed",
+                            "the database did not confirm the write within "
+                                    + settings.answerTimeout().toSeconds()
+                                    + " s; retry (with the same Idempotency-Key)"),
+                    1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the commit", e);
@@ -223,7 +236,8 @@ public final class GroupCommit {
                 }
                 observer.conflicted(1);
                 if (p.ctx.expectedSequence() != null || ++p.conflicts > settings.conflictRetries()) {
-                    p.answer.completeExceptionally(new ProblemException(Problem.conflict(failed.getCause().getMessage())));
+                    p.answer.completeExceptionally(new ProblemException(
+                            Problem.conflict(failed.getCause().getMessage())));
                     return;
                 }
             }
@@ -281,7 +295,8 @@ public final class GroupCommit {
                 if (stored.requestHash().equals(ctx.requestHash())) {
                     p.result = stored.result();
                 } else {
-                    p.failure = new ProblemException(Problem.unprocessable("Idempotency-Key", "this Idempotency-Key was already used for a different request"));
+                    p.failure = new ProblemException(Problem.unprocessable(
+                            "Idempotency-Key", "this Idempotency-Key was already used for a different request"));
                 }
                 return;
             }

@@ -67,6 +67,7 @@ public final class WriteBatch {
     private final List<Move> moves = new ArrayList<>();
     /** How to take back what the current request changed, newest last. */
     private final List<Runnable> undo = new ArrayList<>();
+
     private int eventsMark;
     private int movesMark;
 
@@ -92,7 +93,8 @@ public final class WriteBatch {
             if (state.sequence() == 0) {
                 return notFound(incidentId);
             }
-            throw new ConcurrencyConflict("If-Match expects sequence " + ctx.expectedSequence() + " but the incident is at " + state.sequence());
+            throw new ConcurrencyConflict("If-Match expects sequence " + ctx.expectedSequence()
+                    + " but the incident is at " + state.sequence());
         }
         Decision decision = IncidentDecider.decide(state, command, ctx.occurredAt());
         if (decision instanceof Decision.Rejected rejected) {
@@ -103,7 +105,8 @@ public final class WriteBatch {
         List<EventEnvelope> envelopes = new ArrayList<>(decided.size());
         long seq = state.sequence();
         for (IncidentEvent e : decided) {
-            envelopes.add(EventEnvelope.of(UUID.randomUUID(), incidentId, ++seq, ctx.occurredAt(), recordedAt, ctx.actor(), ctx.tenant(), e));
+            envelopes.add(EventEnvelope.of(
+                    UUID.randomUUID(), incidentId, ++seq, ctx.occurredAt(), recordedAt, ctx.actor(), ctx.tenant(), e));
         }
         if (!envelopes.isEmpty()) {
             events.addAll(envelopes);
@@ -113,7 +116,8 @@ public final class WriteBatch {
     }
 
     private static Refused notFound(String incidentId) {
-        return new Refused(new Decision.Rejected(Decision.Rejected.Kind.NOT_FOUND, null, "incident " + incidentId + " does not exist"));
+        return new Refused(new Decision.Rejected(
+                Decision.Rejected.Kind.NOT_FOUND, null, "incident " + incidentId + " does not exist"));
     }
 
     /** The incident's title as its stream tells it (null when it does not exist). */
@@ -330,7 +334,8 @@ public final class WriteBatch {
             keys[i] = e.getKey().key();
             hashes[i] = e.getValue().requestHash();
             statuses[i] = e.getValue().result().status();
-            bodies[i] = e.getValue().result().incidentId() + " " + e.getValue().result().sequence();
+            bodies[i] = e.getValue().result().incidentId() + " "
+                    + e.getValue().result().sequence();
             i++;
         }
         try (PreparedStatement ps = connection.prepareStatement("""

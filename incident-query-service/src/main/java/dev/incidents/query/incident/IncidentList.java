@@ -48,14 +48,20 @@ public class IncidentList {
 
     /** What to list; null fields do not filter. */
     public record Filter(
-            List<IncidentStatus> statuses, List<Severity> severities, String service, OffsetDateTime from, OffsetDateTime to, String text) {}
+            List<IncidentStatus> statuses,
+            List<Severity> severities,
+            String service,
+            OffsetDateTime from,
+            OffsetDateTime to,
+            String text) {}
 
     @Inject
     AgroalDataSource dataSource;
 
     public Page page(String tenant, Filter f, String cursor, int limit, ZoneId zone) {
-        StringBuilder sql = new StringBuilder("select incident_id, title, status, severity, services, detection_source, started_at, detected_at,"
-                + " acknowledged_at, mitigated_at, resolved_at, closed_at, last_sequence from incident_view where tenant = ?");
+        StringBuilder sql = new StringBuilder(
+                "select incident_id, title, status, severity, services, detection_source, started_at, detected_at,"
+                        + " acknowledged_at, mitigated_at, resolved_at, closed_at, last_sequence from incident_view where tenant = ?");
         List<Object> args = new ArrayList<>(List.of(tenant));
         if (f.statuses() != null && !f.statuses().isEmpty()) {
             sql.append(" and status = any(?)");
@@ -79,7 +85,8 @@ public class IncidentList {
         }
         if (f.text() != null && !f.text().isBlank()) {
             sql.append(" and (title ilike ? or summary ilike ?)");
-            String like = "%" + f.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String like =
+                    "%" + f.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
             args.add(like);
             args.add(like);
         }
@@ -140,7 +147,9 @@ public class IncidentList {
     /** Opaque to clients: base64url of "startedAt|incidentId". */
     record Cursor(OffsetDateTime startedAt, String incidentId) {
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((startedAt + "|" + incidentId).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((startedAt + "|" + incidentId).getBytes(StandardCharsets.UTF_8));
         }
 
         static Cursor decode(String s) {

@@ -13,14 +13,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -37,22 +35,34 @@ public class IncidentListResource {
     Caller caller;
 
     @GET
-    @Operation(summary = "List incidents, newest first",
-            description = "Filters combine with AND; a repeated or comma-separated status or severity matches any of them. "
-                    + "Follow nextCursor for the next page.")
+    @Operation(
+            summary = "List incidents, newest first",
+            description =
+                    "Filters combine with AND; a repeated or comma-separated status or severity matches any of them. "
+                            + "Follow nextCursor for the next page.")
     public IncidentList.Page list(
-            @Parameter(description = "triggered, acknowledged, mitigated, resolved, closed") @QueryParam("status") List<String> status,
+            @Parameter(description = "triggered, acknowledged, mitigated, resolved, closed") @QueryParam("status")
+                    List<String> status,
             @Parameter(description = "SEV1..SEV4") @QueryParam("severity") List<String> severity,
             @QueryParam("service") String service,
             @Parameter(description = "Incidents started at or after this time") @QueryParam("from") String from,
             @Parameter(description = "Incidents started before this time") @QueryParam("to") String to,
             @Parameter(description = "Text in the title or summary") @QueryParam("q") String q,
             @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1 to 200 (default 50)") @Schema(type = SchemaType.INTEGER) @QueryParam("limit") String limit,
+            @Parameter(description = "Page size, 1 to 200 (default 50)")
+                    @Schema(type = SchemaType.INTEGER)
+                    @QueryParam("limit")
+                    String limit,
             @QueryParam("tz") String tz) {
         Long requested = QueryParams.number("limit", limit, 1, 200);
         int size = requested == null ? 50 : requested.intValue();
-        var filter = new IncidentList.Filter(statuses(status), severities(severity), blankToNull(service), QueryParams.time("from", from), QueryParams.time("to", to), q);
+        var filter = new IncidentList.Filter(
+                statuses(status),
+                severities(severity),
+                blankToNull(service),
+                QueryParams.time("from", from),
+                QueryParams.time("to", to),
+                q);
         return list.page(caller.tenant(), filter, blankToNull(cursor), size, IncidentQueryResource.zone(tz));
     }
 
@@ -62,7 +72,8 @@ public class IncidentListResource {
             try {
                 out.add(IncidentStatus.valueOf(v.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new ProblemException(Problem.invalid("status", "'" + v + "' is not one of triggered, acknowledged, mitigated, resolved, closed"));
+                throw new ProblemException(Problem.invalid(
+                        "status", "'" + v + "' is not one of triggered, acknowledged, mitigated, resolved, closed"));
             }
         }
         return out;
@@ -74,7 +85,8 @@ public class IncidentListResource {
             try {
                 out.add(Severity.valueOf(v.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new ProblemException(Problem.invalid("severity", "'" + v + "' is not one of SEV1, SEV2, SEV3, SEV4"));
+                throw new ProblemException(
+                        Problem.invalid("severity", "'" + v + "' is not one of SEV1, SEV2, SEV3, SEV4"));
             }
         }
         return out;

@@ -1,5 +1,11 @@
 package dev.incidents.query.incident;
 
+import dev.incidents.domain.Incident;
+import dev.incidents.domain.IncidentFold;
+import dev.incidents.domain.IncidentState;
+import dev.incidents.domain.PostmortemHtml;
+import dev.incidents.domain.PostmortemMarkdown;
+import dev.incidents.domain.PostmortemReport;
 import dev.incidents.query.incident.IncidentViews.IncidentView;
 import dev.incidents.query.incident.IncidentViews.TimelineView;
 import dev.incidents.support.auth.Caller;
@@ -17,20 +23,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import dev.incidents.domain.PostmortemHtml;
-import dev.incidents.domain.PostmortemMarkdown;
-import dev.incidents.domain.PostmortemReport;
-import dev.incidents.domain.Incident;
-import dev.incidents.domain.IncidentFold;
-import dev.incidents.domain.IncidentState;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,10 +53,18 @@ public class IncidentQueryResource {
     @Operation(summary = "The incident's current state")
     public Uni<IncidentView> incident(
             @PathParam("id") String id,
-            @Parameter(description = "Wait (bounded) until the read model has reached this sequence") @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
-            @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz") String tz,
-            @Parameter(description = "The incident as it was in the world at this time (what had happened by then)") @QueryParam("asOf") String asOf,
-            @Parameter(description = "Only what had been recorded by this time (what the dashboard showed then)") @QueryParam("knownAt") String knownAt) {
+            @Parameter(description = "Wait (bounded) until the read model has reached this sequence")
+                    @Schema(type = SchemaType.INTEGER)
+                    @QueryParam("minSequence")
+                    String minSequence,
+            @Parameter(description = "IANA zone to render times in, e.g. Africa/Lagos; default UTC") @QueryParam("tz")
+                    String tz,
+            @Parameter(description = "The incident as it was in the world at this time (what had happened by then)")
+                    @QueryParam("asOf")
+                    String asOf,
+            @Parameter(description = "Only what had been recorded by this time (what the dashboard showed then)")
+                    @QueryParam("knownAt")
+                    String knownAt) {
         ZoneId zone = zone(tz);
         return incidentAt(id, minSequence, asOf, knownAt).map(incident -> IncidentViews.incident(incident, zone));
     }
@@ -67,7 +75,9 @@ public class IncidentQueryResource {
         Instant world = instant("asOf", asOf);
         Instant known = instant("knownAt", knownAt);
         return reads.stream(caller.tenant(), id, minSequence).map(events -> {
-            IncidentState state = world == null && known == null ? IncidentFold.fold(id, events) : IncidentFold.foldAsOf(id, events, world, known);
+            IncidentState state = world == null && known == null
+                    ? IncidentFold.fold(id, events)
+                    : IncidentFold.foldAsOf(id, events, world, known);
             if (!(state instanceof Incident incident)) {
                 throw new ProblemException(Problem.notFound("incident " + id + " did not exist then"));
             }
@@ -84,8 +94,11 @@ public class IncidentQueryResource {
     @Path("/timeline")
     @Operation(summary = "The incident's timeline, ordered by when things happened")
     public Uni<TimelineView> timeline(
-            @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz,
-            @QueryParam("asOf") String asOf, @QueryParam("knownAt") String knownAt) {
+            @PathParam("id") String id,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
+            @QueryParam("tz") String tz,
+            @QueryParam("asOf") String asOf,
+            @QueryParam("knownAt") String knownAt) {
         ZoneId zone = zone(tz);
         return incidentAt(id, minSequence, asOf, knownAt).map(incident -> IncidentViews.timeline(incident, zone));
     }
@@ -93,31 +106,49 @@ public class IncidentQueryResource {
     @GET
     @Path("/postmortem")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The postmortem, computed from the incident's events",
-            description = "atSequence (default: the latest) is the log position; the same position and tz give the same bytes, "
-                    + "whose hash is the ETag. Also as text/markdown and text/html.")
+    @Operation(
+            summary = "The postmortem, computed from the incident's events",
+            description =
+                    "atSequence (default: the latest) is the log position; the same position and tz give the same bytes, "
+                            + "whose hash is the ETag. Also as text/markdown and text/html.")
     public Uni<Response> postmortemJson(
             @PathParam("id") String id,
-            @Parameter(description = "Log position to compute the report at; default the latest") @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence,
+            @Parameter(description = "Log position to compute the report at; default the latest")
+                    @Schema(type = SchemaType.INTEGER)
+                    @QueryParam("atSequence")
+                    String atSequence,
             @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
             @QueryParam("tz") String tz) {
-        return postmortem(id, atSequence, minSequence, tz).map(r -> Response.ok(r).tag(r.contentHash()).build());
+        return postmortem(id, atSequence, minSequence, tz)
+                .map(r -> Response.ok(r).tag(r.contentHash()).build());
     }
 
     @GET
     @Path("/postmortem")
     @Produces("text/markdown; charset=utf-8")
     public Uni<Response> postmortemMarkdown(
-            @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz) {
-        return postmortem(id, atSequence, minSequence, tz).map(r -> Response.ok(PostmortemMarkdown.render(r)).tag(r.contentHash()).build());
+            @PathParam("id") String id,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
+            @QueryParam("tz") String tz) {
+        return postmortem(id, atSequence, minSequence, tz)
+                .map(r -> Response.ok(PostmortemMarkdown.render(r))
+                        .tag(r.contentHash())
+                        .build());
     }
 
     @GET
     @Path("/postmortem")
     @Produces("text/html; charset=utf-8")
     public Uni<Response> postmortemHtml(
-            @PathParam("id") String id, @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence, @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence, @QueryParam("tz") String tz) {
-        return postmortem(id, atSequence, minSequence, tz).map(r -> Response.ok(PostmortemHtml.render(r)).tag(r.contentHash()).build());
+            @PathParam("id") String id,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
+            @QueryParam("tz") String tz) {
+        return postmortem(id, atSequence, minSequence, tz)
+                .map(r -> Response.ok(PostmortemHtml.render(r))
+                        .tag(r.contentHash())
+                        .build());
     }
 
     private Uni<PostmortemReport> postmortem(String id, String atSequenceParam, String minSequenceParam, String tz) {
@@ -138,7 +169,8 @@ public class IncidentQueryResource {
         try {
             return ZoneId.of(tz);
         } catch (DateTimeException e) {
-            throw new ProblemException(Problem.invalid("tz", "'" + tz + "' is not an IANA time zone such as Africa/Lagos"));
+            throw new ProblemException(
+                    Problem.invalid("tz", "'" + tz + "' is not an IANA time zone such as Africa/Lagos"));
         }
     }
 }

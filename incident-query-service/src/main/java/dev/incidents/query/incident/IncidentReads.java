@@ -32,7 +32,8 @@ public class IncidentReads {
      */
     public Uni<List<EventEnvelope>> stream(String tenant, String incidentId, Long minSequence) {
         CompletionStage<Void> reached = waits.await(tenant, incidentId, minSequence == null ? 0 : minSequence);
-        return Uni.createFrom().completionStage(reached)
+        return Uni.createFrom()
+                .completionStage(reached)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(ignored -> tenantsStream(tenant, incidentId));
     }

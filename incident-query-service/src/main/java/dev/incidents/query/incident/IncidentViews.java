@@ -44,9 +44,16 @@ public final class IncidentViews {
     public record ResponderView(String name, ResponderRole role, OffsetDateTime assignedAt) {}
 
     public record ActionItemView(
-            String actionItemId, ActionItemKind kind, String description, String owner, LocalDate dueDate, boolean completed, OffsetDateTime completedAt) {}
+            String actionItemId,
+            ActionItemKind kind,
+            String description,
+            String owner,
+            LocalDate dueDate,
+            boolean completed,
+            OffsetDateTime completedAt) {}
 
-    public record TimelineEntryView(OffsetDateTime occurredAt, TimelineKind kind, String text, String by, long sequence) {}
+    public record TimelineEntryView(
+            OffsetDateTime occurredAt, TimelineKind kind, String text, String by, long sequence) {}
 
     public record TimelineView(String incidentId, String zone, long sequence, List<TimelineEntryView> entries) {}
 
@@ -67,10 +74,24 @@ public final class IncidentViews {
                 at(i.resolvedAt(), zone),
                 at(i.closedAt(), zone),
                 i.impact(),
-                i.rootCause() == null ? null : new RootCauseView(i.rootCause().description(), i.rootCause().category(), at(i.rootCause().identifiedAt(), zone)),
-                i.responders().stream().map(r -> new ResponderView(r.name(), r.role(), at(r.assignedAt(), zone))).toList(),
+                i.rootCause() == null
+                        ? null
+                        : new RootCauseView(
+                                i.rootCause().description(),
+                                i.rootCause().category(),
+                                at(i.rootCause().identifiedAt(), zone)),
+                i.responders().stream()
+                        .map(r -> new ResponderView(r.name(), r.role(), at(r.assignedAt(), zone)))
+                        .toList(),
                 i.actionItems().stream()
-                        .map(a -> new ActionItemView(a.actionItemId(), a.kind(), a.description(), a.owner(), a.dueDate(), a.completed(), at(a.completedAt(), zone)))
+                        .map(a -> new ActionItemView(
+                                a.actionItemId(),
+                                a.kind(),
+                                a.description(),
+                                a.owner(),
+                                a.dueDate(),
+                                a.completed(),
+                                at(a.completedAt(), zone)))
                         .toList(),
                 i.reopenCount(),
                 i.sequence());
@@ -81,7 +102,10 @@ public final class IncidentViews {
                 i.incidentId(),
                 zone.getId(),
                 i.sequence(),
-                i.timeline().stream().map(t -> new TimelineEntryView(at(t.occurredAt(), zone), t.kind(), t.text(), t.by(), t.sequence())).toList());
+                i.timeline().stream()
+                        .map(t -> new TimelineEntryView(
+                                at(t.occurredAt(), zone), t.kind(), t.text(), t.by(), t.sequence()))
+                        .toList());
     }
 
     static OffsetDateTime at(OffsetDateTime t, ZoneId zone) {

@@ -57,17 +57,20 @@ public class SequenceWaits {
     @ConfigProperty(name = "incidents.query.sequence-wait-poll", defaultValue = "PT0.01S")
     Duration poll;
 
-    private record Wait(String tenant, String incidentId, long sequence, long deadlineNanos, CompletableFuture<Void> done) {}
+    private record Wait(
+            String tenant, String incidentId, long sequence, long deadlineNanos, CompletableFuture<Void> done) {}
 
     private final ConcurrentLinkedQueue<Wait> arriving = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
     /** Owned by the loop's thread only. */
     private final List<Wait> waiting = new ArrayList<>();
+
     private WorkLoop loop;
 
     void start(@Observes StartupEvent ignored) {
         Gauge.builder("incidents_sequence_waits", open, AtomicInteger::get)
-                .description("reads waiting for minSequence on this replica").register(registry);
+                .description("reads waiting for minSequence on this replica")
+                .register(registry);
         loop = new WorkLoop("sequence-waits", poll, LOG, this::round);
         loop.start();
     }
@@ -86,8 +89,12 @@ public class SequenceWaits {
         }
         if (open.incrementAndGet() > maxWaits) {
             open.decrementAndGet();
-            throw new ProblemException(Problem.of(503, "Too many waiting reads",
-                    "this replica already holds " + maxWaits + " reads waiting for minSequence; retry shortly"), 1);
+            throw new ProblemException(
+                    Problem.of(
+                            503,
+                            "Too many waiting reads",
+                            "this replica already holds " + maxWaits + " reads waiting for minSequence; retry shortly"),
+                    1);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         done.whenComplete((ok, failure) -> open.decrementAndGet());
@@ -98,7 +105,7 @@ public class SequenceWaits {
 
     /** One round: take new waits, expire the late ones, read every remaining position at once, complete. */
     private boolean round() {
-        for (Wait w; (w = arriving.poll()) != null;) {
+        for (Wait w; (w = arriving.poll()) != null; ) {
             waiting.add(w);
         }
         long now = System.nanoTime();
@@ -106,9 +113,15 @@ public class SequenceWaits {
             if (now - w.deadlineNanos() < 0) {
                 return false;
             }
-            w.done().completeExceptionally(new ProblemException(new Problem("/problems/projection-behind", "Read model not caught up",
-                    504, "incident " + w.incidentId() + " has not reached sequence " + w.sequence() + " within " + timeout.toMillis() + " ms",
-                    null, null)));
+            w.done()
+                    .completeExceptionally(new ProblemException(new Problem(
+                            "/problems/projection-behind",
+                            "Read model not caught up",
+                            504,
+                            "incident " + w.incidentId() + " has not reached sequence " + w.sequence() + " within "
+                                    + timeout.toMillis() + " ms",
+                            null,
+                            null)));
             return true;
         });
         if (waiting.isEmpty()) {
@@ -162,7 +175,8 @@ public class SequenceWaits {
 
     long position(String tenant, String incidentId) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select last_sequence from incident_view where incident_id = ? and tenant = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select last_sequence from incident_view where incident_id = ? and tenant = ?")) {
             ps.setString(1, incidentId);
             ps.setString(2, tenant);
             try (ResultSet rs = ps.executeQuery()) {

@@ -17,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -53,7 +52,9 @@ public class MetricsResource {
     @GET
     @Operation(summary = "Mean times to detect, acknowledge, mitigate and resolve")
     public Metrics metrics(
-            @Parameter(description = "service, severity or detectionSource; none for one overall group") @QueryParam("groupBy") String groupBy,
+            @Parameter(description = "service, severity or detectionSource; none for one overall group")
+                    @QueryParam("groupBy")
+                    String groupBy,
             @Parameter(description = "Incidents started at or after this time") @QueryParam("from") String from,
             @Parameter(description = "Incidents started before this time") @QueryParam("to") String to) {
         String key = switch (groupBy == null ? "" : groupBy) {
@@ -61,11 +62,14 @@ public class MetricsResource {
             case "service" -> "s.service";
             case "severity" -> "v.severity";
             case "detectionSource" -> "v.detection_source";
-            default -> throw new ProblemException(Problem.invalid("groupBy", "must be service, severity or detectionSource"));
+            default ->
+                throw new ProblemException(Problem.invalid("groupBy", "must be service, severity or detectionSource"));
         };
         OffsetDateTime fromTime = QueryParams.time("from", from);
         OffsetDateTime toTime = QueryParams.time("to", to);
-        String source = "service".equals(groupBy) ? "incident_view v cross join lateral unnest(v.services) as s(service)" : "incident_view v";
+        String source = "service".equals(groupBy)
+                ? "incident_view v cross join lateral unnest(v.services) as s(service)"
+                : "incident_view v";
         String sql = "select " + key + " as k, count(*),"
                 + " avg(extract(epoch from v.detected_at - v.started_at)), count(v.detected_at),"
                 + " avg(extract(epoch from v.acknowledged_at - v.detected_at)), count(v.acknowledged_at),"
@@ -87,7 +91,13 @@ public class MetricsResource {
             List<Group> groups = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    groups.add(new Group(rs.getString(1), rs.getLong(2), figure(rs, 3), figure(rs, 5), figure(rs, 7), figure(rs, 9)));
+                    groups.add(new Group(
+                            rs.getString(1),
+                            rs.getLong(2),
+                            figure(rs, 3),
+                            figure(rs, 5),
+                            figure(rs, 7),
+                            figure(rs, 9)));
                 }
             }
             return new Metrics(groupBy, fromTime, toTime, groups);

@@ -30,12 +30,17 @@ public class ParkedRecordResource {
     Caller caller;
 
     @GET
-    @Operation(summary = "Records this service could not decode or apply, newest first",
-            description = "Each with where it was (topic, partition, offset), the reason, and the raw key, value and headers. "
-                    + "Follow nextCursor for the next page.")
+    @Operation(
+            summary = "Records this service could not decode or apply, newest first",
+            description =
+                    "Each with where it was (topic, partition, offset), the reason, and the raw key, value and headers. "
+                            + "Follow nextCursor for the next page.")
     public ParkedRecords.Page list(
-            @Parameter(description = "not-json, invalid-envelope, out-of-bounds, invalid-key, invalid-header, apply-failed")
-                    @QueryParam("reason") String reason,
+            @Parameter(
+                            description =
+                                    "not-json, invalid-envelope, out-of-bounds, invalid-key, invalid-header, apply-failed")
+                    @QueryParam("reason")
+                    String reason,
             @QueryParam("cursor") String cursor,
             @Parameter(description = "Page size, 1 to 200 (default 50)") @QueryParam("limit") String limit) {
         return parked.page(caller.tenant(), ParkedRecords.Query.of(reason, cursor, limit));

@@ -61,7 +61,8 @@ public class Projector {
     /** The tables a projection writes: the live ones, or a rebuild's fresh copies. */
     public record Tables(String events, String view, String pending) {
         public static final Tables LIVE = new Tables("incident_event", "incident_view", "pending_event");
-        public static final Tables REBUILD = new Tables("incident_event_rebuild", "incident_view_rebuild", "pending_event_rebuild");
+        public static final Tables REBUILD =
+                new Tables("incident_event_rebuild", "incident_view_rebuild", "pending_event_rebuild");
     }
 
     @Transactional
@@ -79,7 +80,9 @@ public class Projector {
             }
             if (event.sequence() > position + 1) {
                 park(c, t, event);
-                LOG.warnf("incident %s: event %d parked, waiting for %d", event.incidentId(), event.sequence(), position + 1);
+                LOG.warnf(
+                        "incident %s: event %d parked, waiting for %d",
+                        event.incidentId(), event.sequence(), position + 1);
                 return Result.PARKED;
             }
             // The state this projector last left the incident in, if the table still says so; else fold the stream.
@@ -115,7 +118,9 @@ public class Projector {
         Tables t = Tables.LIVE;
         Map<String, List<ParkedRecords.Decoded>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
         for (ParkedRecords.Decoded d : batch) {
-            byIncident.computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>()).add(d);
+            byIncident
+                    .computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>())
+                    .add(d);
         }
         try (Connection c = dataSource.getConnection()) {
             String[] ids = byIncident.keySet().toArray(String[]::new);
@@ -186,7 +191,8 @@ public class Projector {
 
     private static Set<String> incidentsWithPending(Connection c, Tables t, String[] incidentIds) throws SQLException {
         Set<String> waiting = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("select distinct incident_id from " + t.pending() + " where incident_id = any(?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("select distinct incident_id from " + t.pending() + " where incident_id = any(?)")) {
             ps.setArray(1, c.createArrayOf("text", incidentIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -239,7 +245,8 @@ public class Projector {
     }
 
     private static long lockPosition(Connection c, Tables t, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select last_sequence from " + t.view() + " where incident_id = ? for update")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("select last_sequence from " + t.view() + " where incident_id = ? for update")) {
             ps.setString(1, incidentId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
@@ -249,7 +256,8 @@ public class Projector {
 
     /** An incident's projected stream in sequence order. */
     public static List<EventEnvelope> load(Connection c, Tables t, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select envelope from " + t.events() + " where incident_id = ? order by seq")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("select envelope from " + t.events() + " where incident_id = ? order by seq")) {
             ps.setString(1, incidentId);
             List<EventEnvelope> events = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -262,8 +270,9 @@ public class Projector {
     }
 
     private static void insertEvent(Connection c, Tables t, EventEnvelope e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into " + t.events()
-                + " (incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into " + t.events()
+                        + " (incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             ps.setString(1, e.incidentId());
             ps.setLong(2, e.sequence());
             ps.setObject(3, e.eventId());
@@ -277,8 +286,8 @@ public class Projector {
     }
 
     private static void park(Connection c, Tables t, EventEnvelope e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into " + t.pending() + " (incident_id, seq, envelope) values (?, ?, ?::jsonb) on conflict do nothing")) {
+        try (PreparedStatement ps = c.prepareStatement("insert into " + t.pending()
+                + " (incident_id, seq, envelope) values (?, ?, ?::jsonb) on conflict do nothing")) {
             ps.setString(1, e.incidentId());
             ps.setLong(2, e.sequence());
             ps.setString(3, EventCodec.toJson(e));
@@ -287,7 +296,8 @@ public class Projector {
     }
 
     private static EventEnvelope takePending(Connection c, Tables t, String incidentId, long seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("delete from " + t.pending() + " where incident_id = ? and seq = ? returning envelope")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "delete from " + t.pending() + " where incident_id = ? and seq = ? returning envelope")) {
             ps.setString(1, incidentId);
             ps.setLong(2, seq);
             try (ResultSet rs = ps.executeQuery()) {
@@ -305,15 +315,16 @@ public class Projector {
         if (views.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into " + t.view() + " (incident_id, tenant, title, status, severity, services,"
-                + " detection_source, summary, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at,"
-                + " last_sequence, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict (incident_id) do update set title = excluded.title, status = excluded.status,"
-                + " severity = excluded.severity, services = excluded.services, detection_source = excluded.detection_source,"
-                + " summary = excluded.summary, started_at = excluded.started_at, detected_at = excluded.detected_at,"
-                + " acknowledged_at = excluded.acknowledged_at, mitigated_at = excluded.mitigated_at,"
-                + " resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,"
-                + " last_sequence = excluded.last_sequence, updated_at = excluded.updated_at")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into " + t.view() + " (incident_id, tenant, title, status, severity, services,"
+                        + " detection_source, summary, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at, closed_at,"
+                        + " last_sequence, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " on conflict (incident_id) do update set title = excluded.title, status = excluded.status,"
+                        + " severity = excluded.severity, services = excluded.services, detection_source = excluded.detection_source,"
+                        + " summary = excluded.summary, started_at = excluded.started_at, detected_at = excluded.detected_at,"
+                        + " acknowledged_at = excluded.acknowledged_at, mitigated_at = excluded.mitigated_at,"
+                        + " resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,"
+                        + " last_sequence = excluded.last_sequence, updated_at = excluded.updated_at")) {
             for (Incident i : views) {
                 bindView(c, ps, i);
                 ps.addBatch();

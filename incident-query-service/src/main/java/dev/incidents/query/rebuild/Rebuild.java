@@ -43,7 +43,14 @@ public class Rebuild {
 
     /** Progress as the admin API shows it. */
     public record Progress(
-            String state, Instant startedAt, long events, long totalEvents, double eventsPerSecond, Double percent, Long etaSeconds, String error) {}
+            String state,
+            Instant startedAt,
+            long events,
+            long totalEvents,
+            double eventsPerSecond,
+            Double percent,
+            Long etaSeconds,
+            String error) {}
 
     @Inject
     Projector projector;
@@ -57,7 +64,8 @@ public class Rebuild {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private final AtomicReference<Progress> progress = new AtomicReference<>(new Progress("idle", null, 0, 0, 0, null, null, null));
+    private final AtomicReference<Progress> progress =
+            new AtomicReference<>(new Progress("idle", null, 0, 0, 0, null, null, null));
 
     public Progress progress() {
         return progress.get();
@@ -86,10 +94,13 @@ public class Rebuild {
     void run() {
         Instant started = Instant.now();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream().map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
+                    .map(p -> new TopicPartition(TOPIC, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            execute("drop table if exists incident_event_rebuild, incident_view_rebuild, pending_event_rebuild",
+            execute(
+                    "drop table if exists incident_event_rebuild, incident_view_rebuild, pending_event_rebuild",
                     "create table incident_event_rebuild (like incident_event including all)",
                     "create table incident_view_rebuild (like incident_view including all)",
                     "create table pending_event_rebuild (like pending_event including all)");
@@ -109,14 +120,18 @@ public class Rebuild {
                 }
                 applied += replay(consumer, end, started, applied + behind, applied);
             }
-            LOG.infof("rebuild: %d events projected into fresh tables; catching up under the lock and swapping them in", applied);
+            LOG.infof(
+                    "rebuild: %d events projected into fresh tables; catching up under the lock and swapping them in",
+                    applied);
 
             long before = applied;
             long tail = QuarkusTransaction.requiringNew().call(() -> {
-                // The live projector locks incident_view first (its row, for update), then incident_event, pending_event.
+                // The live projector locks incident_view first (its row, for update), then incident_event,
+                // pending_event.
                 statements("lock table incident_view, incident_event, pending_event in access exclusive mode");
                 Map<TopicPartition, Long> head = consumer.endOffsets(partitions);
-                long last = replay(consumer, head, started, before + behind(consumer, head), before); // joins this transaction
+                long last = replay(
+                        consumer, head, started, before + behind(consumer, head), before); // joins this transaction
                 statements(
                         // Positions of what the live projection writes next come after any the old table handed out.
                         "select setval(pg_get_serial_sequence('incident_event_rebuild', 'position'), greatest("
@@ -134,22 +149,40 @@ public class Rebuild {
             projector.forgetFolded(); // states remembered for the old tables and under the rebuild's names
 
             long events = applied + tail;
-            double seconds = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
-            progress.set(new Progress("completed", started, events, events, Math.round(events / seconds * 10) / 10.0, 100.0, 0L, null));
-            LOG.infof("rebuild: completed, %d events in %.1f s (%.0f events/s), %d of them under the lock", events, seconds, events / seconds, tail);
+            double seconds =
+                    Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+            progress.set(new Progress(
+                    "completed", started, events, events, Math.round(events / seconds * 10) / 10.0, 100.0, 0L, null));
+            LOG.infof(
+                    "rebuild: completed, %d events in %.1f s (%.0f events/s), %d of them under the lock",
+                    events, seconds, events / seconds, tail);
         } catch (Exception e) {
             LOG.error("rebuild failed; the live read models are untouched", e);
             Progress p = progress.get();
-            progress.set(new Progress("failed", started, p.events(), p.totalEvents(), p.eventsPerSecond(), p.percent(), null, e.toString()));
+            progress.set(new Progress(
+                    "failed",
+                    started,
+                    p.events(),
+                    p.totalEvents(),
+                    p.eventsPerSecond(),
+                    p.percent(),
+                    null,
+                    e.toString()));
         }
     }
 
     /** Projects every record polled into the fresh tables until the consumer reached {@code end} on every partition. */
-    private long replay(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end, Instant started, long total, long alreadyApplied) {
+    private long replay(
+            KafkaConsumer<String, byte[]> consumer,
+            Map<TopicPartition, Long> end,
+            Instant started,
+            long total,
+            long alreadyApplied) {
         long applied = alreadyApplied;
         long lastReport = System.nanoTime();
         while (!reached(consumer, end)) {
-            // A record past the end is applied too: the consumer's position has moved beyond it, and nothing reads it again.
+            // A record past the end is applied too: the consumer's position has moved beyond it, and nothing reads it
+            // again.
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                 // Decoded and parked as the live consumer does: what it parked is parked (once) here too.
                 parked.consume(r, e -> projector.applyTo(Tables.REBUILD, e));
@@ -170,7 +203,9 @@ public class Rebuild {
 
     /** Records between the consumer's positions and {@code end}. */
     private static long behind(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-        return end.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - consumer.position(e.getKey()))).sum();
+        return end.entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue() - consumer.position(e.getKey())))
+                .sum();
     }
 
     private static long sum(Map<TopicPartition, Long> offsets) {
@@ -178,21 +213,28 @@ public class Rebuild {
     }
 
     private void report(Instant started, long applied, long total) {
-        double seconds = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        double seconds =
+                Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
         double rate = applied / seconds;
         Double percent = total == 0 ? 100.0 : Math.min(100.0, Math.round(1000.0 * applied / total) / 10.0);
         Long eta = rate <= 0 ? null : (long) Math.ceil(Math.max(0, total - applied) / rate);
-        progress.set(new Progress("running", started, applied, total, Math.round(rate * 10) / 10.0, percent, eta, null));
+        progress.set(
+                new Progress("running", started, applied, total, Math.round(rate * 10) / 10.0, percent, eta, null));
         LOG.infof("rebuild: %d/%d events (%.1f%%), %.0f events/s, ETA %s s", applied, total, percent, rate, eta);
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "incident-query-rebuild-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "incident-query-rebuild-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                1000,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -202,7 +244,8 @@ public class Rebuild {
 
     /** Runs the statements in the current transaction. */
     private void statements(String... statements) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }

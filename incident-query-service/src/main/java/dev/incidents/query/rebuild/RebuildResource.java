@@ -24,7 +24,9 @@ public class RebuildResource {
     Rebuild rebuild;
 
     @POST
-    @Operation(summary = "Rebuild every read model from offset 0", description = "Answers 202 at once; GET shows the progress.")
+    @Operation(
+            summary = "Rebuild every read model from offset 0",
+            description = "Answers 202 at once; GET shows the progress.")
     public Response start() {
         if (!rebuild.start()) {
             throw new ProblemException(Problem.conflict("a rebuild is already running"));

@@ -40,11 +40,13 @@ public class ChangeFeed {
 
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     /** One thread per open stream: a stream mostly waits, and dashboards number in the tens. */
-    private final java.util.concurrent.ExecutorService streams = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sse-stream");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService streams =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "sse-stream");
+                t.setDaemon(true);
+                return t;
+            });
+
     private volatile boolean running;
     private volatile long last;
     private Thread thread;
@@ -79,8 +81,11 @@ public class ChangeFeed {
 
     /** Changes of a tenant after {@code position}, oldest first, at most {@code limit}. */
     public List<Change> after(String tenant, long position, int limit) {
-        return query("select position, tenant, incident_id, envelope from incident_event where tenant = ? and position > ? order by position limit ?",
-                tenant, position, limit);
+        return query(
+                "select position, tenant, incident_id, envelope from incident_event where tenant = ? and position > ? order by position limit ?",
+                tenant,
+                position,
+                limit);
     }
 
     public long latestPosition() {
@@ -97,8 +102,11 @@ public class ChangeFeed {
     private void loop() {
         while (running) {
             try {
-                List<Change> changes = query("select position, tenant, incident_id, envelope from incident_event where position > ? order by position limit 1000",
-                        null, last, 0);
+                List<Change> changes = query(
+                        "select position, tenant, incident_id, envelope from incident_event where position > ? order by position limit 1000",
+                        null,
+                        last,
+                        0);
                 for (Change c : changes) {
                     for (Consumer<Change> l : listeners) {
                         l.accept(c);

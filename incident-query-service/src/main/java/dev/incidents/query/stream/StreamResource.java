@@ -17,8 +17,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -53,15 +53,23 @@ public class StreamResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Live incident changes (SSE), resumable with Last-Event-ID")
-    public void stream(@Context SseEventSink sink, @Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+    public void stream(
+            @Context SseEventSink sink,
+            @Context Sse sse,
+            @HeaderParam("Last-Event-ID") String lastEventIdHeader,
             @QueryParam("lastEventId") String lastEventIdQuery) {
         long from = parse(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdQuery);
         String tenant = caller.tenant();
         AtomicInteger streams = open.computeIfAbsent(tenant, t -> new AtomicInteger());
         if (streams.incrementAndGet() > maxStreamsPerTenant) {
             streams.decrementAndGet();
-            throw new ProblemException(Problem.of(429, "Too Many Requests",
-                    "this tenant already has " + maxStreamsPerTenant + " live streams open here; close one or retry later"), 5);
+            throw new ProblemException(
+                    Problem.of(
+                            429,
+                            "Too Many Requests",
+                            "this tenant already has " + maxStreamsPerTenant
+                                    + " live streams open here; close one or retry later"),
+                    5);
         }
         // Listen first, replay second: a change that lands in between is in the queue, and the position check
         // below drops it if the replay already sent it.
@@ -87,7 +95,12 @@ public class StreamResource {
         }
     }
 
-    private void pump(SseEventSink sink, Sse sse, long from, String tenant, LinkedBlockingQueue<ChangeFeed.Change> live,
+    private void pump(
+            SseEventSink sink,
+            Sse sse,
+            long from,
+            String tenant,
+            LinkedBlockingQueue<ChangeFeed.Change> live,
             Consumer<ChangeFeed.Change> listener) {
         long sent = from;
         try {
@@ -104,7 +117,9 @@ public class StreamResource {
             while (!sink.isClosed()) {
                 ChangeFeed.Change c = live.poll(15, java.util.concurrent.TimeUnit.SECONDS);
                 if (c == null) {
-                    sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().join();
+                    sink.send(sse.newEventBuilder().comment("keep-alive").build())
+                            .toCompletableFuture()
+                            .join();
                 } else if (c.position() > sent) {
                     send(sink, sse, c);
                     sent = c.position();
@@ -119,8 +134,14 @@ public class StreamResource {
     }
 
     private static void send(SseEventSink sink, Sse sse, ChangeFeed.Change c) {
-        sink.send(sse.newEventBuilder().id(Long.toString(c.position())).name("incident").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(c.envelopeJson()).build()).toCompletableFuture().join();
+        sink.send(sse.newEventBuilder()
+                        .id(Long.toString(c.position()))
+                        .name("incident")
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(c.envelopeJson())
+                        .build())
+                .toCompletableFuture()
+                .join();
     }
 
     /** No Last-Event-ID: live changes only (-1). */

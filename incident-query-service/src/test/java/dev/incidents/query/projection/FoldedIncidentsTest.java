@@ -37,18 +37,47 @@ class FoldedIncidentsTest {
             synchronizations.add(sync);
         }
 
-        public Object getTransactionKey() { return this; }
+        public Object getTransactionKey() {
+            return this;
+        }
+
         public void putResource(Object key, Object value) {}
-        public Object getResource(Object key) { return null; }
-        public int getTransactionStatus() { return Status.STATUS_ACTIVE; }
+
+        public Object getResource(Object key) {
+            return null;
+        }
+
+        public int getTransactionStatus() {
+            return Status.STATUS_ACTIVE;
+        }
+
         public void setRollbackOnly() {}
-        public boolean getRollbackOnly() { return false; }
+
+        public boolean getRollbackOnly() {
+            return false;
+        }
     }
 
     private static Incident declared(String id) {
-        return (Incident) IncidentFold.fold(id, List.of(EventEnvelope.of(UUID.randomUUID(), id, 1, AT, Instant.now(), "ada", "default",
-                new IncidentEvent.IncidentDeclared("Login returns 500", Severity.SEV1, List.of("auth"), AT, AT, DetectionSource.MONITORING, null,
-                        false))));
+        return (Incident) IncidentFold.fold(
+                id,
+                List.of(EventEnvelope.of(
+                        UUID.randomUUID(),
+                        id,
+                        1,
+                        AT,
+                        Instant.now(),
+                        "ada",
+                        "default",
+                        new IncidentEvent.IncidentDeclared(
+                                "Login returns 500",
+                                Severity.SEV1,
+                                List.of("auth"),
+                                AT,
+                                AT,
+                                DetectionSource.MONITORING,
+                                null,
+                                false))));
     }
 
     @Test

@@ -55,13 +55,19 @@ public class DeliveryLog {
     public record Filter(String subscription, String status, String incidentId) {}
 
     /** What a redeliver request came to. */
-    public enum Redelivery { SCHEDULED, NOT_FOUND, STILL_OPEN, SUBSCRIPTION_GONE }
+    public enum Redelivery {
+        SCHEDULED,
+        NOT_FOUND,
+        STILL_OPEN,
+        SUBSCRIPTION_GONE
+    }
 
     /** The rows a tenant may see: its own, and only those of its subscriptions (not the configured webhook's). */
     static final String TENANT_ROWS = "tenant = ? and subscription_id is not null";
 
-    private static final String COLUMNS = "id, subscription_key, channel, target_url, incident_id, seq, event_id, event_type, status, attempts,"
-            + " last_status_code, last_error, next_attempt_at, created_at, delivered_at";
+    private static final String COLUMNS =
+            "id, subscription_key, channel, target_url, incident_id, seq, event_id, event_type, status, attempts,"
+                    + " last_status_code, last_error, next_attempt_at, created_at, delivered_at";
 
     @Inject
     AgroalDataSource dataSource;
@@ -112,7 +118,8 @@ public class DeliveryLog {
 
     public Optional<Delivery> find(String tenant, long id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from delivery where " + TENANT_ROWS + " and id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select " + COLUMNS + " from delivery where " + TENANT_ROWS + " and id = ?")) {
             ps.setString(1, tenant);
             ps.setLong(2, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -133,10 +140,11 @@ public class DeliveryLog {
     @Transactional
     public Redelivery redeliver(String tenant, long id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("update delivery d set status = 'pending', next_attempt_at = now(), attempt_base = attempts,"
-                        + " last_error = null, delivered_at = null"
-                        + " where " + TENANT_ROWS + " and id = ? and status in ('delivered', 'dead')"
-                        + " and exists (select 1 from subscription s where s.id = d.subscription_id and s.status = 'active')")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "update delivery d set status = 'pending', next_attempt_at = now(), attempt_base = attempts,"
+                                + " last_error = null, delivered_at = null"
+                                + " where " + TENANT_ROWS + " and id = ? and status in ('delivered', 'dead')"
+                                + " and exists (select 1 from subscription s where s.id = d.subscription_id and s.status = 'active')")) {
             ps.setString(1, tenant);
             ps.setLong(2, id);
             if (ps.executeUpdate() == 1) {
@@ -147,7 +155,9 @@ public class DeliveryLog {
         }
         // Why not: unknown, still being tried, or cancelled / its subscription deleted or disabled.
         return find(tenant, id)
-                .map(d -> d.status().equals("pending") || d.status().equals("retrying") ? Redelivery.STILL_OPEN : Redelivery.SUBSCRIPTION_GONE)
+                .map(d -> d.status().equals("pending") || d.status().equals("retrying")
+                        ? Redelivery.STILL_OPEN
+                        : Redelivery.SUBSCRIPTION_GONE)
                 .orElse(Redelivery.NOT_FOUND);
     }
 
@@ -157,13 +167,19 @@ public class DeliveryLog {
         }
         Map<Long, List<Attempt>> attempts = new LinkedHashMap<>();
         rows.forEach(r -> attempts.put(r.id(), new ArrayList<>()));
-        try (PreparedStatement ps = c.prepareStatement("select delivery_id, attempt, attempted_at, status_code, error, duration_ms from delivery_attempt"
-                + " where delivery_id = any (?) order by delivery_id, attempt")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select delivery_id, attempt, attempted_at, status_code, error, duration_ms from delivery_attempt"
+                        + " where delivery_id = any (?) order by delivery_id, attempt")) {
             ps.setArray(1, c.createArrayOf("bigint", attempts.keySet().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    attempts.get(rs.getLong(1)).add(new Attempt(rs.getInt(2), rs.getTimestamp(3).toInstant(), (Integer) rs.getObject(4),
-                            rs.getString(5), rs.getLong(6)));
+                    attempts.get(rs.getLong(1))
+                            .add(new Attempt(
+                                    rs.getInt(2),
+                                    rs.getTimestamp(3).toInstant(),
+                                    (Integer) rs.getObject(4),
+                                    rs.getString(5),
+                                    rs.getLong(6)));
                 }
             }
         }
@@ -171,8 +187,23 @@ public class DeliveryLog {
     }
 
     private static Delivery withLog(Delivery r, List<Attempt> log) {
-        return new Delivery(r.id(), r.subscription(), r.channel(), r.target(), r.incidentId(), r.sequence(), r.eventId(), r.eventType(), r.status(),
-                r.attempts(), r.lastStatusCode(), r.lastError(), r.nextAttemptAt(), r.createdAt(), r.deliveredAt(), List.copyOf(log));
+        return new Delivery(
+                r.id(),
+                r.subscription(),
+                r.channel(),
+                r.target(),
+                r.incidentId(),
+                r.sequence(),
+                r.eventId(),
+                r.eventType(),
+                r.status(),
+                r.attempts(),
+                r.lastStatusCode(),
+                r.lastError(),
+                r.nextAttemptAt(),
+                r.createdAt(),
+                r.deliveredAt(),
+                List.copyOf(log));
     }
 
     private static Delivery read(ResultSet rs) throws SQLException {

@@ -67,21 +67,29 @@ public class DeliveryPlanner {
             }
             Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
             if (config.webhookUrl().isPresent()) {
-                insertDelivery(c, CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook());
+                insertDelivery(
+                        c, CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook());
             }
-            try (PreparedStatement ps = c.prepareStatement("select id, channel, target from subscription where tenant = ? and status = 'active'"
-                    + " and (cardinality(services) = 0 or services && ?)"
-                    + " and (cardinality(severities) = 0 or ? = any (severities))"
-                    + " and (cardinality(event_types) = 0 or ? = any (event_types))")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select id, channel, target from subscription where tenant = ? and status = 'active'"
+                            + " and (cardinality(services) = 0 or services && ?)"
+                            + " and (cardinality(severities) = 0 or ? = any (severities))"
+                            + " and (cardinality(event_types) = 0 or ? = any (event_types))")) {
                 ps.setString(1, event.tenant());
-                ps.setArray(2, c.createArrayOf("text", applied.facts().services().toArray()));
-                ps.setString(3, applied.facts().severity() == null ? null : applied.facts().severity().name());
+                ps.setArray(
+                        2, c.createArrayOf("text", applied.facts().services().toArray()));
+                ps.setString(
+                        3,
+                        applied.facts().severity() == null
+                                ? null
+                                : applied.facts().severity().name());
                 ps.setString(4, event.type());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         UUID id = rs.getObject(1, UUID.class);
                         String channel = rs.getString(2);
-                        insertDelivery(c, id.toString(), id, channel, rs.getString(3), event, payloads.forChannel(channel));
+                        insertDelivery(
+                                c, id.toString(), id, channel, rs.getString(3), event, payloads.forChannel(channel));
                     }
                 }
             }
@@ -92,18 +100,27 @@ public class DeliveryPlanner {
     }
 
     /** An active subscription as a poll's planning matches it, in memory. */
-    private record Active(UUID id, String tenant, String channel, String target, List<String> services, List<String> severities,
+    private record Active(
+            UUID id,
+            String tenant,
+            String channel,
+            String target,
+            List<String> services,
+            List<String> severities,
             List<String> eventTypes) {
 
         boolean wants(EventEnvelope event, IncidentFacts facts) {
             return (services.isEmpty() || facts.services().stream().anyMatch(services::contains))
-                    && (severities.isEmpty() || facts.severity() != null && severities.contains(facts.severity().name()))
+                    && (severities.isEmpty()
+                            || facts.severity() != null
+                                    && severities.contains(facts.severity().name()))
                     && (eventTypes.isEmpty() || eventTypes.contains(event.type()));
         }
     }
 
     /** A delivery decided, to insert with the others of the poll. */
-    private record Planned(String key, UUID subscriptionId, String channel, String target, EventEnvelope event, String payload) {}
+    private record Planned(
+            String key, UUID subscriptionId, String channel, String target, EventEnvelope event, String payload) {}
 
     /**
      * A poll's events in one transaction: the positions of its incidents locked in one statement, the active
@@ -115,7 +132,9 @@ public class DeliveryPlanner {
         Map<String, List<EventEnvelope>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
         Set<String> tenants = new TreeSet<>();
         for (ParkedRecords.Decoded d : batch) {
-            byIncident.computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>()).add(d.event());
+            byIncident
+                    .computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>())
+                    .add(d.event());
             tenants.add(d.event().tenant());
         }
         try (Connection c = dataSource.getConnection()) {
@@ -139,11 +158,18 @@ public class DeliveryPlanner {
                     last = event;
                     Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
                     if (config.webhookUrl().isPresent()) {
-                        planned.add(new Planned(CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
+                        planned.add(new Planned(
+                                CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
                     }
                     for (Active a : subscriptions.getOrDefault(event.tenant(), List.of())) {
                         if (a.wants(event, facts)) {
-                            planned.add(new Planned(a.id().toString(), a.id(), a.channel(), a.target(), event, payloads.forChannel(a.channel())));
+                            planned.add(new Planned(
+                                    a.id().toString(),
+                                    a.id(),
+                                    a.channel(),
+                                    a.target(),
+                                    event,
+                                    payloads.forChannel(a.channel())));
                         }
                     }
                 }
@@ -162,8 +188,9 @@ public class DeliveryPlanner {
 
     private static Map<String, Known> knownAll(Connection c, String[] incidentIds) throws SQLException {
         Map<String, Known> known = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select incident_id, last_sequence, tenant, title, severity, services, status"
-                + " from consumer_position where incident_id = any(?) order by incident_id for update")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("select incident_id, last_sequence, tenant, title, severity, services, status"
+                        + " from consumer_position where incident_id = any(?) order by incident_id for update")) {
             ps.setArray(1, c.createArrayOf("text", incidentIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -176,13 +203,20 @@ public class DeliveryPlanner {
 
     private static Map<String, List<Active>> activeSubscriptions(Connection c, String[] tenants) throws SQLException {
         Map<String, List<Active>> active = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select id, tenant, channel, target, services, severities, event_types from subscription"
-                + " where tenant = any(?) and status = 'active'")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id, tenant, channel, target, services, severities, event_types from subscription"
+                        + " where tenant = any(?) and status = 'active'")) {
             ps.setArray(1, c.createArrayOf("text", tenants));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Active a = new Active(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), texts(rs.getArray(5)),
-                            texts(rs.getArray(6)), texts(rs.getArray(7)));
+                    Active a = new Active(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            texts(rs.getArray(5)),
+                            texts(rs.getArray(6)),
+                            texts(rs.getArray(7)));
                     active.computeIfAbsent(a.tenant(), t -> new ArrayList<>()).add(a);
                 }
             }
@@ -194,7 +228,8 @@ public class DeliveryPlanner {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
 
-    private static void advanceAll(Connection c, List<EventEnvelope> events, List<IncidentFacts> facts) throws SQLException {
+    private static void advanceAll(Connection c, List<EventEnvelope> events, List<IncidentFacts> facts)
+            throws SQLException {
         if (events.isEmpty()) {
             return;
         }
@@ -235,11 +270,12 @@ public class DeliveryPlanner {
             types[i] = p.event().type();
             payloads[i] = p.payload();
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into delivery (subscription_key, subscription_id, channel, target_url, tenant,"
-                + " event_id, incident_id, seq, event_type, payload, status)"
-                + " select k, s, ch, t, tn, e, i, q, ty, p, 'pending'"
-                + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[])"
-                + " as d(k, s, ch, t, tn, e, i, q, ty, p) on conflict do nothing")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into delivery (subscription_key, subscription_id, channel, target_url, tenant,"
+                        + " event_id, incident_id, seq, event_type, payload, status)"
+                        + " select k, s, ch, t, tn, e, i, q, ty, p, 'pending'"
+                        + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[])"
+                        + " as d(k, s, ch, t, tn, e, i, q, ty, p) on conflict do nothing")) {
             ps.setArray(1, c.createArrayOf("text", keys));
             ps.setArray(2, c.createArrayOf("uuid", subscriptionIds));
             ps.setArray(3, c.createArrayOf("text", channels));
@@ -258,8 +294,9 @@ public class DeliveryPlanner {
 
     /** This consumer's position and facts for the incident, locked until the decision is stored; null if new. */
     private static Known known(Connection c, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select last_sequence, tenant, title, severity, services, status from consumer_position"
-                + " where incident_id = ? for update")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select last_sequence, tenant, title, severity, services, status from consumer_position"
+                        + " where incident_id = ? for update")) {
             ps.setString(1, incidentId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? known(rs, incidentId) : null;
@@ -270,18 +307,23 @@ public class DeliveryPlanner {
     private static Known known(ResultSet rs, String incidentId) throws SQLException {
         String severity = rs.getString("severity");
         String status = rs.getString("status");
-        IncidentFacts facts = new IncidentFacts(incidentId, rs.getString("tenant"), rs.getString("title"),
-                severity == null ? null : Severity.valueOf(severity), texts(rs.getArray("services")),
+        IncidentFacts facts = new IncidentFacts(
+                incidentId,
+                rs.getString("tenant"),
+                rs.getString("title"),
+                severity == null ? null : Severity.valueOf(severity),
+                texts(rs.getArray("services")),
                 status == null ? null : IncidentStatus.valueOf(status.toUpperCase(Locale.ROOT)));
         return new Known(rs.getLong("last_sequence"), facts);
     }
 
     /** Moves the position past the event with the facts after it; false when it was already past it. */
-    private static final String ADVANCE = "insert into consumer_position (incident_id, last_sequence, tenant, title, severity, services, status)"
-            + " values (?, ?, ?, ?, ?, ?, ?)"
-            + " on conflict (incident_id) do update set last_sequence = excluded.last_sequence, tenant = excluded.tenant,"
-            + " title = excluded.title, severity = excluded.severity, services = excluded.services, status = excluded.status"
-            + " where consumer_position.last_sequence < excluded.last_sequence";
+    private static final String ADVANCE =
+            "insert into consumer_position (incident_id, last_sequence, tenant, title, severity, services, status)"
+                    + " values (?, ?, ?, ?, ?, ?, ?)"
+                    + " on conflict (incident_id) do update set last_sequence = excluded.last_sequence, tenant = excluded.tenant,"
+                    + " title = excluded.title, severity = excluded.severity, services = excluded.services, status = excluded.status"
+                    + " where consumer_position.last_sequence < excluded.last_sequence";
 
     private static boolean advance(Connection c, EventEnvelope e, IncidentFacts f) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(ADVANCE + " returning last_sequence")) {
@@ -292,7 +334,8 @@ public class DeliveryPlanner {
         }
     }
 
-    private static void bindAdvance(Connection c, PreparedStatement ps, EventEnvelope e, IncidentFacts f) throws SQLException {
+    private static void bindAdvance(Connection c, PreparedStatement ps, EventEnvelope e, IncidentFacts f)
+            throws SQLException {
         ps.setString(1, e.incidentId());
         ps.setLong(2, e.sequence());
         ps.setString(3, e.tenant());
@@ -302,10 +345,18 @@ public class DeliveryPlanner {
         ps.setString(7, f.status() == null ? null : f.status().wireName());
     }
 
-    private static void insertDelivery(Connection c, String key, UUID subscriptionId, String channel, String target, EventEnvelope e, String payload)
+    private static void insertDelivery(
+            Connection c,
+            String key,
+            UUID subscriptionId,
+            String channel,
+            String target,
+            EventEnvelope e,
+            String payload)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into delivery (subscription_key, subscription_id, channel, target_url, tenant, event_id,"
-                + " incident_id, seq, event_type, payload, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') on conflict do nothing")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into delivery (subscription_key, subscription_id, channel, target_url, tenant, event_id,"
+                        + " incident_id, seq, event_type, payload, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') on conflict do nothing")) {
             ps.setString(1, key);
             ps.setObject(2, subscriptionId);
             ps.setString(3, channel);
@@ -336,7 +387,8 @@ public class DeliveryPlanner {
         String forChannel(String channel) {
             return switch (channel) {
                 case "slack" -> slack == null ? slack = SlackMessage.render(notification) : slack;
-                case "email" -> email == null ? email = EmailMessage.of(notification).toJson() : email;
+                case "email" ->
+                    email == null ? email = EmailMessage.of(notification).toJson() : email;
                 default -> webhook();
             };
         }

@@ -16,8 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -46,14 +46,19 @@ public class DeliveryResource {
     @Operation(summary = "The delivery log, newest first", description = "Follow nextCursor for the next page.")
     public DeliveryLog.Page list(
             @Parameter(description = "A subscription id") @QueryParam("subscription") String subscription,
-            @Parameter(description = "pending, retrying, delivered, dead, cancelled") @QueryParam("status") String status,
+            @Parameter(description = "pending, retrying, delivered, dead, cancelled") @QueryParam("status")
+                    String status,
             @QueryParam("incidentId") String incidentId,
             @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1 to 200 (default 50)") @Schema(type = SchemaType.INTEGER) @QueryParam("limit") String limit) {
+            @Parameter(description = "Page size, 1 to 200 (default 50)")
+                    @Schema(type = SchemaType.INTEGER)
+                    @QueryParam("limit")
+                    String limit) {
         Long requested = QueryParams.number("limit", limit, 1, 200);
         int size = requested == null ? 50 : requested.intValue();
         if (status != null && !STATUSES.contains(status)) {
-            throw new ProblemException(Problem.invalid("status", "'" + status + "' is not one of " + String.join(", ", STATUSES)));
+            throw new ProblemException(
+                    Problem.invalid("status", "'" + status + "' is not one of " + String.join(", ", STATUSES)));
         }
         Long after = null;
         if (cursor != null && !cursor.isBlank()) {
@@ -63,7 +68,11 @@ public class DeliveryResource {
                 throw new ProblemException(Problem.invalid("cursor", "not a cursor this service handed out"));
             }
         }
-        return log.page(caller.tenant(), new DeliveryLog.Filter(blankToNull(subscription), status, blankToNull(incidentId)), after, size);
+        return log.page(
+                caller.tenant(),
+                new DeliveryLog.Filter(blankToNull(subscription), status, blankToNull(incidentId)),
+                after,
+                size);
     }
 
     @GET
@@ -75,20 +84,29 @@ public class DeliveryResource {
 
     @POST
     @Path("/{id}/redeliver")
-    @Operation(summary = "Send a dead (or delivered) delivery again",
-            description = "Same webhook-id, a fresh attempt budget; the attempt log goes on. 409 while it is still being tried "
-                    + "or when its subscription was deleted or disabled.")
+    @Operation(
+            summary = "Send a dead (or delivered) delivery again",
+            description =
+                    "Same webhook-id, a fresh attempt budget; the attempt log goes on. 409 while it is still being tried "
+                            + "or when its subscription was deleted or disabled.")
     public Response redeliver(@PathParam("id") String id) {
         long number = number(id);
         switch (log.redeliver(caller.tenant(), number)) {
             case SCHEDULED -> {
                 sender.wakeUp();
-                return Response.accepted(log.find(caller.tenant(), number).orElseThrow()).build();
+                return Response.accepted(log.find(caller.tenant(), number).orElseThrow())
+                        .build();
             }
-            case STILL_OPEN -> throw new ProblemException(Problem.of(409, "Delivery still open",
-                    "delivery " + id + " is still being tried; redeliver a delivered or dead one"));
-            case SUBSCRIPTION_GONE -> throw new ProblemException(Problem.of(409, "Subscription not active",
-                    "the subscription of delivery " + id + " was deleted or disabled"));
+            case STILL_OPEN ->
+                throw new ProblemException(Problem.of(
+                        409,
+                        "Delivery still open",
+                        "delivery " + id + " is still being tried; redeliver a delivered or dead one"));
+            case SUBSCRIPTION_GONE ->
+                throw new ProblemException(Problem.of(
+                        409,
+                        "Subscription not active",
+                        "the subscription of delivery " + id + " was deleted or disabled"));
             default -> throw notFound(id);
         }
     }

@@ -75,6 +75,7 @@ public class DeliverySender {
         t.setDaemon(true);
         return t;
     });
+
     private WorkLoop loop;
 
     void start(@Observes StartupEvent ignored) {
@@ -87,7 +88,8 @@ public class DeliverySender {
             loop.stop();
         }
         // Let attempts under way record their outcome; anything left runs again when its lease expires.
-        long deadline = System.nanoTime() + config.requestTimeout().plusSeconds(1).toNanos();
+        long deadline =
+                System.nanoTime() + config.requestTimeout().plusSeconds(1).toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -116,24 +118,29 @@ public class DeliverySender {
     List<Claimed> claim(int limit) throws SQLException {
         int perSubscription = config.maxInFlightPerSubscription();
         String[] full = inFlightBySubscription.entrySet().stream()
-                .filter(e -> e.getValue().get() >= perSubscription).map(Map.Entry::getKey).toArray(String[]::new);
+                .filter(e -> e.getValue().get() >= perSubscription)
+                .map(Map.Entry::getKey)
+                .toArray(String[]::new);
         long leaseMillis = config.requestTimeout().toMillis() * 2 + 1_000;
         String open = "status in ('pending', 'retrying')";
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("update delivery d set next_attempt_at = now() + (? * interval '1 millisecond')"
-                        + " from (select id from delivery where " + open + " and next_attempt_at <= now() and id in ("
-                        + "   select id from (select x.id, row_number() over (partition by x.subscription_key order by x.next_attempt_at, x.id) as rank"
-                        + "     from (select d2.id, d2.subscription_key, d2.next_attempt_at from delivery d2"
-                        + "       where d2." + open + " and d2.next_attempt_at <= now() and d2.subscription_key <> all (?)"
-                        + "       and not exists (select 1 from delivery e where e.subscription_key = d2.subscription_key"
-                        + "         and e.incident_id = d2.incident_id and e.id < d2.id and e." + open + ")"
-                        + "       order by d2.next_attempt_at limit " + CANDIDATES + ") x) ranked"
-                        + "   where rank <= ?)"
-                        + " order by next_attempt_at, id limit ? for update skip locked) picked"
-                        + " where d.id = picked.id"
-                        + " returning d.id, d.subscription_key, d.subscription_id, d.channel, d.target_url, d.event_id, d.payload, d.attempts,"
-                        + " d.attempt_base, (select s.secret from subscription s where s.id = d.subscription_id),"
-                        + " (select s.status from subscription s where s.id = d.subscription_id)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "update delivery d set next_attempt_at = now() + (? * interval '1 millisecond')"
+                                + " from (select id from delivery where " + open
+                                + " and next_attempt_at <= now() and id in ("
+                                + "   select id from (select x.id, row_number() over (partition by x.subscription_key order by x.next_attempt_at, x.id) as rank"
+                                + "     from (select d2.id, d2.subscription_key, d2.next_attempt_at from delivery d2"
+                                + "       where d2." + open
+                                + " and d2.next_attempt_at <= now() and d2.subscription_key <> all (?)"
+                                + "       and not exists (select 1 from delivery e where e.subscription_key = d2.subscription_key"
+                                + "         and e.incident_id = d2.incident_id and e.id < d2.id and e." + open + ")"
+                                + "       order by d2.next_attempt_at limit " + CANDIDATES + ") x) ranked"
+                                + "   where rank <= ?)"
+                                + " order by next_attempt_at, id limit ? for update skip locked) picked"
+                                + " where d.id = picked.id"
+                                + " returning d.id, d.subscription_key, d.subscription_id, d.channel, d.target_url, d.event_id, d.payload, d.attempts,"
+                                + " d.attempt_base, (select s.secret from subscription s where s.id = d.subscription_id),"
+                                + " (select s.status from subscription s where s.id = d.subscription_id)")) {
             ps.setLong(1, leaseMillis);
             ps.setArray(2, c.createArrayOf("text", full));
             ps.setInt(3, perSubscription);
@@ -142,9 +149,21 @@ public class DeliverySender {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID subscriptionId = rs.getObject(3, UUID.class);
-                    String secret = subscriptionId == null ? config.webhookSecret().orElse(null) : cipher.decrypt(subscriptionId, rs.getString(10));
-                    claimed.add(new Claimed(rs.getLong(1), rs.getString(2), subscriptionId, rs.getString(4), rs.getString(5),
-                            rs.getObject(6, UUID.class), rs.getString(7), rs.getInt(8), rs.getInt(9), secret, rs.getString(11)));
+                    String secret = subscriptionId == null
+                            ? config.webhookSecret().orElse(null)
+                            : cipher.decrypt(subscriptionId, rs.getString(10));
+                    claimed.add(new Claimed(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            subscriptionId,
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getObject(6, UUID.class),
+                            rs.getString(7),
+                            rs.getInt(8),
+                            rs.getInt(9),
+                            secret,
+                            rs.getString(11)));
                 }
             }
             return claimed;
@@ -155,7 +174,8 @@ public class DeliverySender {
         if (d.subscriptionStatus() != null && !d.subscriptionStatus().equals("active")) {
             // Deleted or disabled since the delivery was planned: it ends here, without a call.
             String status = d.subscriptionStatus().equals("deleted") ? "cancelled" : "dead";
-            QuarkusTransaction.requiringNew().run(() -> close(d.id(), status, "subscription " + d.subscriptionStatus()));
+            QuarkusTransaction.requiringNew()
+                    .run(() -> close(d.id(), status, "subscription " + d.subscriptionStatus()));
             return;
         }
         AtomicInteger mine = inFlightBySubscription.computeIfAbsent(d.subscriptionKey(), k -> new AtomicInteger());
@@ -173,18 +193,22 @@ public class DeliverySender {
         } catch (RuntimeException e) {
             attempt = CompletableFuture.completedFuture(Outcome.failed(e));
         }
-        attempt.thenAcceptAsync(outcome -> {
-            try {
-                long millis = (System.nanoTime() - t0) / 1_000_000;
-                QuarkusTransaction.requiringNew().run(() -> record(d, outcome, millis));
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot record attempt of delivery %d (it is retried when its lease expires): %s", d.id(), e.toString());
-            } finally {
-                mine.decrementAndGet();
-                inFlight.decrementAndGet();
-                wakeUp();
-            }
-        }, recorder);
+        attempt.thenAcceptAsync(
+                outcome -> {
+                    try {
+                        long millis = (System.nanoTime() - t0) / 1_000_000;
+                        QuarkusTransaction.requiringNew().run(() -> record(d, outcome, millis));
+                    } catch (RuntimeException e) {
+                        LOG.warnf(
+                                "cannot record attempt of delivery %d (it is retried when its lease expires): %s",
+                                d.id(), e.toString());
+                    } finally {
+                        mine.decrementAndGet();
+                        inFlight.decrementAndGet();
+                        wakeUp();
+                    }
+                },
+                recorder);
     }
 
     private void record(Claimed d, Outcome o, long millis) {
@@ -195,8 +219,9 @@ public class DeliverySender {
         Duration wait = o.retryAfter() != null ? o.retryAfter() : backoff(attempt - d.attemptBase());
         String error = o.gone() && d.subscriptionId() != null ? "410 Gone: subscription disabled" : o.error();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("insert into delivery_attempt (delivery_id, attempt, attempted_at, status_code, error, duration_ms)"
-                    + " values (?, ?, now(), ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into delivery_attempt (delivery_id, attempt, attempted_at, status_code, error, duration_ms)"
+                            + " values (?, ?, now(), ?, ?, ?)")) {
                 ps.setLong(1, d.id());
                 ps.setInt(2, attempt);
                 ps.setObject(3, o.statusCode());
@@ -204,8 +229,9 @@ public class DeliverySender {
                 ps.setLong(5, millis);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("update delivery set status = ?, attempts = ?, last_status_code = ?, last_error = ?,"
-                    + " next_attempt_at = ?, delivered_at = case when ? then now() else null end where id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update delivery set status = ?, attempts = ?, last_status_code = ?, last_error = ?,"
+                            + " next_attempt_at = ?, delivered_at = case when ? then now() else null end where id = ?")) {
                 ps.setString(1, status);
                 ps.setInt(2, attempt);
                 ps.setObject(3, o.statusCode());
@@ -223,10 +249,12 @@ public class DeliverySender {
         }
         if (d.subscriptionId() == null) {
             // The configured webhook is the operator's, not in any tenant's delivery log: this is how it is seen.
-            metrics.counter("notifier.configured.webhook.attempts", "result", status).increment();
+            metrics.counter("notifier.configured.webhook.attempts", "result", status)
+                    .increment();
             if (status.equals("dead")) {
-                LOG.warnf("configured webhook: delivery %d of event %s dead after attempt %d: %s %s", d.id(), d.eventId(), attempt,
-                        o.statusCode(), error);
+                LOG.warnf(
+                        "configured webhook: delivery %d of event %s dead after attempt %d: %s %s",
+                        d.id(), d.eventId(), attempt, o.statusCode(), error);
             }
         }
         if (!ok) {
@@ -241,8 +269,9 @@ public class DeliverySender {
             ps.setObject(1, subscriptionId);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("update delivery set status = 'dead', last_error = 'subscription disabled (410 Gone)'"
-                + " where subscription_id = ? and status in ('pending', 'retrying')")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update delivery set status = 'dead', last_error = 'subscription disabled (410 Gone)'"
+                        + " where subscription_id = ? and status in ('pending', 'retrying')")) {
             ps.setObject(1, subscriptionId);
             ps.executeUpdate();
         }
@@ -250,7 +279,8 @@ public class DeliverySender {
 
     private void close(long id, String status, String reason) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("update delivery set status = ?, last_error = ? where id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("update delivery set status = ?, last_error = ? where id = ?")) {
             ps.setString(1, status);
             ps.setString(2, reason);
             ps.setLong(3, id);

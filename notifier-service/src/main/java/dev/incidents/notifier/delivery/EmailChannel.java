@@ -26,9 +26,12 @@ class EmailChannel {
         Mail mail = Mail.withText(d.target(), message.subject(), message.text())
                 .addHeader("X-Incident-Delivery", d.webhookId());
         return mailer.send(mail)
-                .ifNoItem().after(config.requestTimeout()).fail()
+                .ifNoItem()
+                .after(config.requestTimeout())
+                .fail()
                 .subscribeAsCompletionStage()
-                .handle((ok, failure) -> failure != null ? Outcome.failed(failure) : new Outcome(250, null, null, false))
+                .handle((ok, failure) ->
+                        failure != null ? Outcome.failed(failure) : new Outcome(250, null, null, false))
                 .toCompletableFuture();
     }
 }

@@ -66,7 +66,8 @@ class HttpChannel {
             synchronized (this) {
                 if (client == null) {
                     HttpClientOptions options = new HttpClientOptions()
-                            .setProtocolVersion(HttpVersion.HTTP_1_1) // no h2c upgrade dance with receivers on plain http
+                            .setProtocolVersion(
+                                    HttpVersion.HTTP_1_1) // no h2c upgrade dance with receivers on plain http
                             .setConnectTimeout((int) connectMillis())
                             .setVerifyHost(true) // the certificate must name the URL's host (JVM trust store)
                             .setForceSni(true) // SNI is the URL's host, though the connection goes to an address
@@ -74,7 +75,8 @@ class HttpChannel {
                     if (trust != null) {
                         options.setTrustOptions(trust);
                     }
-                    client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(Math.max(8, config.maxInFlight())));
+                    client = vertx.createHttpClient(
+                            options, new PoolOptions().setHttp1MaxSize(Math.max(8, config.maxInFlight())));
                 }
                 c = client;
             }
@@ -97,13 +99,19 @@ class HttpChannel {
         } catch (TargetGuard.Refused r) {
             // Refusals and unreachable targets are logged alike; the target's path may hold a secret (Slack).
             LOG.infof("delivery %d not sent to %s: %s", d.id(), hostOf(d.target()), r.detail());
-            return CompletableFuture.completedFuture(r.unresolved() ? Outcome.unreachable() : Outcome.refused(r.reason()));
+            return CompletableFuture.completedFuture(
+                    r.unresolved() ? Outcome.unreachable() : Outcome.refused(r.reason()));
         }
-        String path = target.uri().getRawPath() == null || target.uri().getRawPath().isEmpty() ? "/" : target.uri().getRawPath();
+        String path =
+                target.uri().getRawPath() == null || target.uri().getRawPath().isEmpty()
+                        ? "/"
+                        : target.uri().getRawPath();
         if (target.uri().getRawQuery() != null) {
             path += "?" + target.uri().getRawQuery();
         }
-        String host = target.host().startsWith("[") ? target.host().substring(1, target.host().length() - 1) : target.host();
+        String host = target.host().startsWith("[")
+                ? target.host().substring(1, target.host().length() - 1)
+                : target.host();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setServer(SocketAddress.inetSocketAddress(target.port(), literal(target.address())))
@@ -113,21 +121,31 @@ class HttpChannel {
                 .setURI(path)
                 .setFollowRedirects(false)
                 .setConnectTimeout(connectMillis())
-                .putHeader(HttpHeaders.HOST, target.host() + (target.uri().getPort() == -1 ? "" : ":" + target.uri().getPort()))
+                .putHeader(
+                        HttpHeaders.HOST,
+                        target.host()
+                                + (target.uri().getPort() == -1
+                                        ? ""
+                                        : ":" + target.uri().getPort()))
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.USER_AGENT, "incident-tracker-notifier");
         if (d.channel().equals("webhook")) {
             long timestamp = Instant.now().getEpochSecond();
             options.putHeader("webhook-id", d.webhookId()).putHeader("webhook-timestamp", Long.toString(timestamp));
             if (d.secret() != null) {
-                options.putHeader("webhook-signature", WebhookSignature.sign(d.secret(), d.webhookId(), timestamp, d.payload()));
+                options.putHeader(
+                        "webhook-signature", WebhookSignature.sign(d.secret(), d.webhookId(), timestamp, d.payload()));
             }
         }
         long timeoutMillis = config.requestTimeout().toMillis();
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         client().request(options).onComplete(connected -> {
             if (connected.failed()) {
-                LOG.infof("delivery %d not sent to %s: unreachable at %s (%s)", d.id(), hostOf(d.target()), target.address().getHostAddress(),
+                LOG.infof(
+                        "delivery %d not sent to %s: unreachable at %s (%s)",
+                        d.id(),
+                        hostOf(d.target()),
+                        target.address().getHostAddress(),
                         connected.cause().toString());
                 result.complete(Outcome.unreachable());
                 return;
@@ -147,11 +165,14 @@ class HttpChannel {
                         vertx.cancelTimer(timer);
                         if (answered.succeeded()) {
                             HttpClientResponse response = answered.result();
-                            result.complete(Outcome.answered(response.statusCode(), response.getHeader("Retry-After"), Instant.now()));
+                            result.complete(Outcome.answered(
+                                    response.statusCode(), response.getHeader("Retry-After"), Instant.now()));
                         } else if (timedOut.get()) {
                             result.complete(Outcome.noAnswer("Timeout: no answer within " + timeoutMillis + " ms"));
                         } else {
-                            LOG.debugf("delivery %d to %s: connection lost (%s)", d.id(), hostOf(d.target()), answered.cause().toString());
+                            LOG.debugf(
+                                    "delivery %d to %s: connection lost (%s)",
+                                    d.id(), hostOf(d.target()), answered.cause().toString());
                             result.complete(Outcome.noAnswer("connection closed before a complete answer"));
                         }
                     });

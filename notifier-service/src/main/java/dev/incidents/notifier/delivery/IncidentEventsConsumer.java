@@ -29,14 +29,17 @@ public class IncidentEventsConsumer {
     @Blocking
     public void consume(ConsumerRecords<String, byte[]> records) {
         // The sender is woken after each commit, so it sees the new deliveries.
-        parked.consumeBatch(records, batch -> {
-            if (planner.planAll(batch)) {
-                sender.wakeUp();
-            }
-        }, event -> {
-            if (planner.plan(event)) {
-                sender.wakeUp();
-            }
-        });
+        parked.consumeBatch(
+                records,
+                batch -> {
+                    if (planner.planAll(batch)) {
+                        sender.wakeUp();
+                    }
+                },
+                event -> {
+                    if (planner.plan(event)) {
+                        sender.wakeUp();
+                    }
+                });
     }
 }

@@ -25,7 +25,8 @@ record Outcome(Integer statusCode, String error, Duration retryAfter, boolean pe
     }
 
     static Outcome failed(Throwable t) {
-        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable cause =
+                t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
         String name = cause.getClass().getSimpleName();
         String message = cause.getMessage() == null ? name : name + ": " + cause.getMessage();
         return new Outcome(null, message, null, false);
@@ -70,7 +71,10 @@ record Outcome(Integer statusCode, String error, Duration retryAfter, boolean pe
             wait = Duration.ofSeconds(Long.parseLong(value));
         } catch (NumberFormatException notSeconds) {
             try {
-                wait = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                wait = Duration.between(
+                        now,
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
             } catch (DateTimeParseException notADate) {
                 return null;
             }

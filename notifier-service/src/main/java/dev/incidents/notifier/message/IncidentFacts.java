@@ -17,7 +17,13 @@ import java.util.stream.Collectors;
  * (on an incident holding just these facts), so a status or a timeline line here never disagrees with the
  * query service.
  */
-public record IncidentFacts(String incidentId, String tenant, String title, Severity severity, List<String> services, IncidentStatus status) {
+public record IncidentFacts(
+        String incidentId,
+        String tenant,
+        String title,
+        Severity severity,
+        List<String> services,
+        IncidentStatus status) {
 
     /** The facts after an event, and the line a person reads about it. */
     public record Applied(IncidentFacts facts, String headline) {}
@@ -27,7 +33,8 @@ public record IncidentFacts(String incidentId, String tenant, String title, Seve
         if (before == null || before.title() == null) {
             if (!(event.data() instanceof IncidentEvent.IncidentDeclared)) {
                 // Never seen its declaration (a topic trimmed by hand): tell what we can.
-                IncidentFacts unknown = new IncidentFacts(event.incidentId(), event.tenant(), "Incident " + event.incidentId(), null, List.of(), null);
+                IncidentFacts unknown = new IncidentFacts(
+                        event.incidentId(), event.tenant(), "Incident " + event.incidentId(), null, List.of(), null);
                 return new Applied(unknown, event.type());
             }
             state = new IncidentState.NotDeclared(event.incidentId());
@@ -39,19 +46,55 @@ public record IncidentFacts(String incidentId, String tenant, String title, Seve
             after = (Incident) IncidentFold.evolve(state, event);
         } catch (RuntimeException e) {
             // An event the fold refuses must not stop the notifier: tell what we can, keep the facts we had.
-            IncidentFacts kept = before != null ? before
-                    : new IncidentFacts(event.incidentId(), event.tenant(), "Incident " + event.incidentId(), null, List.of(), null);
+            IncidentFacts kept = before != null
+                    ? before
+                    : new IncidentFacts(
+                            event.incidentId(),
+                            event.tenant(),
+                            "Incident " + event.incidentId(),
+                            null,
+                            List.of(),
+                            null);
             return new Applied(kept, event.type());
         }
-        IncidentFacts facts = new IncidentFacts(after.incidentId(), after.tenant(), after.title(), after.severity(), after.services(), after.status());
+        IncidentFacts facts = new IncidentFacts(
+                after.incidentId(), after.tenant(), after.title(), after.severity(), after.services(), after.status());
         return new Applied(facts, headline(after, event));
     }
 
     /** An incident holding only these facts, one event behind the one to apply. */
     private static Incident skeleton(IncidentFacts f, EventEnvelope event) {
-        return new Incident(f.incidentId(), f.tenant(), f.title(), f.severity(), f.services(), f.status(), null, null, false, null, null, null, null,
-                null, null, null, null, null, null, List.of(), Map.of(), List.of(), List.of(), List.of(), null, null, List.of(), 0,
-                event.sequence() - 1, null);
+        return new Incident(
+                f.incidentId(),
+                f.tenant(),
+                f.title(),
+                f.severity(),
+                f.services(),
+                f.status(),
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                Map.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                List.of(),
+                0,
+                event.sequence() - 1,
+                null);
     }
 
     private static String headline(Incident after, EventEnvelope event) {

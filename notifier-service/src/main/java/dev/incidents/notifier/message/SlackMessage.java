@@ -18,7 +18,8 @@ public final class SlackMessage {
 
     public static String render(Notification n) {
         ObjectNode root = JSON.createObjectNode();
-        // Slack reads the fallback as mrkdwn too: unescaped, a title's <!channel> would ping and <https://x|y> would link.
+        // Slack reads the fallback as mrkdwn too: unescaped, a title's <!channel> would ping and <https://x|y> would
+        // link.
         root.put("text", escape(n.label() + ": " + n.headline() + " (" + n.status() + ")"));
         ArrayNode blocks = root.putArray("blocks");
 
@@ -36,7 +37,8 @@ public final class SlackMessage {
         field(fields, "When", n.occurredAt().toString() + (n.actor() == null ? "" : " by " + n.actor()));
 
         ObjectNode actions = blocks.addObject().put("type", "actions");
-        ObjectNode button = actions.putArray("elements").addObject().put("type", "button").put("url", n.link());
+        ObjectNode button =
+                actions.putArray("elements").addObject().put("type", "button").put("url", n.link());
         button.putObject("text").put("type", "plain_text").put("text", "Open incident");
         return root.toString();
     }

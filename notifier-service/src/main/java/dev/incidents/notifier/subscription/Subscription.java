@@ -25,7 +25,18 @@ public record Subscription(
         String secret) {
 
     Subscription withSecret(String shownOnce) {
-        return new Subscription(id, channel, target, services, severities, eventTypes, description, status, statusReason, createdAt, createdBy,
+        return new Subscription(
+                id,
+                channel,
+                target,
+                services,
+                severities,
+                eventTypes,
+                description,
+                status,
+                statusReason,
+                createdAt,
+                createdBy,
                 shownOnce);
     }
 }

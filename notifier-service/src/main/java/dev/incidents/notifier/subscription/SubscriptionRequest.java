@@ -27,7 +27,9 @@ public record SubscriptionRequest(
     private static final int MAX_FILTER_ENTRIES = 100;
 
     List<String> servicesOrEmpty() {
-        return services == null ? List.of() : services.stream().map(String::strip).distinct().toList();
+        return services == null
+                ? List.of()
+                : services.stream().map(String::strip).distinct().toList();
     }
 
     List<String> severitiesOrEmpty() {
@@ -45,7 +47,8 @@ public record SubscriptionRequest(
             errors.add(new Problem.FieldError("channel", "must be one of webhook, slack, email"));
         }
         if (target == null || target.isBlank()) {
-            errors.add(new Problem.FieldError("target", "is required: a URL for webhook and slack, an address for email"));
+            errors.add(
+                    new Problem.FieldError("target", "is required: a URL for webhook and slack, an address for email"));
         } else if (target.length() > 2000) {
             errors.add(new Problem.FieldError("target", "must be at most 2000 characters"));
         } else if ("email".equals(channel)) {
@@ -59,17 +62,36 @@ public record SubscriptionRequest(
                 errors.add(new Problem.FieldError("target", refusal));
             }
         }
-        checkList(errors, "services", services, s -> s.isBlank() || s.length() > 200 ? "must be non-blank names of at most 200 characters" : null);
-        Set<String> severityNames = Set.copyOf(Arrays.stream(Severity.values()).map(Enum::name).toList());
-        checkList(errors, "severities", severities, s -> severityNames.contains(s) ? null : "unknown severity " + s + "; one of SEV1, SEV2, SEV3, SEV4");
-        checkList(errors, "eventTypes", eventTypes, t -> EventTypes.names().contains(t) ? null : "unknown event type " + t + "; one of " + EventTypes.names());
+        checkList(
+                errors,
+                "services",
+                services,
+                s -> s.isBlank() || s.length() > 200 ? "must be non-blank names of at most 200 characters" : null);
+        Set<String> severityNames =
+                Set.copyOf(Arrays.stream(Severity.values()).map(Enum::name).toList());
+        checkList(
+                errors,
+                "severities",
+                severities,
+                s -> severityNames.contains(s) ? null : "unknown severity " + s + "; one of SEV1, SEV2, SEV3, SEV4");
+        checkList(
+                errors,
+                "eventTypes",
+                eventTypes,
+                t -> EventTypes.names().contains(t)
+                        ? null
+                        : "unknown event type " + t + "; one of " + EventTypes.names());
         if (description != null && description.length() > 500) {
             errors.add(new Problem.FieldError("description", "must be at most 500 characters"));
         }
         return errors;
     }
 
-    private static void checkList(List<Problem.FieldError> errors, String field, List<String> values, java.util.function.Function<String, String> check) {
+    private static void checkList(
+            List<Problem.FieldError> errors,
+            String field,
+            List<String> values,
+            java.util.function.Function<String, String> check) {
         if (values == null) {
             return;
         }

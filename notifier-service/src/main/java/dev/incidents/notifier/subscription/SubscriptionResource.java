@@ -42,8 +42,10 @@ public class SubscriptionResource {
     Caller caller;
 
     @POST
-    @Operation(summary = "Subscribe a webhook, Slack channel or e-mail address to incident updates",
-            description = "A webhook subscription's answer carries its Standard Webhooks signing secret (whsec_...), shown this once.")
+    @Operation(
+            summary = "Subscribe a webhook, Slack channel or e-mail address to incident updates",
+            description =
+                    "A webhook subscription's answer carries its Standard Webhooks signing secret (whsec_...), shown this once.")
     public Response create(SubscriptionRequest body) {
         if (body == null) {
             throw new ProblemException(Problem.invalid("body", "a JSON subscription is required"));
@@ -58,7 +60,9 @@ public class SubscriptionResource {
                     + " subscriptions, the most it may have; delete one first"));
         }
         Subscription created = subscriptions.create(caller.tenant(), caller.actor(), body);
-        return Response.created(URI.create("/api/v1/subscriptions/" + created.id())).entity(created).build();
+        return Response.created(URI.create("/api/v1/subscriptions/" + created.id()))
+                .entity(created)
+                .build();
     }
 
     @GET

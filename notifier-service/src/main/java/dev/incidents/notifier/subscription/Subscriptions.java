@@ -1,9 +1,9 @@
 package dev.incidents.notifier.subscription;
 
+import dev.incidents.notifier.webhook.SecretCipher;
 import dev.incidents.notifier.webhook.WebhookSignature;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.incidents.notifier.webhook.SecretCipher;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Array;
@@ -21,7 +21,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class Subscriptions {
 
-    private static final String COLUMNS = "id, channel, target, services, severities, event_types, description, status, status_reason, created_at, created_by";
+    private static final String COLUMNS =
+            "id, channel, target, services, severities, event_types, description, status, status_reason, created_at, created_by";
 
     @Inject
     AgroalDataSource dataSource;
@@ -35,8 +36,10 @@ public class Subscriptions {
         UUID id = UUID.randomUUID();
         String secret = r.channel().equals("webhook") ? WebhookSignature.newSecret() : null;
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("insert into subscription (id, tenant, channel, target, secret, services, severities,"
-                        + " event_types, description, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning " + COLUMNS)) {
+                PreparedStatement ps = c.prepareStatement(
+                        "insert into subscription (id, tenant, channel, target, secret, services, severities,"
+                                + " event_types, description, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning "
+                                + COLUMNS)) {
             ps.setObject(1, id);
             ps.setString(2, tenant);
             ps.setString(3, r.channel());
@@ -59,8 +62,8 @@ public class Subscriptions {
     /** The tenant's subscriptions that are not deleted, oldest first. */
     public List<Subscription> list(String tenant) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from subscription where tenant = ? and status <> 'deleted'"
-                        + " order by created_at, id")) {
+                PreparedStatement ps = c.prepareStatement("select " + COLUMNS
+                        + " from subscription where tenant = ? and status <> 'deleted'" + " order by created_at, id")) {
             ps.setString(1, tenant);
             List<Subscription> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -76,7 +79,8 @@ public class Subscriptions {
 
     public Optional<Subscription> find(String tenant, UUID id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from subscription where tenant = ? and id = ? and status <> 'deleted'")) {
+                PreparedStatement ps = c.prepareStatement("select " + COLUMNS
+                        + " from subscription where tenant = ? and id = ? and status <> 'deleted'")) {
             ps.setString(1, tenant);
             ps.setObject(2, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -94,16 +98,18 @@ public class Subscriptions {
     @Transactional
     public boolean delete(String tenant, UUID id) {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("update subscription set status = 'deleted', status_reason = 'deleted by a user'"
-                    + " where tenant = ? and id = ? and status <> 'deleted'")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("update subscription set status = 'deleted', status_reason = 'deleted by a user'"
+                            + " where tenant = ? and id = ? and status <> 'deleted'")) {
                 ps.setString(1, tenant);
                 ps.setObject(2, id);
                 if (ps.executeUpdate() == 0) {
                     return false;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("update delivery set status = 'cancelled', last_error = 'subscription deleted'"
-                    + " where subscription_id = ? and status in ('pending', 'retrying')")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("update delivery set status = 'cancelled', last_error = 'subscription deleted'"
+                            + " where subscription_id = ? and status in ('pending', 'retrying')")) {
                 ps.setObject(1, id);
                 ps.executeUpdate();
             }
@@ -136,7 +142,8 @@ public class Subscriptions {
     /** How many subscriptions (not deleted) the tenant has. */
     public int count(String tenant) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select count(*) from subscription where tenant = ? and status <> 'deleted'")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select count(*) from subscription where tenant = ? and status <> 'deleted'")) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -39,14 +39,17 @@ public class SecretCipher {
 
     @Inject
     public SecretCipher(NotifierConfig config) {
-        this(config.secrets().key().orElse(null), config.secrets().previousKeys().orElse(java.util.List.of()));
+        this(
+                config.secrets().key().orElse(null),
+                config.secrets().previousKeys().orElse(java.util.List.of()));
     }
 
     /** {@code active} and each of {@code previous}: {@code <id>:<base64 of 32 bytes>}, or the base64 alone (id {@value #DEFAULT_KEY_ID}). */
     public SecretCipher(String active, java.util.List<String> previous) {
         if (active == null || active.isBlank()) {
-            throw new IllegalStateException("notifier.secrets.key (NOTIFIER_SECRETS_KEY) is required: the key that encrypts webhook"
-                    + " signing secrets at rest, e.g. k1:$(openssl rand -base64 32)");
+            throw new IllegalStateException(
+                    "notifier.secrets.key (NOTIFIER_SECRETS_KEY) is required: the key that encrypts webhook"
+                            + " signing secrets at rest, e.g. k1:$(openssl rand -base64 32)");
         }
         Map<String, SecretKeySpec> all = new LinkedHashMap<>();
         String[] activeParts = parse(active);
@@ -67,7 +70,8 @@ public class SecretCipher {
         String id = colon < 0 ? DEFAULT_KEY_ID : v.substring(0, colon);
         String material = colon < 0 ? v : v.substring(colon + 1);
         if (id.isEmpty() || !id.matches("[A-Za-z0-9_-]{1,32}")) {
-            throw new IllegalStateException("a notifier secrets key id must be 1 to 32 of A-Z a-z 0-9 _ -: '" + id + "'");
+            throw new IllegalStateException(
+                    "a notifier secrets key id must be 1 to 32 of A-Z a-z 0-9 _ -: '" + id + "'");
         }
         return new String[] {id, material};
     }
@@ -80,7 +84,8 @@ public class SecretCipher {
             throw new IllegalStateException("notifier secrets key " + parts[0] + " is not base64");
         }
         if (bytes.length != 32) {
-            throw new IllegalStateException("notifier secrets key " + parts[0] + " must be 32 bytes (AES-256), it is " + bytes.length);
+            throw new IllegalStateException(
+                    "notifier secrets key " + parts[0] + " must be 32 bytes (AES-256), it is " + bytes.length);
         }
         return new SecretKeySpec(bytes, "AES");
     }
@@ -98,7 +103,10 @@ public class SecretCipher {
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad(subscriptionId));
             byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
             return PREFIX + activeKeyId + ":" + Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt a webhook secret", e);
@@ -113,8 +121,8 @@ public class SecretCipher {
         String keyId = keyIdOf(stored);
         SecretKeySpec key = keys.get(keyId);
         if (key == null) {
-            throw new IllegalStateException("the secret of subscription " + subscriptionId + " is encrypted under key '" + keyId
-                    + "', which is not configured (notifier.secrets.key or notifier.secrets.previous-keys)");
+            throw new IllegalStateException("the secret of subscription " + subscriptionId + " is encrypted under key '"
+                    + keyId + "', which is not configured (notifier.secrets.key or notifier.secrets.previous-keys)");
         }
         byte[] in = Base64.getDecoder().decode(stored.substring(PREFIX.length() + keyId.length() + 1));
         try {
@@ -123,7 +131,8 @@ public class SecretCipher {
             cipher.updateAAD(aad(subscriptionId));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the secret of subscription " + subscriptionId + " does not decrypt under key '" + keyId + "'", e);
+            throw new IllegalStateException(
+                    "the secret of subscription " + subscriptionId + " does not decrypt under key '" + keyId + "'", e);
         }
     }
 

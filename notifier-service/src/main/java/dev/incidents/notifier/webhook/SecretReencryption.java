@@ -44,8 +44,8 @@ public class SecretReencryption {
         record Row(UUID id, String stored) {}
         List<Row> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("select id, secret from subscription where secret is not null"
-                    + " and secret not like ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select id, secret from subscription where secret is not null" + " and secret not like ?")) {
                 ps.setString(1, SecretCipher.PREFIX + cipher.activeKeyId() + ":%");
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -54,7 +54,8 @@ public class SecretReencryption {
                 }
             }
             int done = 0;
-            try (PreparedStatement update = c.prepareStatement("update subscription set secret = ? where id = ? and secret = ?")) {
+            try (PreparedStatement update =
+                    c.prepareStatement("update subscription set secret = ? where id = ? and secret = ?")) {
                 for (Row row : rows) {
                     String secret = cipher.decrypt(row.id(), row.stored());
                     update.setString(1, cipher.encrypt(row.id(), secret));

@@ -103,8 +103,11 @@ public final class TargetGuard {
         if (!allowPrivate) {
             for (InetAddress a : addresses) {
                 if (!isPublic(a)) {
-                    throw new Refused(NOT_PUBLIC, "host " + host + " resolves to " + a.getHostAddress()
-                            + ", not globally reachable (all: " + Arrays.toString(addresses) + ")", false);
+                    throw new Refused(
+                            NOT_PUBLIC,
+                            "host " + host + " resolves to " + a.getHostAddress() + ", not globally reachable (all: "
+                                    + Arrays.toString(addresses) + ")",
+                            false);
                 }
             }
         }

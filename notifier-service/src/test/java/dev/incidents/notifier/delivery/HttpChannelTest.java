@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.incidents.notifier.NotifierConfig;
-import dev.incidents.notifier.webhook.TargetGuard;
 import dev.incidents.testsupport.ScriptedReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -56,26 +55,74 @@ class HttpChannelTest {
         HttpChannel c = new HttpChannel();
         c.vertx = vertx;
         c.config = new NotifierConfig() {
-            public Optional<String> webhookUrl() { return Optional.empty(); }
-            public Optional<String> webhookSecret() { return Optional.empty(); }
-            public int maxAttempts() { return 8; }
-            public Duration initialBackoff() { return Duration.ofSeconds(1); }
-            public Duration maxBackoff() { return Duration.ofHours(1); }
-            public Duration requestTimeout() { return Duration.ofSeconds(2); }
-            public boolean allowPrivateTargets() { return allowPrivateTargets; }
-            public String incidentUrl() { return "http://localhost/{incidentId}"; }
-            public int maxInFlight() { return 256; }
-            public int maxInFlightPerSubscription() { return 8; }
-            public int maxSubscriptionsPerTenant() { return 2000; }
-            public Duration pollInterval() { return Duration.ofMillis(500); }
-            public Secrets secrets() { return null; }
+            public Optional<String> webhookUrl() {
+                return Optional.empty();
+            }
+
+            public Optional<String> webhookSecret() {
+                return Optional.empty();
+            }
+
+            public int maxAttempts() {
+                return 8;
+            }
+
+            public Duration initialBackoff() {
+                return Duration.ofSeconds(1);
+            }
+
+            public Duration maxBackoff() {
+                return Duration.ofHours(1);
+            }
+
+            public Duration requestTimeout() {
+                return Duration.ofSeconds(2);
+            }
+
+            public boolean allowPrivateTargets() {
+                return allowPrivateTargets;
+            }
+
+            public String incidentUrl() {
+                return "http://localhost/{incidentId}";
+            }
+
+            public int maxInFlight() {
+                return 256;
+            }
+
+            public int maxInFlightPerSubscription() {
+                return 8;
+            }
+
+            public int maxSubscriptionsPerTenant() {
+                return 2000;
+            }
+
+            public Duration pollInterval() {
+                return Duration.ofMillis(500);
+            }
+
+            public Secrets secrets() {
+                return null;
+            }
         };
         return c;
     }
 
     private static Claimed delivery(String target) {
-        return new Claimed(1, "s", UUID.randomUUID(), "webhook", target, UUID.randomUUID(), "{}", 0, 0,
-                "whsec_dGVzdCBzZWNyZXQgb2YgMzIgYnl0ZXMgbG9uZyEhISE=", "active");
+        return new Claimed(
+                1,
+                "s",
+                UUID.randomUUID(),
+                "webhook",
+                target,
+                UUID.randomUUID(),
+                "{}",
+                0,
+                0,
+                "whsec_dGVzdCBzZWNyZXQgb2YgMzIgYnl0ZXMgbG9uZyEhISE=",
+                "active");
     }
 
     private static int port() {
@@ -92,10 +139,21 @@ class HttpChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[::127.0.0.1]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[64:ff9b::127.0.0.1]", "[::1]", "127.1", "localhost"})
+    @ValueSource(
+            strings = {
+                "[::127.0.0.1]",
+                "[::ffff:127.0.0.1]",
+                "[::ffff:7f00:1]",
+                "[64:ff9b::127.0.0.1]",
+                "[::1]",
+                "127.1",
+                "localhost"
+            })
     void inProduction_loopbackInAnyDisguise_isRefusedWithoutACall(String host) {
         String path = "/disguised-" + UUID.randomUUID();
-        Outcome o = channel(false).send(delivery("http://" + host + ":" + port() + path)).join();
+        Outcome o = channel(false)
+                .send(delivery("http://" + host + ":" + port() + path))
+                .join();
         assertTrue(o.permanent(), host);
         assertTrue(o.error().startsWith("target refused"), o.error());
         assertEquals(0, receiver.requests(path).size(), "never called");
@@ -112,7 +170,8 @@ class HttpChannelTest {
             lookups.incrementAndGet();
             return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
         };
-        Outcome o = c.send(delivery("http://hook.invalid:" + port() + path + "?a=1")).join();
+        Outcome o = c.send(delivery("http://hook.invalid:" + port() + path + "?a=1"))
+                .join();
         assertEquals(204, o.statusCode(), String.valueOf(o));
         assertEquals(1, lookups.get(), "resolved once");
         List<ScriptedReceiver.Request> got = receiver.requests(path + "?a=1");
@@ -142,7 +201,9 @@ class HttpChannelTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        Outcome refusedPort = channel(true).send(delivery("http://127.0.0.1:" + closed + "/x")).join();
+        Outcome refusedPort = channel(true)
+                .send(delivery("http://127.0.0.1:" + closed + "/x"))
+                .join();
         HttpChannel c = channel(true);
         c.resolver = host -> {
             throw new UnknownHostException(host);
@@ -166,35 +227,76 @@ class HttpChannelTest {
     }
 
     @Test
-    void tls_namesAndVerifiesTheUrlsHost_thoughTheConnectionGoesToTheCheckedAddress(@TempDir Path dir) throws Exception {
+    void tls_namesAndVerifiesTheUrlsHost_thoughTheConnectionGoesToTheCheckedAddress(@TempDir Path dir)
+            throws Exception {
         // A certificate for hook.invalid only, served on loopback; the channel's resolver says hook.invalid and
         // other.invalid are both 127.0.0.1.
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Path store = dir.resolve("hook.p12");
         Path pem = dir.resolve("hook.pem");
-        run(keytool, "-genkeypair", "-alias", "hook", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=hook.invalid",
-                "-ext", "SAN=dns:hook.invalid", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
-                "-storepass", "secret", "-keypass", "secret");
-        run(keytool, "-exportcert", "-rfc", "-alias", "hook", "-keystore", store.toString(), "-storepass", "secret", "-file", pem.toString());
+        run(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "hook",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=hook.invalid",
+                "-ext",
+                "SAN=dns:hook.invalid",
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "secret",
+                "-keypass",
+                "secret");
+        run(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "hook",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "secret",
+                "-file",
+                pem.toString());
         List<String> seen = new CopyOnWriteArrayList<>();
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
-                        .setKeyCertOptions(new PfxOptions().setPath(store.toString()).setPassword("secret")))
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(true)
+                        .setSni(true)
+                        .setKeyCertOptions(
+                                new PfxOptions().setPath(store.toString()).setPassword("secret")))
                 .requestHandler(r -> {
                     seen.add(r.connection().indicatedServerName() + " " + r.getHeader("Host"));
                     r.response().setStatusCode(204).end();
                 })
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         try {
             HttpChannel c = channel(true);
             c.trust = new PemTrustOptions().addCertPath(pem.toString());
             c.resolver = host -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
             int port = server.actualPort();
 
-            Outcome ok = c.send(delivery("https://hook.invalid:" + port + "/tls")).join();
+            Outcome ok =
+                    c.send(delivery("https://hook.invalid:" + port + "/tls")).join();
             assertEquals(204, ok.statusCode(), String.valueOf(ok));
             assertEquals(List.of("hook.invalid hook.invalid:" + port), seen, "SNI and Host are the URL's host");
 
-            Outcome wrongName = c.send(delivery("https://other.invalid:" + port + "/tls")).join();
+            Outcome wrongName =
+                    c.send(delivery("https://other.invalid:" + port + "/tls")).join();
             assertEquals("target unreachable", wrongName.error(), "the certificate does not name other.invalid");
             assertEquals(1, seen.size(), "no request was sent over the unverified connection");
         } finally {

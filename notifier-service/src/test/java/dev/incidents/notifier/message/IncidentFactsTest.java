@@ -19,17 +19,33 @@ class IncidentFactsTest {
     private static final OffsetDateTime AT = OffsetDateTime.parse("2023-08-07T08:30:00+01:00");
 
     private static EventEnvelope event(long seq, IncidentEvent data) {
-        return EventEnvelope.of(UUID.randomUUID(), "inc-1", seq, AT.plusMinutes(seq), Instant.now(), "ada", "acme", data);
+        return EventEnvelope.of(
+                UUID.randomUUID(), "inc-1", seq, AT.plusMinutes(seq), Instant.now(), "ada", "acme", data);
     }
 
     @Test
     void factsFollowTheIncident_andEachEventHasAReadableLine() {
-        IncidentFacts.Applied a = IncidentFacts.apply(null, event(1, new IncidentEvent.IncidentDeclared("Login returns 500", Severity.SEV2,
-                List.of("auth"), AT, AT, DetectionSource.CUSTOMER, null, false)));
-        assertEquals(new IncidentFacts("inc-1", "acme", "Login returns 500", Severity.SEV2, List.of("auth"), IncidentStatus.TRIGGERED), a.facts());
+        IncidentFacts.Applied a = IncidentFacts.apply(
+                null,
+                event(
+                        1,
+                        new IncidentEvent.IncidentDeclared(
+                                "Login returns 500",
+                                Severity.SEV2,
+                                List.of("auth"),
+                                AT,
+                                AT,
+                                DetectionSource.CUSTOMER,
+                                null,
+                                false)));
+        assertEquals(
+                new IncidentFacts(
+                        "inc-1", "acme", "Login returns 500", Severity.SEV2, List.of("auth"), IncidentStatus.TRIGGERED),
+                a.facts());
         assertEquals("Incident started: Login returns 500; Reported by a customer", a.headline());
 
-        a = IncidentFacts.apply(a.facts(), event(2, new IncidentEvent.SeverityChanged(Severity.SEV2, Severity.SEV1, "all users")));
+        a = IncidentFacts.apply(
+                a.facts(), event(2, new IncidentEvent.SeverityChanged(Severity.SEV2, Severity.SEV1, "all users")));
         assertEquals(Severity.SEV1, a.facts().severity());
         assertEquals("Severity changed from SEV2 to SEV1: all users", a.headline());
 
@@ -37,8 +53,16 @@ class IncidentFactsTest {
         assertEquals(IncidentStatus.MITIGATED, a.facts().status());
         assertEquals("Mitigated: rolled back", a.headline());
 
-        a = IncidentFacts.apply(a.facts(), event(4, new IncidentEvent.ActionItemAdded("ai-1", dev.incidents.domain.ActionItemKind.CORRECTIVE, "Alert on login errors", "ada",
-                LocalDate.parse("2023-09-01"))));
+        a = IncidentFacts.apply(
+                a.facts(),
+                event(
+                        4,
+                        new IncidentEvent.ActionItemAdded(
+                                "ai-1",
+                                dev.incidents.domain.ActionItemKind.CORRECTIVE,
+                                "Alert on login errors",
+                                "ada",
+                                LocalDate.parse("2023-09-01"))));
         assertEquals("Action item added: Alert on login errors (owner ada)", a.headline());
         assertEquals(IncidentStatus.MITIGATED, a.facts().status());
     }

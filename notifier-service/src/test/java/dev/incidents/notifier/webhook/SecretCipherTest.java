@@ -45,7 +45,9 @@ class SecretCipherTest {
         String secret = WebhookSignature.newSecret();
         assertNotEquals(cipher.encrypt(id, secret), cipher.encrypt(id, secret), "a random nonce per value");
         String stored = cipher.encrypt(id, secret);
-        assertThrows(IllegalStateException.class, () -> cipher.decrypt(UUID.randomUUID(), stored),
+        assertThrows(
+                IllegalStateException.class,
+                () -> cipher.decrypt(UUID.randomUUID(), stored),
                 "a value copied onto another subscription does not decrypt");
         String tampered = stored.substring(0, stored.length() - 3) + (stored.endsWith("A==") ? "B==" : "A==");
         assertThrows(RuntimeException.class, () -> cipher.decrypt(id, tampered));
@@ -56,7 +58,10 @@ class SecretCipherTest {
         SecretCipher cipher = new SecretCipher(key("k1"), List.of());
         assertEquals("whsec_abc", cipher.decrypt(UUID.randomUUID(), "whsec_abc"));
         assertThrows(IllegalStateException.class, () -> new SecretCipher(null, List.of()));
-        assertThrows(IllegalStateException.class, () -> new SecretCipher("k1:" + Base64.getEncoder().encodeToString(new byte[16]), List.of()));
-        assertEquals("default", new SecretCipher(Base64.getEncoder().encodeToString(new byte[32]), List.of()).activeKeyId());
+        assertThrows(
+                IllegalStateException.class,
+                () -> new SecretCipher("k1:" + Base64.getEncoder().encodeToString(new byte[16]), List.of()));
+        assertEquals(
+                "default", new SecretCipher(Base64.getEncoder().encodeToString(new byte[32]), List.of()).activeKeyId());
     }
 }

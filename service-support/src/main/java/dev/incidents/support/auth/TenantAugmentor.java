@@ -43,10 +43,15 @@ public class TenantAugmentor implements SecurityIdentityAugmentor {
         }
         String tenant = tenantOf(identity);
         if (tenant == null) {
-            LOG.debugf("token of %s carries no usable tenant claim: no roles granted", identity.getPrincipal().getName());
+            LOG.debugf(
+                    "token of %s carries no usable tenant claim: no roles granted",
+                    identity.getPrincipal().getName());
             return Uni.createFrom().item(withoutRoles(identity));
         }
-        return Uni.createFrom().item(QuarkusSecurityIdentity.builder(identity).addAttribute(TENANT, tenant).build());
+        return Uni.createFrom()
+                .item(QuarkusSecurityIdentity.builder(identity)
+                        .addAttribute(TENANT, tenant)
+                        .build());
     }
 
     private String tenantOf(SecurityIdentity identity) {

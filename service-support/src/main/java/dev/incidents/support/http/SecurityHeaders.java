@@ -22,26 +22,31 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class SecurityHeaders {
 
-    public static final String HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    public static final String HTML_POLICY =
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     public static final String HTML_CACHE = "private, no-store";
 
     /** Before the framework's own routes and the REST resources. */
     private static final int PRIORITY = 10_000;
 
     void register(@Observes Filters filters) {
-        filters.register(rc -> {
-            rc.addHeadersEndHandler(ignored -> {
-                MultiMap headers = rc.response().headers();
-                headers.set("X-Content-Type-Options", "nosniff");
-                String type = headers.get(HttpHeaders.CONTENT_TYPE);
-                if (type != null && type.regionMatches(true, 0, "text/html", 0, 9) && !rc.normalizedPath().startsWith("/q/")) {
-                    headers.set("Content-Security-Policy", HTML_POLICY);
-                    if (!headers.contains(HttpHeaders.CACHE_CONTROL)) {
-                        headers.set(HttpHeaders.CACHE_CONTROL, HTML_CACHE);
-                    }
-                }
-            });
-            rc.next();
-        }, PRIORITY);
+        filters.register(
+                rc -> {
+                    rc.addHeadersEndHandler(ignored -> {
+                        MultiMap headers = rc.response().headers();
+                        headers.set("X-Content-Type-Options", "nosniff");
+                        String type = headers.get(HttpHeaders.CONTENT_TYPE);
+                        if (type != null
+                                && type.regionMatches(true, 0, "text/html", 0, 9)
+                                && !rc.normalizedPath().startsWith("/q/")) {
+                            headers.set("Content-Security-Policy", HTML_POLICY);
+                            if (!headers.contains(HttpHeaders.CACHE_CONTROL)) {
+                                headers.set(HttpHeaders.CACHE_CONTROL, HTML_CACHE);
+                            }
+                        }
+                    });
+                    rc.next();
+                },
+                PRIORITY);
     }
 }

@@ -24,7 +24,8 @@ public class NulRefusingFilter implements ContainerRequestFilter {
             field = "path";
         }
         if (field != null) {
-            request.abortWith(Problem.invalid(field, "must not contain the NUL character").toResponse());
+            request.abortWith(
+                    Problem.invalid(field, "must not contain the NUL character").toResponse());
         }
     }
 

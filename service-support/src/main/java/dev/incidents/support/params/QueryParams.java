@@ -13,6 +13,7 @@ public final class QueryParams {
 
     /** Times a read may ask about; PostgreSQL's timestamptz and java.time both hold these. */
     private static final OffsetDateTime EARLIEST = OffsetDateTime.parse("1970-01-01T00:00:00Z");
+
     private static final OffsetDateTime LATEST = OffsetDateTime.parse("9999-12-31T23:59:59Z");
 
     private QueryParams() {}
@@ -26,10 +27,12 @@ public final class QueryParams {
         try {
             time = OffsetDateTime.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw new ProblemException(Problem.invalid(field, "expected an ISO 8601 time with an offset, e.g. 2023-08-07T08:30:00Z"));
+            throw new ProblemException(
+                    Problem.invalid(field, "expected an ISO 8601 time with an offset, e.g. 2023-08-07T08:30:00Z"));
         }
         if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
-            throw new ProblemException(Problem.invalid(field, "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z"));
+            throw new ProblemException(
+                    Problem.invalid(field, "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z"));
         }
         return time;
     }
@@ -51,7 +54,9 @@ public final class QueryParams {
             throw new ProblemException(Problem.invalid(field, "expected a whole number"));
         }
         if (n < min || n > max) {
-            throw new ProblemException(Problem.invalid(field, max == Long.MAX_VALUE ? "must be at least " + min : "must be between " + min + " and " + max));
+            throw new ProblemException(Problem.invalid(
+                    field,
+                    max == Long.MAX_VALUE ? "must be at least " + min : "must be between " + min + " and " + max));
         }
         return n;
     }

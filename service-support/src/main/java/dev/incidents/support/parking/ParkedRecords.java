@@ -94,7 +94,8 @@ public class ParkedRecords {
             int size = requested == null ? 50 : requested.intValue();
             String r = reason == null || reason.isBlank() ? null : reason;
             if (r != null && !REASONS.contains(r)) {
-                throw new ProblemException(Problem.invalid("reason", "'" + r + "' is not one of " + String.join(", ", REASONS)));
+                throw new ProblemException(
+                        Problem.invalid("reason", "'" + r + "' is not one of " + String.join(", ", REASONS)));
             }
             Long after = null;
             if (cursor != null && !cursor.isBlank()) {
@@ -132,8 +133,12 @@ public class ParkedRecords {
     void registerCounters() {
         // Every reason from 0, so that a rate or an alert sees the first parked record.
         for (String reason : REASONS) {
-            counters.put(reason, Counter.builder(METRIC).description("Records of incident-events parked because they cannot be decoded or applied")
-                    .tag("reason", reason).register(registry));
+            counters.put(
+                    reason,
+                    Counter.builder(METRIC)
+                            .description("Records of incident-events parked because they cannot be decoded or applied")
+                            .tag("reason", reason)
+                            .register(registry));
         }
     }
 
@@ -156,7 +161,8 @@ public class ParkedRecords {
         applyOrPark(record, ((EventRecords.Accepted) verdict).event(), apply);
     }
 
-    private void applyOrPark(ConsumerRecord<String, byte[]> record, EventEnvelope event, Consumer<EventEnvelope> apply) {
+    private void applyOrPark(
+            ConsumerRecord<String, byte[]> record, EventEnvelope event, Consumer<EventEnvelope> apply) {
         for (int attempt = 1; ; attempt++) {
             try {
                 apply.accept(event);
@@ -167,7 +173,9 @@ public class ParkedRecords {
                     park(record, APPLY_FAILED, describe(e), event.tenant());
                     return;
                 }
-                LOG.warnf("cannot apply %s (%s) yet, try %d; trying again: %s", where(record), event.eventId(), attempt, describe(e));
+                LOG.warnf(
+                        "cannot apply %s (%s) yet, try %d; trying again: %s",
+                        where(record), event.eventId(), attempt, describe(e));
                 pause(attempt, record);
             }
         }
@@ -182,7 +190,10 @@ public class ParkedRecords {
      * when it fails because of a record, its records are taken one by one through {@code applyOne}, which parks the
      * culprit (see {@link #consume}) and applies the rest.
      */
-    public void consumeBatch(Iterable<ConsumerRecord<String, byte[]>> records, Consumer<List<Decoded>> applyAll, Consumer<EventEnvelope> applyOne) {
+    public void consumeBatch(
+            Iterable<ConsumerRecord<String, byte[]>> records,
+            Consumer<List<Decoded>> applyAll,
+            Consumer<EventEnvelope> applyOne) {
         List<Decoded> decoded = new ArrayList<>();
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -190,7 +201,8 @@ public class ParkedRecords {
             if (verdict instanceof EventRecords.Refused refused) {
                 park(record, refused.reason().wireName(), refused.detail(), refused.tenant());
             } else {
-                decoded.add(new Decoded(((EventRecords.Accepted) verdict).event(), new String(record.value(), StandardCharsets.UTF_8)));
+                decoded.add(new Decoded(
+                        ((EventRecords.Accepted) verdict).event(), new String(record.value(), StandardCharsets.UTF_8)));
                 sources.add(record);
             }
         }
@@ -203,14 +215,17 @@ public class ParkedRecords {
                 return;
             } catch (RuntimeException e) {
                 if (Fault.of(e) != Fault.INFRASTRUCTURE) {
-                    LOG.warnf("a batch of %d events from %s failed (%s); applying them one by one", decoded.size(), where(sources.get(0)), describe(e));
+                    LOG.warnf(
+                            "a batch of %d events from %s failed (%s); applying them one by one",
+                            decoded.size(), where(sources.get(0)), describe(e));
                     for (int i = 0; i < decoded.size(); i++) {
                         applyOrPark(sources.get(i), decoded.get(i).event(), applyOne);
                     }
                     return;
                 }
-                LOG.warnf("cannot apply a batch of %d events from %s yet, try %d; trying again: %s", decoded.size(), where(sources.get(0)), attempt,
-                        describe(e));
+                LOG.warnf(
+                        "cannot apply a batch of %d events from %s yet, try %d; trying again: %s",
+                        decoded.size(), where(sources.get(0)), attempt, describe(e));
                 pause(attempt, sources.get(0));
             }
         }
@@ -241,8 +256,9 @@ public class ParkedRecords {
      * attribute. {@code nextCursor} is the last id of the page.
      */
     public Page page(String tenant, Query q) {
-        StringBuilder sql = new StringBuilder("select id, topic, kafka_partition, kafka_offset, record_key, tenant, reason, detail, value,"
-                + " value_encoding, headers, parked_at from parked_record where (tenant = ? or (tenant is null and ?))");
+        StringBuilder sql = new StringBuilder(
+                "select id, topic, kafka_partition, kafka_offset, record_key, tenant, reason, detail, value,"
+                        + " value_encoding, headers, parked_at from parked_record where (tenant = ? or (tenant is null and ?))");
         List<Object> args = new ArrayList<>(List.of(tenant, tenant.equals(operatorTenant)));
         if (q.reason() != null) {
             sql.append(" and reason = ?");
@@ -262,8 +278,18 @@ public class ParkedRecords {
             List<Parked> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Parked(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), mapper.readTree(rs.getString(11)),
+                    rows.add(new Parked(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getInt(3),
+                            rs.getLong(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7),
+                            rs.getString(8),
+                            rs.getString(9),
+                            rs.getString(10),
+                            mapper.readTree(rs.getString(11)),
                             rs.getTimestamp(12).toInstant()));
                 }
             }
@@ -278,12 +304,14 @@ public class ParkedRecords {
         }
     }
 
-    private boolean insert(ConsumerRecord<String, byte[]> r, String reason, String detail, String tenant) throws SQLException {
+    private boolean insert(ConsumerRecord<String, byte[]> r, String reason, String detail, String tenant)
+            throws SQLException {
         String text = r.value() == null ? null : text(r.value());
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("insert into parked_record (topic, kafka_partition, kafka_offset, record_key, tenant, reason,"
-                        + " detail, value, value_encoding, headers) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        + " on conflict (topic, kafka_partition, kafka_offset) do nothing")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "insert into parked_record (topic, kafka_partition, kafka_offset, record_key, tenant, reason,"
+                                + " detail, value, value_encoding, headers) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                + " on conflict (topic, kafka_partition, kafka_offset) do nothing")) {
             ps.setString(1, r.topic());
             ps.setInt(2, r.partition());
             ps.setLong(3, r.offset());
@@ -393,8 +421,12 @@ public class ParkedRecords {
     /** Strict UTF-8 without NUL (which a PostgreSQL text column refuses), or null. */
     private static String text(byte[] bytes) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
             return s.indexOf('\0') >= 0 ? null : s;
         } catch (CharacterCodingException e) {
             return null;

@@ -67,19 +67,27 @@ public final class DatabaseUnavailable {
         }
         if (t instanceof SQLException sql) {
             String state = sql.getSQLState();
-            if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"))) {
+            if (state != null
+                    && (state.startsWith("08")
+                            || state.equals("57P01")
+                            || state.equals("57P02")
+                            || state.equals("57P03"))) {
                 return true;
             }
             // Agroal's "Acquisition timeout while waiting for new connection" carries no SQLState.
             String message = sql.getMessage();
-            return state == null && message != null && message.toLowerCase(Locale.ROOT).contains("acquisition timeout");
+            return state == null
+                    && message != null
+                    && message.toLowerCase(Locale.ROOT).contains("acquisition timeout");
         }
         return false;
     }
 
     public static int retryAfterSeconds() {
         try {
-            return ConfigProvider.getConfig().getOptionalValue(RETRY_AFTER_PROPERTY, Integer.class).orElse(5);
+            return ConfigProvider.getConfig()
+                    .getOptionalValue(RETRY_AFTER_PROPERTY, Integer.class)
+                    .orElse(5);
         } catch (RuntimeException e) {
             return 5;
         }
@@ -91,8 +99,14 @@ public final class DatabaseUnavailable {
         Body own = resource == null ? null : resource.getAnnotation(Body.class);
         Response.ResponseBuilder b = own != null
                 ? Response.status(503).type(MediaType.APPLICATION_JSON_TYPE).entity(own.value())
-                : Response.fromResponse(new Problem("/problems/database-unavailable", "Service Unavailable", 503,
-                        "the database cannot be reached; nothing of this request was kept, retry after " + retryAfter + " s", null, null)
+                : Response.fromResponse(new Problem(
+                                "/problems/database-unavailable",
+                                "Service Unavailable",
+                                503,
+                                "the database cannot be reached; nothing of this request was kept, retry after "
+                                        + retryAfter + " s",
+                                null,
+                                null)
                         .toResponse());
         return b.header("Retry-After", Integer.toString(retryAfter)).build();
     }

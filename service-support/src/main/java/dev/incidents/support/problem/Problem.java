@@ -18,18 +18,31 @@ public record Problem(String type, String title, int status, String detail, Stri
     public record FieldError(String field, String message) {}
 
     public static Problem invalid(String field, String message) {
-        return new Problem("/problems/invalid-request", "Invalid request", 400, field + ": " + message, null,
+        return new Problem(
+                "/problems/invalid-request",
+                "Invalid request",
+                400,
+                field + ": " + message,
+                null,
                 List.of(new FieldError(field, message)));
     }
 
     public static Problem invalid(List<FieldError> errors) {
-        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        String detail = errors.stream()
+                .map(e -> e.field() + ": " + e.message())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid request");
         return new Problem("/problems/invalid-request", "Invalid request", 400, detail, null, List.copyOf(errors));
     }
 
     /** A well-formed request that breaks a rule of the domain (422), naming the field when there is one. */
     public static Problem unprocessable(String field, String message) {
-        return new Problem("/problems/unprocessable", "Request cannot be applied", 422, message, null,
+        return new Problem(
+                "/problems/unprocessable",
+                "Request cannot be applied",
+                422,
+                message,
+                null,
                 field == null ? null : List.of(new FieldError(field, message)));
     }
 
@@ -46,6 +59,9 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public Response toResponse() {
-        return Response.status(status).type(MediaType.valueOf(MEDIA_TYPE)).entity(this).build();
+        return Response.status(status)
+                .type(MediaType.valueOf(MEDIA_TYPE))
+                .entity(this)
+                .build();
     }
 }

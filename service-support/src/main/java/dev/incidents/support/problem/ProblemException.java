@@ -23,7 +23,10 @@ public class ProblemException extends RuntimeException {
 
     public jakarta.ws.rs.core.Response toResponse() {
         var response = problem.toResponse();
-        return retryAfterSeconds <= 0 ? response
-                : jakarta.ws.rs.core.Response.fromResponse(response).header("Retry-After", Long.toString(retryAfterSeconds)).build();
+        return retryAfterSeconds <= 0
+                ? response
+                : jakarta.ws.rs.core.Response.fromResponse(response)
+                        .header("Retry-After", Long.toString(retryAfterSeconds))
+                        .build();
     }
 }

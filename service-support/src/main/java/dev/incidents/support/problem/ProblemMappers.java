@@ -1,11 +1,11 @@
 package dev.incidents.support.problem;
 
-import dev.incidents.support.json.NulRefusingJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.incidents.support.json.NulRefusingJson;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -80,7 +80,8 @@ public final class ProblemMappers {
             if (status >= 500) {
                 LOG.error("request failed", e);
             }
-            Response.ResponseBuilder b = Response.fromResponse(Problem.of(status, title, e.getMessage()).toResponse());
+            Response.ResponseBuilder b = Response.fromResponse(
+                    Problem.of(status, title, e.getMessage()).toResponse());
             // Keep headers such as Retry-After or Allow that the original answer carried.
             r.getHeaders().forEach((k, v) -> {
                 if (!k.equalsIgnoreCase("Content-Type")) {
@@ -102,7 +103,8 @@ public final class ProblemMappers {
 
     /** Credentials that could not be checked because the database is unreachable are not wrong: 503, not 401. */
     @Provider
-    public static class AuthenticationFailedMapper implements ExceptionMapper<io.quarkus.security.AuthenticationFailedException> {
+    public static class AuthenticationFailedMapper
+            implements ExceptionMapper<io.quarkus.security.AuthenticationFailedException> {
         @Context
         ResourceInfo resource;
 
@@ -145,7 +147,8 @@ public final class ProblemMappers {
     }
 
     static Response unauthorized() {
-        return Response.fromResponse(Problem.of(401, "Unauthorized", "a valid bearer token is required").toResponse())
+        return Response.fromResponse(Problem.of(401, "Unauthorized", "a valid bearer token is required")
+                        .toResponse())
                 .header("WWW-Authenticate", "Bearer")
                 .build();
     }
@@ -162,7 +165,8 @@ public final class ProblemMappers {
                 return databaseUnavailable(e, resource);
             }
             LOG.error("unexpected error", e);
-            return Problem.of(500, "Internal Server Error", "unexpected error; see the service log").toResponse();
+            return Problem.of(500, "Internal Server Error", "unexpected error; see the service log")
+                    .toResponse();
         }
     }
 
@@ -178,7 +182,9 @@ public final class ProblemMappers {
             if (e instanceof InvalidFormatException f && f.getTargetType() == String.class) {
                 return Problem.invalid(field, NulRefusingJson.MESSAGE);
             }
-            if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            if (e instanceof InvalidFormatException f
+                    && f.getTargetType() != null
+                    && f.getTargetType().isEnum()) {
                 String allowed = Arrays.stream(f.getTargetType().getEnumConstants())
                         .map(ProblemMappers::wireName)
                         .collect(Collectors.joining(", "));

@@ -72,7 +72,9 @@ public @interface SaneTime {
 
         @Override
         public boolean isValid(OffsetDateTime value, ConstraintValidatorContext context) {
-            return value == null || (zeroMeansUnset && value.toInstant().equals(GO_ZERO)) || Window.problem(value) == null;
+            return value == null
+                    || (zeroMeansUnset && value.toInstant().equals(GO_ZERO))
+                    || Window.problem(value) == null;
         }
     }
 
@@ -83,7 +85,8 @@ public @interface SaneTime {
                 return true;
             }
             context.disableDefaultConstraintViolation();
-            context.buildConstraintViolationWithTemplate("must be between 1970-01-01 and 2199-12-31").addConstraintViolation();
+            context.buildConstraintViolationWithTemplate("must be between 1970-01-01 and 2199-12-31")
+                    .addConstraintViolation();
             return false;
         }
     }
