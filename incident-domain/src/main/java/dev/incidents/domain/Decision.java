@@ -12,7 +12,7 @@ public sealed interface Decision permits Decision.Accepted, Decision.Rejected {
     }
 
     /**
-     * @param kind how the HTTP layer answers: CONFLICT 409, INVALID 422, NOT_FOUND 404
+     * @param kind how the HTTP layer answers: CONFLICT 409, INVALID 400 (naming the field), NOT_FOUND 404
      * @param field the request field at fault, or null when the state as a whole forbids the command
      */
     record Rejected(Kind kind, String field, String reason) implements Decision {

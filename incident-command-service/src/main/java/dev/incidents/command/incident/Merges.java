@@ -5,7 +5,6 @@ import dev.incidents.command.store.CommandHandler;
 import dev.incidents.command.store.WriteBatch;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.domain.IncidentCommand;
-import dev.incidents.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -18,21 +17,13 @@ public class Merges {
 
     public WriteResult merge(CommandContext ctx, String duplicateId, String targetId) {
         return handler.transact(ctx, batch -> {
-            WriteBatch.Outcome closed =
-                    batch.decideAndAppend(ctx, duplicateId, new IncidentCommand.MergeInto(targetId));
-            if (closed instanceof WriteBatch.Refused r) {
-                throw new ProblemException(CommandHandler.toProblem(r.rejection()));
-            }
+            WriteBatch.Appended closed = batch.append(ctx, duplicateId, new IncidentCommand.MergeInto(targetId));
             // The target is checked without If-Match: the caller's expectation was about the duplicate.
             CommandContext onTarget = new CommandContext(ctx.tenant(), ctx.actor(), ctx.occurredAt(), null, null, null);
             String title = batch.titleOf(duplicateId);
-            WriteBatch.Outcome attached =
-                    batch.decideAndAppend(onTarget, targetId, new IncidentCommand.AttachDuplicate(duplicateId, title));
-            if (attached instanceof WriteBatch.Refused r) {
-                throw new ProblemException(CommandHandler.toProblem(r.rejection()));
-            }
+            batch.append(onTarget, targetId, new IncidentCommand.AttachDuplicate(duplicateId, title));
             batch.moveRoutes(ctx.tenant(), duplicateId, targetId);
-            return new WriteResult(duplicateId, ((WriteBatch.Appended) closed).sequence(), 202);
+            return new WriteResult(duplicateId, closed.sequence(), 202);
         });
     }
 }

@@ -111,11 +111,7 @@ public class AlertIngest {
         if (current == null) {
             return new WriteResult(null, 0, 202);
         }
-        WriteBatch.Outcome outcome = batch.decideAndAppend(ctx, current, command);
-        if (outcome instanceof Refused refused) {
-            throw new ProblemException(CommandHandler.toProblem(refused.rejection()));
-        }
-        Appended a = (Appended) outcome;
+        Appended a = batch.append(ctx, current, command);
         return new WriteResult(a.incidentId(), a.sequence(), 202);
     }
 }

@@ -29,4 +29,36 @@ public record AlertSignal(
         Map<String, String> details,
         List<AlertLink> links,
         OffsetDateTime startsAt,
-        OffsetDateTime endsAt) {}
+        OffsetDateTime endsAt) {
+
+    /**
+     * An alert described by Prometheus-style labels and annotations (Alertmanager, Grafana): named by its
+     * {@code alertname} label, summarised by its {@code summary} (else {@code description}) annotation.
+     */
+    static AlertSignal labelled(
+            String source,
+            String routeKey,
+            String alertKey,
+            boolean firing,
+            String defaultName,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            Severity severity,
+            String service,
+            Map<String, String> details,
+            List<AlertLink> links,
+            OffsetDateTime startsAt,
+            OffsetDateTime endsAt) {
+        Map<String, String> notes = annotations == null ? Map.of() : annotations;
+        String name = labels.getOrDefault("alertname", defaultName);
+        String summary = notes.getOrDefault("summary", notes.getOrDefault("description", name));
+        return new AlertSignal(
+                source, routeKey, alertKey, firing, name, severity, service, summary, labels, notes, details, links,
+                startsAt, endsAt);
+    }
+
+    /** The alert's own identity: the fingerprint its sender gave, else a hash of its labels. */
+    static String identity(String fingerprint, Map<String, String> labels) {
+        return fingerprint != null && !fingerprint.isBlank() ? fingerprint : Fingerprints.of(labels);
+    }
+}

@@ -111,22 +111,17 @@ public class AlertmanagerResource {
     }
 
     private AlertSignal signal(Webhook body, Alert a, int index) {
-        boolean firing = firing(a.status(), index);
         Map<String, String> labels = a.labels();
-        Map<String, String> annotations = a.annotations() == null ? Map.of() : a.annotations();
-        String name = labels.getOrDefault("alertname", "alert");
-        String summary = annotations.getOrDefault("summary", annotations.getOrDefault("description", name));
-        return new AlertSignal(
+        return AlertSignal.labelled(
                 SOURCE,
                 body.groupKey(),
-                a.fingerprint() != null && !a.fingerprint().isBlank() ? a.fingerprint() : Fingerprints.of(labels),
-                firing,
-                name,
+                AlertSignal.identity(a.fingerprint(), labels),
+                firing(a.status(), index),
+                "alert",
+                labels,
+                a.annotations(),
                 config.severityOf(labels.get("severity")),
                 labels.get(config.alertmanager().serviceLabel()),
-                summary,
-                labels,
-                annotations,
                 Map.of(),
                 a.generatorURL() == null ? List.of() : List.of(new AlertLink(a.generatorURL(), "source")),
                 realTime(a.startsAt()),

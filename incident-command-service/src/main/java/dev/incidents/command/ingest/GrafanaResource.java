@@ -165,13 +165,8 @@ public class GrafanaResource {
     }
 
     private AlertSignal signal(Webhook body, Alert a, int index) {
-        boolean firing = AlertmanagerResource.firing(a.status(), index);
         Map<String, String> labels = a.labels();
-        Map<String, String> annotations = a.annotations() == null ? Map.of() : a.annotations();
-        String name = labels.getOrDefault("alertname", body.title() != null ? body.title() : "alert");
-        String summary = annotations.getOrDefault("summary", annotations.getOrDefault("description", name));
-        String fingerprint =
-                a.fingerprint() != null && !a.fingerprint().isBlank() ? a.fingerprint() : Fingerprints.of(labels);
+        String fingerprint = AlertSignal.identity(a.fingerprint(), labels);
         Map<String, String> details = new LinkedHashMap<>();
         if (a.values() != null) {
             a.values().forEach((k, v) -> details.put(k, String.valueOf(v)));
@@ -184,18 +179,16 @@ public class GrafanaResource {
         addLink(links, a.dashboardURL(), "dashboard");
         addLink(links, a.panelURL(), "panel");
         addLink(links, a.silenceURL(), "silence");
-        String routeKey = body.groupKey() != null && !body.groupKey().isBlank() ? body.groupKey() : fingerprint;
-        return new AlertSignal(
+        return AlertSignal.labelled(
                 SOURCE,
-                routeKey,
+                body.groupKey() != null && !body.groupKey().isBlank() ? body.groupKey() : fingerprint,
                 fingerprint,
-                firing,
-                name,
+                AlertmanagerResource.firing(a.status(), index),
+                body.title() != null ? body.title() : "alert",
+                labels,
+                a.annotations(),
                 config.severityOf(labels.get("severity")),
                 labels.get(config.grafana().serviceLabel()),
-                summary,
-                labels,
-                annotations,
                 details,
                 links,
                 AlertmanagerResource.realTime(a.startsAt()),

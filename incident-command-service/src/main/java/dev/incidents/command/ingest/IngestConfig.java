@@ -88,7 +88,7 @@ public interface IngestConfig {
             return defaultSeverity();
         }
         String key = monitoringSeverity.trim().toLowerCase(java.util.Locale.ROOT);
-        if (key.matches("sev[1-4]")) {
+        if (key.length() == 4 && key.startsWith("sev") && key.charAt(3) >= '1' && key.charAt(3) <= '4') {
             return Severity.valueOf(key.toUpperCase(java.util.Locale.ROOT));
         }
         return severityMap().getOrDefault(key, defaultSeverity());

@@ -103,11 +103,7 @@ public class CommandHandler {
     /** One command against one incident. */
     public WriteResult handle(CommandContext ctx, String incidentId, IncidentCommand command, int successStatus) {
         return transact(ctx, batch -> {
-            WriteBatch.Outcome outcome = batch.decideAndAppend(ctx, incidentId, command);
-            if (outcome instanceof WriteBatch.Refused refused) {
-                throw new ProblemException(toProblem(refused.rejection()));
-            }
-            WriteBatch.Appended a = (WriteBatch.Appended) outcome;
+            WriteBatch.Appended a = batch.append(ctx, incidentId, command);
             return new WriteResult(a.incidentId(), a.sequence(), successStatus);
         });
     }

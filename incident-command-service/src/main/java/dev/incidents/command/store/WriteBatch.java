@@ -8,6 +8,7 @@ import dev.incidents.domain.IncidentDecider;
 import dev.incidents.domain.IncidentEvent;
 import dev.incidents.domain.IncidentFold;
 import dev.incidents.domain.IncidentState;
+import dev.incidents.support.problem.ProblemException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -113,6 +114,15 @@ public final class WriteBatch {
             change(states, incidentId, IncidentFold.foldOnto(state, envelopes));
         }
         return new Appended(incidentId, seq, envelopes);
+    }
+
+    /** {@link #decideAndAppend} for a command that must be accepted: a refusal ends the request with its problem. */
+    public Appended append(CommandContext ctx, String incidentId, IncidentCommand command) {
+        Outcome outcome = decideAndAppend(ctx, incidentId, command);
+        if (outcome instanceof Refused refused) {
+            throw new ProblemException(CommandHandler.toProblem(refused.rejection()));
+        }
+        return (Appended) outcome;
     }
 
     private static Refused notFound(String incidentId) {

@@ -24,10 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -69,16 +67,19 @@ public class DeliverySender {
 
     private final Map<String, AtomicInteger> inFlightBySubscription = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Outcomes are written here, off the HTTP client's and mailer's threads. */
-    private final ExecutorService recorder = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "delivery-recorder");
-        t.setDaemon(true);
-        return t;
-    });
+
+    /** An attempt that ended, waiting to be recorded with the others that ended meanwhile. */
+    private record Ended(Claimed delivery, Outcome outcome, long millis, AtomicInteger slots) {}
+
+    /** Outcomes queue here, off the HTTP client's and mailer's threads; the recorder writes them in one transaction. */
+    private final ConcurrentLinkedQueue<Ended> ended = new ConcurrentLinkedQueue<>();
 
     private WorkLoop loop;
+    private WorkLoop recorder;
 
     void start(@Observes StartupEvent ignored) {
+        recorder = new WorkLoop("delivery-recorder", Duration.ofSeconds(1), LOG, this::recordEnded);
+        recorder.start();
         loop = new WorkLoop("delivery-sender", config.pollInterval(), LOG, this::sendDue);
         loop.start();
     }
@@ -93,8 +94,9 @@ public class DeliverySender {
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        recorder.shutdown();
-        recorder.awaitTermination(2, TimeUnit.SECONDS);
+        if (recorder != null) {
+            recorder.stop();
+        }
     }
 
     public void wakeUp() {
@@ -193,60 +195,108 @@ public class DeliverySender {
         } catch (RuntimeException e) {
             attempt = CompletableFuture.completedFuture(Outcome.failed(e));
         }
-        attempt.thenAcceptAsync(
-                outcome -> {
-                    try {
-                        long millis = (System.nanoTime() - t0) / 1_000_000;
-                        QuarkusTransaction.requiringNew().run(() -> record(d, outcome, millis));
-                    } catch (RuntimeException e) {
-                        LOG.warnf(
-                                "cannot record attempt of delivery %d (it is retried when its lease expires): %s",
-                                d.id(), e.toString());
-                    } finally {
-                        mine.decrementAndGet();
-                        inFlight.decrementAndGet();
-                        wakeUp();
-                    }
-                },
-                recorder);
+        attempt.whenComplete((outcome, failure) -> {
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            ended.add(new Ended(d, failure != null ? Outcome.failed(failure) : outcome, millis, mine));
+            recorder.wakeUp();
+        });
     }
 
-    private void record(Claimed d, Outcome o, long millis) {
-        int attempt = d.attempts() + 1;
-        boolean ok = o.delivered();
-        boolean lastAttempt = attempt - d.attemptBase() >= config.maxAttempts();
-        String status = ok ? "delivered" : (o.permanent() || lastAttempt ? "dead" : "retrying");
-        Duration wait = o.retryAfter() != null ? o.retryAfter() : backoff(attempt - d.attemptBase());
-        String error = o.gone() && d.subscriptionId() != null ? "410 Gone: subscription disabled" : o.error();
+    /**
+     * One round of the recorder: every attempt that ended since the last round, recorded in one transaction (one
+     * statement for the attempts, one for the deliveries); then their slots are freed and the sender woken once.
+     * If the transaction fails, the deliveries go again when their leases expire.
+     */
+    private boolean recordEnded() {
+        List<Ended> batch = new ArrayList<>();
+        for (Ended e; (e = ended.poll()) != null; ) {
+            batch.add(e);
+        }
+        if (batch.isEmpty()) {
+            return false;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> recordAll(batch));
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "cannot record %d attempts (they are retried when their leases expire): %s",
+                    batch.size(), e.toString());
+        } finally {
+            for (Ended e : batch) {
+                e.slots().decrementAndGet();
+                inFlight.decrementAndGet();
+            }
+            wakeUp();
+        }
+        return true;
+    }
+
+    private void recordAll(List<Ended> batch) {
+        int n = batch.size();
+        Long[] ids = new Long[n];
+        Integer[] attempts = new Integer[n];
+        Integer[] codes = new Integer[n];
+        String[] errors = new String[n];
+        Long[] millis = new Long[n];
+        String[] statuses = new String[n];
+        Timestamp[] next = new Timestamp[n];
+        Instant now = Instant.now();
+        for (int i = 0; i < n; i++) {
+            Claimed d = batch.get(i).delivery();
+            Outcome o = batch.get(i).outcome();
+            int attempt = d.attempts() + 1;
+            boolean lastAttempt = attempt - d.attemptBase() >= config.maxAttempts();
+            ids[i] = d.id();
+            attempts[i] = attempt;
+            codes[i] = o.statusCode();
+            errors[i] = o.gone() && d.subscriptionId() != null ? "410 Gone: subscription disabled" : o.error();
+            millis[i] = batch.get(i).millis();
+            statuses[i] = o.delivered() ? "delivered" : (o.permanent() || lastAttempt ? "dead" : "retrying");
+            next[i] = Timestamp.from(
+                    now.plus(o.retryAfter() != null ? o.retryAfter() : backoff(attempt - d.attemptBase())));
+        }
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into delivery_attempt (delivery_id, attempt, attempted_at, status_code, error, duration_ms)"
-                            + " values (?, ?, now(), ?, ?, ?)")) {
-                ps.setLong(1, d.id());
-                ps.setInt(2, attempt);
-                ps.setObject(3, o.statusCode());
-                ps.setString(4, error);
-                ps.setLong(5, millis);
+                            + " select id, attempt, now(), code, error, millis"
+                            + " from unnest(?::bigint[], ?::int[], ?::int[], ?::text[], ?::bigint[]) as a(id, attempt, code, error, millis)")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids));
+                ps.setArray(2, c.createArrayOf("int4", attempts));
+                ps.setArray(3, c.createArrayOf("int4", codes));
+                ps.setArray(4, c.createArrayOf("text", errors));
+                ps.setArray(5, c.createArrayOf("bigint", millis));
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update delivery set status = ?, attempts = ?, last_status_code = ?, last_error = ?,"
-                            + " next_attempt_at = ?, delivered_at = case when ? then now() else null end where id = ?")) {
-                ps.setString(1, status);
-                ps.setInt(2, attempt);
-                ps.setObject(3, o.statusCode());
-                ps.setString(4, error);
-                ps.setTimestamp(5, Timestamp.from(Instant.now().plus(wait)));
-                ps.setBoolean(6, ok);
-                ps.setLong(7, d.id());
+            try (PreparedStatement ps =
+                    c.prepareStatement("update delivery d set status = o.status, attempts = o.attempt,"
+                            + " last_status_code = o.code, last_error = o.error, next_attempt_at = o.next,"
+                            + " delivered_at = case when o.status = 'delivered' then now() else null end"
+                            + " from unnest(?::bigint[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[])"
+                            + " as o(id, status, attempt, code, error, next) where d.id = o.id")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids));
+                ps.setArray(2, c.createArrayOf("text", statuses));
+                ps.setArray(3, c.createArrayOf("int4", attempts));
+                ps.setArray(4, c.createArrayOf("int4", codes));
+                ps.setArray(5, c.createArrayOf("text", errors));
+                ps.setArray(6, c.createArrayOf("timestamptz", next));
                 ps.executeUpdate();
             }
-            if (o.gone() && d.subscriptionId() != null) {
-                disable(c, d.subscriptionId());
+            for (Ended e : batch) {
+                if (e.outcome().gone() && e.delivery().subscriptionId() != null) {
+                    disable(c, e.delivery().subscriptionId());
+                }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot record delivery attempt", e);
+            throw new IllegalStateException("cannot record delivery attempts", e);
         }
+        for (int i = 0; i < n; i++) {
+            observe(batch.get(i).delivery(), batch.get(i).outcome(), attempts[i], statuses[i], errors[i]);
+        }
+    }
+
+    /** Metrics and logs of one recorded attempt. */
+    private void observe(Claimed d, Outcome o, int attempt, String status, String error) {
+        boolean ok = o.delivered();
         if (d.subscriptionId() == null) {
             // The configured webhook is the operator's, not in any tenant's delivery log: this is how it is seen.
             metrics.counter("notifier.configured.webhook.attempts", "result", status)
