@@ -185,6 +185,33 @@ class GroupCommitTest {
     }
 
     @Test
+    void aRequestWhoseWorkBreaks_failsAlone_theRestOfItsBatchIsWritten() {
+        String group = "breaks-" + UUID.randomUUID();
+        CommandContext first = ctx(null, null);
+        CommandContext broken = ctx(null, null);
+        CommandContext last = ctx(null, null);
+        List<Written> written = replica()
+                .writeTogether(
+                        List.of(first, broken, last),
+                        List.of(
+                                alert(first, group, "b1"),
+                                batch -> {
+                                    alert(broken, group, "never").run(batch);
+                                    throw new IllegalStateException("a defect in one request's work");
+                                },
+                                alert(last, group, "b2")));
+
+        assertNull(written.get(0).failure());
+        assertInstanceOf(IllegalStateException.class, written.get(1).failure());
+        assertNull(written.get(2).failure());
+        Set<String> fired = store.events(written.get(0).result().incidentId()).stream()
+                .filter(e -> e.type().equals("AlertFired"))
+                .map(e -> ((dev.incidents.domain.IncidentEvent.AlertFired) e.data()).alertKey())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("b1", "b2"), fired);
+    }
+
+    @Test
     void twoReplicas_writingTheSameGroup_keepOneIncident_withAGaplessStream() throws Exception {
         String group = "shared-" + UUID.randomUUID();
         int batches = 20;

@@ -210,17 +210,29 @@ public final class GroupCommit {
             answer(batch);
             return;
         } catch (BatchFailed failed) {
-            if (!failed.conflict) {
+            if (failed.conflict) {
+                observer.conflicted(batch.size());
+            } else if (batch.size() == 1 || databaseFailed(failed.getCause())) {
+                // The database failed the batch: every request of it gets that answer (503), none is written.
                 for (Pending p : batch) {
                     p.answer.completeExceptionally(runtime(failed.getCause()));
                 }
                 return;
             }
-            observer.conflicted(batch.size());
+            // A lost race, or one request's work that broke: each again on its own, so only the culprit fails.
         }
         for (Pending p : batch) {
             writeAlone(p);
         }
+    }
+
+    private static boolean databaseFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeAlone(Pending p) {

@@ -44,8 +44,14 @@ import org.jboss.logging.Logger;
 public class DeliverySender {
 
     private static final Logger LOG = Logger.getLogger(DeliverySender.class);
-    /** How many due rows one claim looks at before ranking them per subscription. */
-    private static final int CANDIDATES = 5_000;
+    /**
+     * How many due rows one claim looks at, per delivery it may claim, before ranking them per subscription: enough
+     * for every free slot, few enough that a backlog of one subscriber (whose full subscriptions are left out of
+     * the candidates) does not make every round rank thousands of rows.
+     */
+    private static final int CANDIDATES_PER_SLOT = 4;
+
+    private static final int MAX_CANDIDATES = 5_000;
 
     @Inject
     AgroalDataSource dataSource;
@@ -136,7 +142,8 @@ public class DeliverySender {
                                 + " and d2.next_attempt_at <= now() and d2.subscription_key <> all (?)"
                                 + "       and not exists (select 1 from delivery e where e.subscription_key = d2.subscription_key"
                                 + "         and e.incident_id = d2.incident_id and e.id < d2.id and e." + open + ")"
-                                + "       order by d2.next_attempt_at limit " + CANDIDATES + ") x) ranked"
+                                + "       order by d2.next_attempt_at limit "
+                                + Math.min(MAX_CANDIDATES, Math.max(100, limit * CANDIDATES_PER_SLOT)) + ") x) ranked"
                                 + "   where rank <= ?)"
                                 + " order by next_attempt_at, id limit ? for update skip locked) picked"
                                 + " where d.id = picked.id"
