@@ -37,8 +37,4 @@ final class IncidentStates {
             states.remove(id);
         }
     }
-
-    int size() {
-        return states.size();
-    }
 }

@@ -98,7 +98,7 @@ public class Projector {
                 insertEvent(c, t, next);
                 state = IncidentFold.evolve(state, next);
             }
-            upsertView(c, t, (Incident) state);
+            upsertViews(c, t, List.of((Incident) state));
             folded.putOnCommit(transactions, t, (Incident) state);
             return Result.APPLIED;
         } catch (SQLException e) {
@@ -304,10 +304,6 @@ public class Projector {
                 return rs.next() ? EventCodec.fromJson(rs.getString(1)) : null;
             }
         }
-    }
-
-    private static void upsertView(Connection c, Tables t, Incident i) throws SQLException {
-        upsertViews(c, t, List.of(i));
     }
 
     /** Each view in one batch of upserts, sent together. */
