@@ -39,7 +39,11 @@ public final class BenchmarkSuite {
             int subscribers,
             int fanOutEvents,
             double fanOutRate,
-            int idleSeconds) {
+            int idleSeconds,
+            int stormAlerts,
+            int stormSeconds,
+            int bigIncidentSamples,
+            int overloadSeconds) {
 
         static Sizes full() {
             return new Sizes(
@@ -53,15 +57,20 @@ public final class BenchmarkSuite {
                     Integer.getInteger("bench.seconds", 5),
                     Integer.getInteger("bench.warmup-seconds", 10),
                     Integer.getInteger("bench.visible-samples", 200),
-                    Integer.getInteger("bench.events", 50_000),
+                    Integer.getInteger("bench.events", 1_000_000),
                     Integer.getInteger("bench.subscribers", 100),
                     Integer.getInteger("bench.fanout-events", 100),
                     Double.parseDouble(System.getProperty("bench.fanout-rate", "5")),
-                    10);
+                    10,
+                    Integer.getInteger("bench.storm-alerts", 10_000),
+                    Integer.getInteger("bench.storm-seconds", 60),
+                    Integer.getInteger("bench.big-incident-samples", 200),
+                    Integer.getInteger("bench.overload-seconds", 10));
         }
 
         public static Sizes smoke() {
-            return new Sizes(1, 2_000, 500, 0.5, 4, new int[] {5, 10}, new int[] {1}, 1, 0, 3, 50, 3, 3, 5, 1);
+            return new Sizes(
+                    1, 2_000, 500, 0.5, 4, new int[] {5, 10}, new int[] {1}, 1, 0, 3, 50, 3, 3, 5, 1, 100, 2, 5, 2);
         }
 
         private static int[] ints(String property, String defaults) {
@@ -124,6 +133,25 @@ public final class BenchmarkSuite {
         Map<String, Object> ingest50 = ingest(system, sizes, sizes.rates50(), 50, floors);
         results.put("ingest", List.of(ingest1, ingest50));
 
+        int sustainedRequests = (int) ingest1.get("sustainedRequestsPerSecond");
+        int overloadRate = 2 * Math.max(sustainedRequests, 10);
+        quiet(system);
+        progress("2/6 storm: " + sizes.stormAlerts() + " alerts into one group over " + sizes.stormSeconds()
+                + " s; then writes to that incident beside new ones; then " + overloadRate + " req/s offered (2x)");
+        WritePathBenchmark writePath = new WritePathBenchmark(system);
+        WritePathBenchmark.Storm storm = writePath.storm(sizes.stormAlerts(), 50, sizes.stormSeconds());
+        WritePathBenchmark.BigIncident big = writePath.bigIncidentBesideNew(storm, sizes.bigIncidentSamples());
+        quiet(system);
+        WritePathBenchmark.Backpressure overload = writePath.overload(overloadRate, sizes.overloadSeconds());
+        String writePathTable = WritePathBenchmark.table(storm, big, overload);
+        progress("write path:\n" + writePathTable);
+        Map<String, Object> wp = new LinkedHashMap<>();
+        wp.put("storm", storm);
+        wp.put("bigIncident", big);
+        wp.put("overload", overload);
+        wp.put("table", writePathTable);
+        results.put("writePath", wp);
+
         double sustainedAlerts = (double) ingest1.get("sustainedAlertsPerSecond");
         double peakRequests = (double) ingest1.get("peakRequestsPerSecond");
         int half = (int) Math.max(1, (sustainedAlerts > 0 ? sustainedAlerts : peakRequests) / 2);
@@ -142,6 +170,8 @@ public final class BenchmarkSuite {
         rebuild.put("catchUpEventsPerSecond", q.catchUpEventsPerSecond());
         rebuild.put("rebuiltEvents", q.rebuiltEvents());
         rebuild.put("rebuildEventsPerSecond", q.rebuildEventsPerSecond());
+        rebuild.put("rebuildSeconds", q.rebuildSeconds());
+        rebuild.put("notifierCatchUpEventsPerSecond", q.notifierCatchUpEventsPerSecond());
         rebuild.put("readModelRows", rm.rows());
         rebuild.put("floorBatchedInsertEventsPerSecond", q.rebuiltEvents() / rm.batchedInsertSeconds());
         rebuild.put("floorCopyEventsPerSecond", q.rebuiltEvents() / rm.copySeconds());
@@ -313,6 +343,8 @@ public final class BenchmarkSuite {
                     .append(" alert(s) per request:\n\n")
                     .append(in.get("table"));
         }
+        md.append("\n## Storm, a long incident, and overload (write path)\n\n")
+                .append(((Map<String, Object>) r.get("writePath")).get("table"));
         VisibleBenchmark.Figures v = (VisibleBenchmark.Figures) r.get("postToVisible");
         md.append(String.format(
                 Locale.ROOT,
@@ -334,15 +366,18 @@ public final class BenchmarkSuite {
         md.append(String.format(
                 Locale.ROOT,
                 "%n## Projection%n%n| figure | events/s | / batched INSERT floor | / COPY floor |%n|---|---|---|---|%n"
-                        + "| catch-up from offset 0 (live projection) | %.0f | %.3fx | %.3fx |%n| rebuild of %s events | %.0f | %.3fx | %.3fx |%n"
+                        + "| catch-up from offset 0 (live projection) | %.0f | %.3fx | %.3fx |%n| rebuild of %s events (%.0f s) | %.0f | %.3fx | %.3fx |%n"
+                        + "| notifier catch-up through the same backlog | %.0f | | |%n"
                         + "| floor: batched INSERT of the %s read-model rows | %.0f | | |%n| floor: COPY of the same rows | %.0f | | |%n",
                 (double) rb.get("catchUpEventsPerSecond"),
                 (double) rb.get("catchUpEventsPerSecond") / floorInsert,
                 (double) rb.get("catchUpEventsPerSecond") / floorCopy,
                 rb.get("rebuiltEvents"),
+                (double) rb.get("rebuildSeconds"),
                 rebuildRate,
                 rebuildRate / floorInsert,
                 rebuildRate / floorCopy,
+                (double) rb.get("notifierCatchUpEventsPerSecond"),
                 rb.get("readModelRows"),
                 floorInsert,
                 floorCopy));

@@ -48,21 +48,23 @@ public final class IngestBenchmark {
     private final String url;
     private final String apiKey;
     private final int alertsPerRequest;
+    private final int requestsPerGroup;
     private final AtomicLong sequence = new AtomicLong();
 
+    /**
+     * Single-alert requests each open a new alert group (a new incident: the costliest write); larger ones open a
+     * new group every ten requests and add new alerts to it in between, as a spreading outage does.
+     */
     IngestBenchmark(String commandUrl, String apiKey, int alertsPerRequest) {
         this.url = commandUrl + "/api/v1/integrations/alertmanager";
         this.apiKey = apiKey;
         this.alertsPerRequest = alertsPerRequest;
+        this.requestsPerGroup = alertsPerRequest == 1 ? 1 : 10;
     }
 
-    /**
-     * A realistic body: every ten requests open a new alert group (a new incident); the others add new alerts
-     * to it, as a spreading outage does.
-     */
     String body() {
         long n = sequence.getAndIncrement();
-        long group = n / 10;
+        long group = n / requestsPerGroup;
         StringBuilder alerts = new StringBuilder();
         for (int i = 0; i < alertsPerRequest; i++) {
             alerts.append(i == 0 ? "" : ",").append("""

@@ -5,16 +5,20 @@ import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentFold;
 import dev.incidents.domain.IncidentState;
+import dev.incidents.query.stream.ChangeFeed;
 import dev.incidents.support.parking.ParkedRecords;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -49,6 +53,9 @@ public class Projector {
 
     @Inject
     TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    ChangeFeed feed;
 
     /** Incidents as this projector last left them, so that an event costs one step of the fold, not a re-read. */
     private final FoldedIncidents folded = new FoldedIncidents(FoldedIncidents.DEFAULT_CAPACITY);
@@ -86,10 +93,8 @@ public class Projector {
                 return Result.PARKED;
             }
             // The state this projector last left the incident in, if the table still says so; else fold the stream.
-            IncidentState state = folded.get(t, event.incidentId(), position);
-            if (state == null) {
-                state = IncidentFold.fold(event.incidentId(), load(c, t, event.incidentId()));
-            }
+            IncidentState state = stateAt(c, t, event.incidentId(), position);
+            takeFeedOrder(c, t);
             insertEvent(c, t, event);
             state = IncidentFold.evolve(state, event);
             // Drain events that were waiting for this one.
@@ -115,7 +120,12 @@ public class Projector {
      */
     @Transactional
     public void applyAll(List<ParkedRecords.Decoded> batch) {
-        Tables t = Tables.LIVE;
+        applyAll(Tables.LIVE, batch);
+    }
+
+    /** {@link #applyAll(List)} on the given tables, in the caller's transaction if there is one. */
+    @Transactional
+    public void applyAll(Tables t, List<ParkedRecords.Decoded> batch) {
         Map<String, List<ParkedRecords.Decoded>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
         for (ParkedRecords.Decoded d : batch) {
             byIncident
@@ -151,10 +161,7 @@ public class Projector {
                 if (applied.isEmpty()) {
                     continue;
                 }
-                IncidentState state = folded.get(t, id, position);
-                if (state == null) {
-                    state = IncidentFold.fold(id, load(c, t, id));
-                }
+                IncidentState state = stateAt(c, t, id, position);
                 state = IncidentFold.foldOnto(state, applied);
                 if (waiting.contains(id)) {
                     EventEnvelope pending;
@@ -165,6 +172,7 @@ public class Projector {
                 }
                 views.add((Incident) state);
             }
+            takeFeedOrder(c, t);
             insertEvents(c, t, rows);
             upsertViews(c, t, views);
             for (Incident v : views) {
@@ -174,6 +182,49 @@ public class Projector {
             throw new IllegalStateException("cannot project a batch of " + batch.size() + " events", e);
         }
     }
+
+    /**
+     * The incident as it stands at {@code position} in these tables: remembered, or folded from its stream; nothing to
+     * read when it has no view row yet (position 0), since its events and its view are written in one transaction.
+     */
+    private IncidentState stateAt(Connection c, Tables t, String incidentId, long position) throws SQLException {
+        IncidentState state = folded.get(t, incidentId, position);
+        if (state == null) {
+            state = IncidentFold.fold(incidentId, position == 0 ? List.of() : load(c, t, incidentId));
+        }
+        return state;
+    }
+
+    /**
+     * Makes the live timeline's positions commit in the order they are handed out, which the live stream's
+     * {@code position > last} relies on (no gaps): a transaction takes this lock before its rows get positions and
+     * keeps it until it commits, so a projection on another replica (or another thread) cannot commit a higher position
+     * while a lower one is still in flight. Held only from the first timeline row to the commit. A rebuild's fresh
+     * tables are not read by the stream until they are swapped in, under a lock of their own.
+     */
+    private void takeFeedOrder(Connection c, Tables t) throws SQLException {
+        if (t != Tables.LIVE) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(FEED_ORDER_LOCK);
+        }
+        // Live streams on this replica hear of the change at once rather than at their next poll.
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    feed.wakeUp();
+                }
+            }
+        });
+    }
+
+    /** The statement that takes the live timeline's commit-order lock (see {@link #takeFeedOrder}). */
+    public static final String FEED_ORDER_LOCK = "select pg_advisory_xact_lock(7283945561)";
 
     private static Map<String, Long> lockPositions(Connection c, Tables t, String[] incidentIds) throws SQLException {
         Map<String, Long> positions = new HashMap<>();
@@ -203,45 +254,31 @@ public class Projector {
         return waiting;
     }
 
+    /**
+     * Every timeline row of the batch in one COPY: the envelope goes in as the text the record carried (no
+     * re-encoding), and COPY spares the array building and parsing of a multi-row INSERT.
+     */
     private static void insertEvents(Connection c, Tables t, List<ParkedRecords.Decoded> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        int n = rows.size();
-        String[] incidents = new String[n];
-        Long[] seqs = new Long[n];
-        Object[] ids = new Object[n];
-        String[] types = new String[n];
-        String[] tenants = new String[n];
-        String[] occurred = new String[n];
-        String[] recorded = new String[n];
-        String[] envelopes = new String[n];
-        for (int i = 0; i < n; i++) {
-            EventEnvelope e = rows.get(i).event();
-            incidents[i] = e.incidentId();
-            seqs[i] = e.sequence();
-            ids[i] = e.eventId();
-            types[i] = e.type();
-            tenants[i] = e.tenant();
-            occurred[i] = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt());
-            recorded[i] = e.recordedAt().toString();
-            envelopes[i] = rows.get(i).json();
+        StringBuilder data = new StringBuilder(rows.size() * 1024);
+        for (ParkedRecords.Decoded d : rows) {
+            EventEnvelope e = d.event();
+            CopyText.field(data, e.incidentId());
+            CopyText.field(data, Long.toString(e.sequence()));
+            CopyText.field(data, e.eventId().toString());
+            CopyText.field(data, e.type());
+            CopyText.field(data, e.tenant());
+            CopyText.field(data, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt()));
+            CopyText.field(data, e.recordedAt().toString());
+            CopyText.last(data, d.json());
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into " + t.events()
-                + " (incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope)"
-                + " select incident, seq, id, type, tenant, occurred::timestamptz, recorded::timestamptz, envelope::jsonb"
-                + " from unnest(?::text[], ?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                + " as r(incident, seq, id, type, tenant, occurred, recorded, envelope)")) {
-            ps.setArray(1, c.createArrayOf("text", incidents));
-            ps.setArray(2, c.createArrayOf("bigint", seqs));
-            ps.setArray(3, c.createArrayOf("uuid", ids));
-            ps.setArray(4, c.createArrayOf("text", types));
-            ps.setArray(5, c.createArrayOf("text", tenants));
-            ps.setArray(6, c.createArrayOf("text", occurred));
-            ps.setArray(7, c.createArrayOf("text", recorded));
-            ps.setArray(8, c.createArrayOf("text", envelopes));
-            ps.executeUpdate();
-        }
+        CopyText.copyIn(
+                c,
+                "copy " + t.events()
+                        + " (incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope) from stdin",
+                data);
     }
 
     private static long lockPosition(Connection c, Tables t, String incidentId) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.incidents.query.stream;
 
 import dev.incidents.domain.EventCodec;
+import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -47,23 +48,27 @@ public class ChangeFeed {
                 return t;
             });
 
-    private volatile boolean running;
     private volatile long last;
-    private Thread thread;
+    private WorkLoop loop;
 
     void start(@Observes StartupEvent ignored) {
         last = latestPosition();
-        running = true;
-        thread = new Thread(this::loop, "change-feed");
-        thread.setDaemon(true);
-        thread.start();
+        loop = new WorkLoop("change-feed", pollInterval, LOG, this::poll);
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        running = false;
         streams.shutdownNow();
-        if (thread != null) {
-            thread.join(2_000);
+        if (loop != null) {
+            loop.stop();
+        }
+    }
+
+    /** Ends the wait for the next poll: this replica's projection just committed changes. */
+    public void wakeUp() {
+        WorkLoop l = loop;
+        if (l != null) {
+            l.wakeUp();
         }
     }
 
@@ -99,31 +104,28 @@ public class ChangeFeed {
         }
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                List<Change> changes = query(
-                        "select position, tenant, incident_id, envelope from incident_event where position > ? order by position limit 1000",
-                        null,
-                        last,
-                        0);
-                for (Change c : changes) {
-                    for (Consumer<Change> l : listeners) {
-                        l.accept(c);
-                    }
-                    last = c.position();
-                }
-                if (changes.isEmpty()) {
-                    Thread.sleep(pollInterval.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("change feed poll failed: %s", e.toString());
-                sleepQuietly(1_000);
-            }
+    /**
+     * One round: the changes after the last one handed out, to every listener. Gap-free because positions commit in
+     * the order they are handed out (the projection's feed-order lock), so nothing can appear below {@code last}
+     * later. With nobody listening the rows are not read at all; the feed only moves its mark to the head.
+     */
+    private boolean poll() {
+        if (listeners.isEmpty()) {
+            last = Math.max(last, latestPosition());
+            return false;
         }
+        List<Change> changes = query(
+                "select position, tenant, incident_id, envelope from incident_event where position > ? order by position limit 1000",
+                null,
+                last,
+                0);
+        for (Change c : changes) {
+            for (Consumer<Change> l : listeners) {
+                l.accept(c);
+            }
+            last = c.position();
+        }
+        return !changes.isEmpty();
     }
 
     private List<Change> query(String sql, String tenant, long position, int limit) {
@@ -148,14 +150,6 @@ public class ChangeFeed {
             return out;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the change feed", e);
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
