@@ -24,16 +24,21 @@ final class CopyText {
     }
 
     private static void escape(StringBuilder out, String value) {
+        int clean = 0; // value[clean, i) needs no escape and goes in as one piece
         for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            switch (ch) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(ch);
+            String escaped = switch (value.charAt(i)) {
+                case '\\' -> "\\\\";
+                case '\t' -> "\\t";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                default -> null;
+            };
+            if (escaped != null) {
+                out.append(value, clean, i).append(escaped);
+                clean = i + 1;
             }
         }
+        out.append(value, clean, value.length());
     }
 
     /** Runs {@code copy ... from stdin} on the connection (inside its current transaction) with these rows. */

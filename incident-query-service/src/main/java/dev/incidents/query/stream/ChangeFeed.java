@@ -76,8 +76,17 @@ public class ChangeFeed {
         return streams;
     }
 
+    /**
+     * A listener hears every change after the feed's mark. The first listener after a quiet spell moves the mark to
+     * the head first (nothing is read while nobody listens); a stream replays what it missed itself ({@link #after}).
+     */
     public void subscribe(Consumer<Change> listener) {
-        listeners.add(listener);
+        synchronized (listeners) {
+            if (listeners.isEmpty()) {
+                last = Math.max(last, latestPosition());
+            }
+            listeners.add(listener);
+        }
     }
 
     public void unsubscribe(Consumer<Change> listener) {
@@ -107,11 +116,10 @@ public class ChangeFeed {
     /**
      * One round: the changes after the last one handed out, to every listener. Gap-free because positions commit in
      * the order they are handed out (the projection's feed-order lock), so nothing can appear below {@code last}
-     * later. With nobody listening the rows are not read at all; the feed only moves its mark to the head.
+     * later. With nobody listening nothing is read.
      */
     private boolean poll() {
         if (listeners.isEmpty()) {
-            last = Math.max(last, latestPosition());
             return false;
         }
         List<Change> changes = query(

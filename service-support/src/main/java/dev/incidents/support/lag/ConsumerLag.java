@@ -54,11 +54,11 @@ public class ConsumerLag {
             return;
         }
         meter = new LagMeter(bootstrapServers, group.get(), topic);
-        Gauge.builder("incidents.consumer.lag.events", () -> current.events())
+        Gauge.builder("incidents.consumer.lag.events", () -> measured(current.events()))
                 .description("Events of incident-events this service's consumer group has not applied yet")
                 .tag("group", group.get())
                 .register(metrics);
-        Gauge.builder("incidents.consumer.lag.seconds", () -> current.seconds())
+        Gauge.builder("incidents.consumer.lag.seconds", () -> measured(current.seconds()))
                 .description("Age of the oldest event this service's consumer group has not applied yet (0 if none)")
                 .tag("group", group.get())
                 .register(metrics);
@@ -76,6 +76,11 @@ public class ConsumerLag {
         if (meter != null) {
             meter.close();
         }
+    }
+
+    /** NaN until the first measurement: "unknown" must not read as "caught up". */
+    private double measured(double value) {
+        return current.measuredAt() == null ? Double.NaN : value;
     }
 
     /** The last measurement. */
