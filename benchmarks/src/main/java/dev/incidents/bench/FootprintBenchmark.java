@@ -46,4 +46,16 @@ final class FootprintBenchmark {
         }
         return Double.NaN;
     }
+
+    /** This step alone: {@code BENCHMARKS=FootprintBenchmark SKIP_BUILD=true ./run-benchmarks}. */
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("incidents.project-root", "."))
+                .toAbsolutePath()
+                .normalize();
+        LocalSystem.Options options = new LocalSystem.Options(
+                root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
+        try (LocalSystem system = LocalSystem.start(options, msg -> System.out.println("[local] " + msg), r -> {})) {
+            measure(system, Integer.getInteger("bench.idle-seconds", 10));
+        }
+    }
 }

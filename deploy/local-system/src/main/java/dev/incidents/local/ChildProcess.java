@@ -30,10 +30,19 @@ final class ChildProcess implements AutoCloseable {
 
     static ChildProcess start(String name, List<String> command, Map<String, String> env, Path logDir)
             throws IOException {
+        return start(name, command, null, env, logDir);
+    }
+
+    /** Starts {@code command} in {@code directory} (the launcher's own when null), its output in the log. */
+    static ChildProcess start(String name, List<String> command, Path directory, Map<String, String> env, Path logDir)
+            throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (directory != null) {
+            pb.directory(directory.toFile());
+        }
         pb.environment().putAll(env);
         return new ChildProcess(name, log, pb.start());
     }

@@ -175,7 +175,8 @@ public final class LocalSystem implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    private record Launch(List<String> command, Map<String, String> env, Path logs, int port, int managementPort) {
+    private record Launch(
+            List<String> command, Path directory, Map<String, String> env, Path logs, int port, int managementPort) {
         String readiness() {
             return "http://127.0.0.1:" + managementPort + "/q/health/ready";
         }
@@ -207,6 +208,14 @@ public final class LocalSystem implements AutoCloseable {
     private String secretsKey;
 
     private LocalSystem() {}
+
+    /**
+     * The JVM options of every service, as a small pod runs them (Kubernetes passes the same in JAVA_OPTS_APPEND,
+     * deploy/kubernetes/base/config.yaml): the serial collector and a small initial heap, so that an idle service
+     * holds little memory; the heap may still grow to 512 MB under load.
+     */
+    public static final List<String> SERVICE_JVM_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
 
     /** Starts everything and returns once every service answers its readiness probe. */
     public static LocalSystem start(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook)
@@ -409,14 +418,20 @@ public final class LocalSystem implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_PASSWORD", password);
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         String jarModule = module.replaceFirst("-\\d+$", "");
-        List<String> command = List.of(
-                ChildProcess.javaExecutable(),
-                "-Xmx512m",
-                "-jar",
-                jar(o, jarModule).toString());
-        ChildProcess p = ChildProcess.start(module, command, env, logs);
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(SERVICE_JVM_OPTIONS);
+        // Started from its quarkus-app directory, as the class-data archive the build made there (AppCDS, for this
+        // jar and this JDK) records the class path: -jar quarkus-run.jar.
+        Path directory = jar(o, jarModule).getParent();
+        if (Files.exists(directory.resolve("app-cds.jsa"))) {
+            command.add("-XX:SharedArchiveFile=app-cds.jsa");
+        }
+        command.add("-jar");
+        command.add("quarkus-run.jar");
+        ChildProcess p = ChildProcess.start(module, command, directory, env, logs);
         started.add(p);
-        launches.put(module, new Launch(command, Map.copyOf(env), logs, port, managementPort));
+        launches.put(module, new Launch(List.copyOf(command), directory, Map.copyOf(env), logs, port, managementPort));
         return p;
     }
 
@@ -606,7 +621,11 @@ public final class LocalSystem implements AutoCloseable {
             throw new IllegalArgumentException("no service " + module);
         }
         ChildProcess again = ChildProcess.start(
-                module + "-restarted-" + (++restarts), launch.command(), launch.env(), launch.logs());
+                module + "-restarted-" + (++restarts),
+                launch.command(),
+                launch.directory(),
+                launch.env(),
+                launch.logs());
         started.add(again);
         again.awaitHttpOk(launch.readiness(), ready());
     }
