@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.incidents.command.ingest.IngestRateLimits;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.support.auth.Caller;
@@ -35,9 +34,6 @@ public class WriteSupport {
     @Inject
     Caller caller;
 
-    @Inject
-    IngestRateLimits rateLimits;
-
     /** How far in the future an occurredAt may lie before it is refused as a clock error. */
     @ConfigProperty(name = "incidents.command.max-clock-skew", defaultValue = "PT5M")
     Duration maxClockSkew;
@@ -52,9 +48,6 @@ public class WriteSupport {
      */
     public CommandContext context(
             OffsetDateTime occurredAt, String ifMatch, String idempotencyKey, String operation, Object request) {
-        if (caller.keyName() != null) {
-            rateLimits.admit(caller.tenant(), caller.keyName());
-        }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         requireNotFuture("occurredAt", occurredAt, now);
         String key = blankToNull(idempotencyKey);

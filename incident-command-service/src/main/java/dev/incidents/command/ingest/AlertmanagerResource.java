@@ -42,6 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "integrations")
 @HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
 @RolesAllowed(ApiKeyIdentityProvider.ROLE)
+@RateLimited
 public class AlertmanagerResource {
 
     static final String SOURCE = "alertmanager";

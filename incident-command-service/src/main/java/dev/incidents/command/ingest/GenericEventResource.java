@@ -40,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "integrations")
 @HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
 @RolesAllowed(ApiKeyIdentityProvider.ROLE)
+@RateLimited
 public class GenericEventResource {
 
     public enum Status {

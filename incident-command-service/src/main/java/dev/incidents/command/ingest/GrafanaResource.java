@@ -52,6 +52,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "integrations")
 @HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
 @RolesAllowed(ApiKeyIdentityProvider.ROLE)
+@RateLimited
 public class GrafanaResource {
 
     static final String SOURCE = "grafana";

@@ -50,6 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "integrations")
 @HttpAuthenticationMechanism(ApiKeyAuthentication.SCHEME)
 @RolesAllowed(ApiKeyIdentityProvider.ROLE)
+@RateLimited
 // PagerDuty's clients retry a 5xx: with the database unreachable they get 503 and Retry-After, in PagerDuty's shape.
 @DatabaseUnavailable.Body(
         "{\"status\":\"unavailable\",\"message\":\"Service temporarily unavailable; retry the event later\","

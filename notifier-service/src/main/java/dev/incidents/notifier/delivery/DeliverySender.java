@@ -45,13 +45,48 @@ public class DeliverySender {
 
     private static final Logger LOG = Logger.getLogger(DeliverySender.class);
     /**
-     * How many due rows one claim looks at, per delivery it may claim, before ranking them per subscription: enough
-     * for every free slot, few enough that a backlog of one subscriber (whose full subscriptions are left out of
-     * the candidates) does not make every round rank thousands of rows.
+     * The claim, in three steps. (1) The subscriptions that have open deliveries, found with one index probe each
+     * (a loose index scan) rather than by reading the backlog. (2) Of each of them that has a free slot, its due
+     * deliveries that head their (subscription, incident) queue, oldest first, at most as many as a subscription has
+     * slots: a subscriber's backlog is walked only as far as its own slots. (3) The oldest of those, up to the free
+     * slots in total, leased (next attempt moved past the call's timeout) under row locks that other replicas skip.
      */
-    private static final int CANDIDATES_PER_SLOT = 4;
-
-    private static final int MAX_CANDIDATES = 5_000;
+    private static final String CLAIM = """
+            with recursive open_subscription (subscription_key) as (
+                select min(subscription_key) from delivery where status in ('pending', 'retrying')
+                union all
+                select (select min(subscription_key) from delivery
+                        where status in ('pending', 'retrying') and subscription_key > o.subscription_key)
+                from open_subscription o where o.subscription_key is not null
+            ),
+            candidate as (
+                select c.id, c.next_attempt_at
+                from open_subscription o
+                cross join lateral (
+                    select d.id, d.next_attempt_at from delivery d
+                    where d.subscription_key = o.subscription_key
+                      and d.status in ('pending', 'retrying') and d.next_attempt_at <= now()
+                      and not exists (
+                          select 1 from delivery earlier
+                          where earlier.subscription_key = d.subscription_key and earlier.incident_id = d.incident_id
+                            and earlier.id < d.id and earlier.status in ('pending', 'retrying'))
+                    order by d.next_attempt_at, d.id
+                    limit ?) c
+                where o.subscription_key is not null and o.subscription_key <> all (?)
+            ),
+            picked as (
+                select id from delivery
+                where id in (select id from candidate order by next_attempt_at, id limit ?)
+                  and status in ('pending', 'retrying') and next_attempt_at <= now()
+                for update skip locked
+            )
+            update delivery d set next_attempt_at = now() + (? * interval '1 millisecond')
+            from picked where d.id = picked.id
+            returning d.id, d.subscription_key, d.subscription_id, d.channel, d.target_url, d.event_id, d.payload,
+                d.attempts, d.attempt_base,
+                (select s.secret from subscription s where s.id = d.subscription_id),
+                (select s.status from subscription s where s.id = d.subscription_id)
+            """;
 
     @Inject
     AgroalDataSource dataSource;
@@ -130,30 +165,12 @@ public class DeliverySender {
                 .map(Map.Entry::getKey)
                 .toArray(String[]::new);
         long leaseMillis = config.requestTimeout().toMillis() * 2 + 1_000;
-        String open = "status in ('pending', 'retrying')";
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "update delivery d set next_attempt_at = now() + (? * interval '1 millisecond')"
-                                + " from (select id from delivery where " + open
-                                + " and next_attempt_at <= now() and id in ("
-                                + "   select id from (select x.id, row_number() over (partition by x.subscription_key order by x.next_attempt_at, x.id) as rank"
-                                + "     from (select d2.id, d2.subscription_key, d2.next_attempt_at from delivery d2"
-                                + "       where d2." + open
-                                + " and d2.next_attempt_at <= now() and d2.subscription_key <> all (?)"
-                                + "       and not exists (select 1 from delivery e where e.subscription_key = d2.subscription_key"
-                                + "         and e.incident_id = d2.incident_id and e.id < d2.id and e." + open + ")"
-                                + "       order by d2.next_attempt_at limit "
-                                + Math.min(MAX_CANDIDATES, Math.max(100, limit * CANDIDATES_PER_SLOT)) + ") x) ranked"
-                                + "   where rank <= ?)"
-                                + " order by next_attempt_at, id limit ? for update skip locked) picked"
-                                + " where d.id = picked.id"
-                                + " returning d.id, d.subscription_key, d.subscription_id, d.channel, d.target_url, d.event_id, d.payload, d.attempts,"
-                                + " d.attempt_base, (select s.secret from subscription s where s.id = d.subscription_id),"
-                                + " (select s.status from subscription s where s.id = d.subscription_id)")) {
-            ps.setLong(1, leaseMillis);
+                PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            ps.setInt(1, perSubscription);
             ps.setArray(2, c.createArrayOf("text", full));
-            ps.setInt(3, perSubscription);
-            ps.setInt(4, limit);
+            ps.setInt(3, limit);
+            ps.setLong(4, leaseMillis);
             List<Claimed> claimed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
