@@ -230,4 +230,75 @@ class WebhookSubscriptionTest {
             assertEquals(incident.getValue(), order, "updates of incident " + incident.getKey() + " in sequence order");
         }
     }
+
+    @Test
+    void aStormOfUpdatesToOneIncident_goesOutInOrder_eachOnce_besideAnotherIncident() throws Exception {
+        String path = path("storm");
+        String subscription = subscribe(path);
+        // The storm's updates queue behind each other (only the oldest open one is claimable, each one that ends
+        // makes the next due); the other incident's update is a queue of its own.
+        Stream storm = new Stream(api.tenant);
+        List<String> stormIds = new ArrayList<>();
+        stormIds.add("msg_" + storm.declare("Storm", Severity.SEV2, "edge").eventId());
+        for (int i = 0; i < 24; i++) {
+            stormIds.add("msg_"
+                    + storm.publish(
+                                    "08:40",
+                                    new dev.incidents.domain.IncidentEvent.TimelineEntryAdded(
+                                            dev.incidents.domain.TimelineKind.OBSERVATION, "alert " + i, "ada"))
+                            .eventId());
+        }
+        Stream other = new Stream(api.tenant);
+        String otherId =
+                "msg_" + other.declare("Elsewhere", Severity.SEV3, "billing").eventId();
+
+        List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(26), WAIT);
+        assertTrue(
+                deliveries.stream().allMatch(d -> "delivered".equals(d.get("status"))), "all delivered: " + deliveries);
+        List<String> stormOrder = receiver.requests(path).stream()
+                .filter(r -> r.body().contains(storm.incidentId))
+                .map(r -> r.header("webhook-id"))
+                .toList();
+        assertEquals(stormIds, stormOrder, "the storm's updates in sequence order, each once");
+        assertEquals(
+                List.of(otherId),
+                receiver.requests(path).stream()
+                        .filter(r -> r.body().contains(other.incidentId))
+                        .map(r -> r.header("webhook-id"))
+                        .toList());
+    }
+
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    @Test
+    void aDeliveryLeftWaitingWithNothingAheadOfIt_isFoundBySweep_andSent() throws Exception {
+        String path = path("stranded");
+        String subscription = subscribe(path);
+        Stream incident = new Stream(api.tenant);
+        incident.declare("Stranded", Severity.SEV3, "api");
+        api.awaitDeliveries(subscription, Api.allSettled(1), WAIT);
+        // What a planner leaves when the delivery ahead ends while it plans: a waiting row that nobody promotes.
+        UUID strandedEvent = UUID.randomUUID();
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("insert into delivery (subscription_key,"
+                        + " subscription_id, channel, target_url, tenant, event_id, incident_id, seq, event_type, payload,"
+                        + " status, next_attempt_at) select subscription_key, subscription_id, channel, target_url, tenant,"
+                        + " ?, incident_id, seq + 1, event_type, payload, 'pending', 'infinity' from delivery"
+                        + " where subscription_id = ?::uuid")) {
+            ps.setObject(1, strandedEvent);
+            ps.setString(2, subscription);
+            assertEquals(1, ps.executeUpdate());
+        }
+
+        List<Map<String, Object>> deliveries = api.awaitDeliveries(subscription, Api.allSettled(2), WAIT);
+        assertEquals(2, deliveries.size());
+        assertTrue(
+                deliveries.stream().allMatch(d -> "delivered".equals(d.get("status"))),
+                "both delivered: " + deliveries);
+        assertTrue(
+                receiver.requests(path).stream()
+                        .anyMatch(r -> r.header("webhook-id").equals("msg_" + strandedEvent)),
+                "the stranded delivery reached the receiver");
+    }
 }

@@ -17,7 +17,8 @@ record Claimed(
         int attempts,
         int attemptBase,
         String secret,
-        String subscriptionStatus) {
+        String subscriptionStatus,
+        String incidentId) {
 
     /** Standard Webhooks' message id: the same on every retry and redelivery of one event to one subscriber. */
     String webhookId() {

@@ -228,7 +228,8 @@ public class DeliveryLog {
                 List.of());
     }
 
+    /** Null for 'infinity': a delivery waiting behind an earlier one of its incident has no time of its own yet. */
     private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
+        return t == null || t.getTime() == org.postgresql.PGStatement.DATE_POSITIVE_INFINITY ? null : t.toInstant();
     }
 }

@@ -66,9 +66,10 @@ public class DeliveryPlanner {
                 return false;
             }
             Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
+            List<Planned> planned = new ArrayList<>();
             if (config.webhookUrl().isPresent()) {
-                insertDelivery(
-                        c, CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook());
+                planned.add(new Planned(
+                        CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "select id, channel, target from subscription where tenant = ? and status = 'active'"
@@ -88,11 +89,12 @@ public class DeliveryPlanner {
                     while (rs.next()) {
                         UUID id = rs.getObject(1, UUID.class);
                         String channel = rs.getString(2);
-                        insertDelivery(
-                                c, id.toString(), id, channel, rs.getString(3), event, payloads.forChannel(channel));
+                        planned.add(new Planned(
+                                id.toString(), id, channel, rs.getString(3), event, payloads.forChannel(channel)));
                     }
                 }
             }
+            insertDeliveries(c, planned);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan deliveries of " + event.eventId(), e);
         }
@@ -242,10 +244,23 @@ public class DeliveryPlanner {
         }
     }
 
+    /**
+     * Inserts the planned deliveries in one statement. Each (subscription, incident) is a queue, sent in order: a
+     * delivery behind another open one of its queue is inserted waiting (next attempt at 'infinity', never claimed)
+     * and becomes due when the one ahead of it ends ({@link DeliveryQueues}).
+     */
     private static void insertDeliveries(Connection c, List<Planned> planned) throws SQLException {
         if (planned.isEmpty()) {
             return;
         }
+        List<String[]> queues = new ArrayList<>();
+        Set<String> distinct = new java.util.HashSet<>();
+        for (Planned p : planned) {
+            if (distinct.add(DeliveryQueues.name(p.key(), p.event().incidentId()))) {
+                queues.add(new String[] {p.key(), p.event().incidentId()});
+            }
+        }
+        Set<String> queued = DeliveryQueues.open(c, queues);
         int n = planned.size();
         String[] keys = new String[n];
         Object[] subscriptionIds = new Object[n];
@@ -257,6 +272,7 @@ public class DeliveryPlanner {
         Long[] seqs = new Long[n];
         String[] types = new String[n];
         String[] payloads = new String[n];
+        Boolean[] waiting = new Boolean[n];
         for (int i = 0; i < n; i++) {
             Planned p = planned.get(i);
             keys[i] = p.key();
@@ -269,13 +285,15 @@ public class DeliveryPlanner {
             seqs[i] = p.event().sequence();
             types[i] = p.event().type();
             payloads[i] = p.payload();
+            waiting[i] = !queued.add(DeliveryQueues.name(p.key(), p.event().incidentId()));
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into delivery (subscription_key, subscription_id, channel, target_url, tenant,"
-                        + " event_id, incident_id, seq, event_type, payload, status)"
-                        + " select k, s, ch, t, tn, e, i, q, ty, p, 'pending'"
-                        + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[])"
-                        + " as d(k, s, ch, t, tn, e, i, q, ty, p) on conflict do nothing")) {
+                        + " event_id, incident_id, seq, event_type, payload, status, next_attempt_at)"
+                        + " select k, s, ch, t, tn, e, i, q, ty, p, 'pending',"
+                        + " case when w then 'infinity'::timestamptz else now() end"
+                        + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::boolean[])"
+                        + " as d(k, s, ch, t, tn, e, i, q, ty, p, w) on conflict do nothing")) {
             ps.setArray(1, c.createArrayOf("text", keys));
             ps.setArray(2, c.createArrayOf("uuid", subscriptionIds));
             ps.setArray(3, c.createArrayOf("text", channels));
@@ -286,8 +304,11 @@ public class DeliveryPlanner {
             ps.setArray(8, c.createArrayOf("bigint", seqs));
             ps.setArray(9, c.createArrayOf("text", types));
             ps.setArray(10, c.createArrayOf("text", payloads));
+            ps.setArray(11, c.createArrayOf("boolean", waiting));
             ps.executeUpdate();
         }
+        // A first row that was not inserted (its event was planned before) must not leave the second waiting.
+        DeliveryQueues.promoteNext(c, queues);
     }
 
     private record Known(long lastSequence, IncidentFacts facts) {}
@@ -343,32 +364,6 @@ public class DeliveryPlanner {
         ps.setString(5, f.severity() == null ? null : f.severity().name());
         ps.setArray(6, c.createArrayOf("text", f.services().toArray()));
         ps.setString(7, f.status() == null ? null : f.status().wireName());
-    }
-
-    private static void insertDelivery(
-            Connection c,
-            String key,
-            UUID subscriptionId,
-            String channel,
-            String target,
-            EventEnvelope e,
-            String payload)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into delivery (subscription_key, subscription_id, channel, target_url, tenant, event_id,"
-                        + " incident_id, seq, event_type, payload, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') on conflict do nothing")) {
-            ps.setString(1, key);
-            ps.setObject(2, subscriptionId);
-            ps.setString(3, channel);
-            ps.setString(4, target);
-            ps.setString(5, e.tenant());
-            ps.setObject(6, e.eventId());
-            ps.setString(7, e.incidentId());
-            ps.setLong(8, e.sequence());
-            ps.setString(9, e.type());
-            ps.setString(10, payload);
-            ps.executeUpdate();
-        }
     }
 
     /** The event rendered once per channel, however many subscriptions share it. */

@@ -85,7 +85,7 @@ public class DeliverySender {
             returning d.id, d.subscription_key, d.subscription_id, d.channel, d.target_url, d.event_id, d.payload,
                 d.attempts, d.attempt_base,
                 (select s.secret from subscription s where s.id = d.subscription_id),
-                (select s.status from subscription s where s.id = d.subscription_id)
+                (select s.status from subscription s where s.id = d.subscription_id), d.incident_id
             """;
 
     @Inject
@@ -118,6 +118,11 @@ public class DeliverySender {
     private WorkLoop loop;
     private WorkLoop recorder;
 
+    /** How often the sender looks for deliveries left waiting behind one that ended (see DeliveryQueues). */
+    private static final long SWEEP_INTERVAL_NANOS = 5_000_000_000L;
+
+    private volatile long lastSweep = System.nanoTime();
+
     void start(@Observes StartupEvent ignored) {
         recorder = new WorkLoop("delivery-recorder", Duration.ofSeconds(1), LOG, this::recordEnded);
         recorder.start();
@@ -148,6 +153,17 @@ public class DeliverySender {
 
     /** One round: claim what the free slots allow and start sending it; true when something was claimed. */
     private boolean sendDue() throws Exception {
+        if (System.nanoTime() - lastSweep > SWEEP_INTERVAL_NANOS) {
+            lastSweep = System.nanoTime();
+            int promoted = QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    return DeliveryQueues.promoteStranded(c);
+                }
+            });
+            if (promoted > 0) {
+                LOG.infof("%d deliveries were waiting behind deliveries that had ended; now due", promoted);
+            }
+        }
         int room = config.maxInFlight() - inFlight.get();
         if (room <= 0) {
             return false; // a completing send wakes the loop
@@ -189,7 +205,8 @@ public class DeliverySender {
                             rs.getInt(8),
                             rs.getInt(9),
                             secret,
-                            rs.getString(11)));
+                            rs.getString(11),
+                            rs.getString(12)));
                 }
             }
             return claimed;
@@ -200,8 +217,7 @@ public class DeliverySender {
         if (d.subscriptionStatus() != null && !d.subscriptionStatus().equals("active")) {
             // Deleted or disabled since the delivery was planned: it ends here, without a call.
             String status = d.subscriptionStatus().equals("deleted") ? "cancelled" : "dead";
-            QuarkusTransaction.requiringNew()
-                    .run(() -> close(d.id(), status, "subscription " + d.subscriptionStatus()));
+            QuarkusTransaction.requiringNew().run(() -> close(d, status, "subscription " + d.subscriptionStatus()));
             return;
         }
         AtomicInteger mine = inFlightBySubscription.computeIfAbsent(d.subscriptionKey(), k -> new AtomicInteger());
@@ -305,6 +321,15 @@ public class DeliverySender {
                 ps.setArray(6, c.createArrayOf("timestamptz", next));
                 ps.executeUpdate();
             }
+            // The next delivery of each queue whose head just ended (delivered or dead) becomes due.
+            List<String[]> ended = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (!statuses[i].equals("retrying")) {
+                    Claimed d = batch.get(i).delivery();
+                    ended.add(new String[] {d.subscriptionKey(), d.incidentId()});
+                }
+            }
+            DeliveryQueues.promoteNext(c, ended);
             for (Ended e : batch) {
                 if (e.outcome().gone() && e.delivery().subscriptionId() != null) {
                     disable(c, e.delivery().subscriptionId());
@@ -351,16 +376,18 @@ public class DeliverySender {
         }
     }
 
-    private void close(long id, String status, String reason) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("update delivery set status = ?, last_error = ? where id = ?")) {
-            ps.setString(1, status);
-            ps.setString(2, reason);
-            ps.setLong(3, id);
-            ps.executeUpdate();
+    private void close(Claimed d, String status, String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("update delivery set status = ?, last_error = ? where id = ?")) {
+                ps.setString(1, status);
+                ps.setString(2, reason);
+                ps.setLong(3, d.id());
+                ps.executeUpdate();
+            }
+            DeliveryQueues.promoteNext(c, List.<String[]>of(new String[] {d.subscriptionKey(), d.incidentId()}));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot close delivery " + id, e);
+            throw new IllegalStateException("cannot close delivery " + d.id(), e);
         }
     }
 

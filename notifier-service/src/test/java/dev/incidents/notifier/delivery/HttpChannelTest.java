@@ -122,7 +122,8 @@ class HttpChannelTest {
                 0,
                 0,
                 "whsec_dGVzdCBzZWNyZXQgb2YgMzIgYnl0ZXMgbG9uZyEhISE=",
-                "active");
+                "active",
+                "incident-1");
     }
 
     private static int port() {
