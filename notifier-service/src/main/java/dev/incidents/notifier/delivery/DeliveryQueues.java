@@ -13,7 +13,7 @@ import java.util.Set;
  * claimable, the rest wait with their next attempt at 'infinity' until the one ahead of them ends, so that a claim
  * never walks the tail of a long queue (an alert storm's incident). Whoever ends a head promotes the next
  * ({@link #promoteNext}). A planner that saw a head open while it was ending adds a waiting row nobody promotes: the
- * sender's sweep ({@link #promoteStranded}, every few seconds) finds it. Order never depends on any of this: the claim
+ * sender's sweep ({@link #promoteStranded}, every second) finds it. Order never depends on any of this: the claim
  * takes a delivery only when nothing older of its queue is open.
  */
 final class DeliveryQueues {

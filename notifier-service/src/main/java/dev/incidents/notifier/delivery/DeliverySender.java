@@ -118,8 +118,11 @@ public class DeliverySender {
     private WorkLoop loop;
     private WorkLoop recorder;
 
-    /** How often the sender looks for deliveries left waiting behind one that ended (see DeliveryQueues). */
-    private static final long SWEEP_INTERVAL_NANOS = 5_000_000_000L;
+    /**
+     * How often the sender looks for deliveries left waiting behind one that ended (see DeliveryQueues): the most a
+     * delivery caught in that race waits. One index range and one probe per waiting delivery.
+     */
+    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
 
     private volatile long lastSweep = System.nanoTime();
 
