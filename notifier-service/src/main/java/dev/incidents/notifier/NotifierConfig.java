@@ -46,6 +46,10 @@ public interface NotifierConfig {
     @WithDefault("PT5S")
     Duration requestTimeout();
 
+    /** How often the sender looks for deliveries left waiting with nothing open ahead of them (a safety net). */
+    @WithDefault("PT1M")
+    Duration sweepInterval();
+
     /**
      * Whether webhooks may target loopback and private addresses. Off in production (SSRF); the local run and
      * the tests turn it on, so a receiver on one's own machine can be tried.

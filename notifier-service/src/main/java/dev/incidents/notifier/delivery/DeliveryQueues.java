@@ -12,9 +12,10 @@ import java.util.Set;
  * The open deliveries of one (subscription, incident) form a queue, sent in order: its head (the oldest open one) is
  * claimable, the rest wait with their next attempt at 'infinity' until the one ahead of them ends, so that a claim
  * never walks the tail of a long queue (an alert storm's incident). Whoever ends a head promotes the next
- * ({@link #promoteNext}). A planner that saw a head open while it was ending adds a waiting row nobody promotes: the
- * sender's sweep ({@link #promoteStranded}, every second) finds it. Order never depends on any of this: the claim
- * takes a delivery only when nothing older of its queue is open.
+ * ({@link #promoteNext}). The planner holds a share lock on the heads it queues behind, so a head cannot end unseen
+ * while rows are added behind it; rows are locked in id order on both sides. Should a row still be left waiting
+ * with nothing ahead of it, the sender's sweep ({@link #promoteStranded}, every minute) finds it. Order never
+ * depends on any of this: the claim takes a delivery only when nothing older of its queue is open.
  */
 final class DeliveryQueues {
 
@@ -25,14 +26,18 @@ final class DeliveryQueues {
         return subscriptionKey + "\u0000" + incidentId;
     }
 
-    /** The names of those of these queues ({subscription key, incident id}) that hold an open delivery. */
+    /**
+     * The names of those of these queues ({subscription key, incident id}) that hold an open delivery, their heads
+     * share-locked until the transaction ends: a head that ends meanwhile waits for this transaction and then sees
+     * what it added. A head that ended first is not returned (its queue counts as empty).
+     */
     static Set<String> open(Connection c, List<String[]> queues) throws SQLException {
         Set<String> open = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("select subscription_key, incident_id from delivery"
                 + " where id in (select (select min(d.id) from delivery d where d.subscription_key = q.k"
                 + "   and d.incident_id = q.i and d.status in ('pending', 'retrying'))"
                 + "   from unnest(?::text[], ?::text[]) as q(k, i))"
-                + " and status in ('pending', 'retrying')")) {
+                + " and status in ('pending', 'retrying') order by id for share")) {
             bind(c, ps, queues);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

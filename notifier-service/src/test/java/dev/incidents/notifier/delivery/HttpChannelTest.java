@@ -79,6 +79,11 @@ class HttpChannelTest {
                 return Duration.ofSeconds(2);
             }
 
+            @Override
+            public Duration sweepInterval() {
+                return Duration.ofMinutes(1);
+            }
+
             public boolean allowPrivateTargets() {
                 return allowPrivateTargets;
             }
