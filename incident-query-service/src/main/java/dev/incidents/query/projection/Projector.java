@@ -94,15 +94,17 @@ public class Projector {
             }
             // The state this projector last left the incident in, if the table still says so; else fold the stream.
             IncidentState state = stateAt(c, t, event.incidentId(), position);
-            takeFeedOrder(c, t);
-            insertEvent(c, t, event);
+            List<ParkedRecords.Decoded> rows = new ArrayList<>();
+            rows.add(new ParkedRecords.Decoded(event, EventCodec.toJson(event)));
             state = IncidentFold.evolve(state, event);
             // Drain events that were waiting for this one.
             EventEnvelope next;
             while ((next = takePending(c, t, event.incidentId(), state.sequence() + 1)) != null) {
-                insertEvent(c, t, next);
+                rows.add(new ParkedRecords.Decoded(next, EventCodec.toJson(next)));
                 state = IncidentFold.evolve(state, next);
             }
+            takeFeedOrder(c, t);
+            insertEvents(c, t, rows);
             upsertViews(c, t, List.of((Incident) state));
             folded.putOnCommit(transactions, t, (Incident) state);
             return Result.APPLIED;
@@ -172,8 +174,10 @@ public class Projector {
                 }
                 views.add((Incident) state);
             }
-            takeFeedOrder(c, t);
-            insertEvents(c, t, rows);
+            if (!rows.isEmpty()) {
+                takeFeedOrder(c, t);
+                insertEvents(c, t, rows);
+            }
             upsertViews(c, t, views);
             for (Incident v : views) {
                 folded.putOnCommit(transactions, t, v);
@@ -303,22 +307,6 @@ public class Projector {
                 }
             }
             return events;
-        }
-    }
-
-    private static void insertEvent(Connection c, Tables t, EventEnvelope e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into " + t.events()
-                        + " (incident_id, seq, event_id, type, tenant, occurred_at, recorded_at, envelope) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-            ps.setString(1, e.incidentId());
-            ps.setLong(2, e.sequence());
-            ps.setObject(3, e.eventId());
-            ps.setString(4, e.type());
-            ps.setString(5, e.tenant());
-            ps.setObject(6, e.occurredAt());
-            ps.setTimestamp(7, Timestamp.from(e.recordedAt()));
-            ps.setString(8, EventCodec.toJson(e));
-            ps.executeUpdate();
         }
     }
 

@@ -19,6 +19,11 @@ import java.util.Set;
  */
 final class DeliveryQueues {
 
+    /** The ids of the heads (oldest open deliveries) of the queues given as two arrays: subscription keys, incident ids. */
+    private static final String HEADS = "(select (select min(d.id) from delivery d where d.subscription_key = q.k"
+            + " and d.incident_id = q.i and d.status in ('pending', 'retrying'))"
+            + " from unnest(?::text[], ?::text[]) as q(k, i))";
+
     private DeliveryQueues() {}
 
     /** A queue's name in a set: subscription key and incident id. */
@@ -33,11 +38,8 @@ final class DeliveryQueues {
      */
     static Set<String> open(Connection c, List<String[]> queues) throws SQLException {
         Set<String> open = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("select subscription_key, incident_id from delivery"
-                + " where id in (select (select min(d.id) from delivery d where d.subscription_key = q.k"
-                + "   and d.incident_id = q.i and d.status in ('pending', 'retrying'))"
-                + "   from unnest(?::text[], ?::text[]) as q(k, i))"
-                + " and status in ('pending', 'retrying') order by id for share")) {
+        try (PreparedStatement ps = c.prepareStatement("select subscription_key, incident_id from delivery where id in "
+                + HEADS + " and status in ('pending', 'retrying') order by id for share")) {
             bind(c, ps, queues);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -53,11 +55,8 @@ final class DeliveryQueues {
         if (queues.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("update delivery set next_attempt_at = now()"
-                + " where id in (select (select min(d.id) from delivery d where d.subscription_key = q.k"
-                + "   and d.incident_id = q.i and d.status in ('pending', 'retrying'))"
-                + "   from unnest(?::text[], ?::text[]) as q(k, i))"
-                + " and next_attempt_at = 'infinity'")) {
+        try (PreparedStatement ps = c.prepareStatement("update delivery set next_attempt_at = now() where id in "
+                + HEADS + " and next_attempt_at = 'infinity'")) {
             bind(c, ps, queues);
             ps.executeUpdate();
         }
