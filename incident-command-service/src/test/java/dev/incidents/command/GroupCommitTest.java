@@ -259,6 +259,56 @@ class GroupCommitTest {
     }
 
     @Test
+    void aBatchLoadsItsRoutesAndIncidentsTogether_bringingRememberedStatesUpToDate() {
+        String shared = "preload-" + UUID.randomUUID();
+        String othersGroup = "preload-other-" + UUID.randomUUID();
+        String fresh = "preload-new-" + UUID.randomUUID();
+        java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+        GroupCommit a = new GroupCommit(
+                dataSource,
+                new GroupCommit.Settings(1000, 500, 1000, 5, Duration.ofSeconds(30)),
+                new GroupCommit.Observer() {
+                    @Override
+                    public void committed(int requests, int events, long nanos) {}
+
+                    @Override
+                    public void conflicted(int requests) {
+                        conflicts.addAndGet(requests);
+                    }
+                },
+                () -> {});
+        GroupCommit b = replica();
+        CommandContext c1 = ctx(null, null);
+        String incident = a.writeTogether(List.of(c1), List.of(alert(c1, shared, "a1")))
+                .get(0)
+                .result()
+                .incidentId();
+        // Another replica writes after it: what replica a remembers of the incident is one event behind.
+        CommandContext c2 = ctx(null, null);
+        CommandContext c3 = ctx(null, null);
+        List<Written> byB =
+                b.writeTogether(List.of(c2, c3), List.of(alert(c2, shared, "b1"), alert(c3, othersGroup, "b2")));
+        assertEquals(incident, byB.get(0).result().incidentId());
+
+        CommandContext c4 = ctx(null, null);
+        CommandContext c5 = ctx(null, null);
+        CommandContext c6 = ctx(null, null);
+        List<Written> batch = a.writeTogether(
+                List.of(c4, c5, c6),
+                List.of(alert(c4, shared, "a2"), alert(c5, othersGroup, "a3"), alert(c6, fresh, "a4")));
+
+        assertEquals(0, conflicts.get(), "the batch read the other replica's event before deciding");
+        assertEquals(incident, batch.get(0).result().incidentId());
+        assertEquals(4, batch.get(0).result().sequence());
+        assertEquals(byB.get(1).result().incidentId(), batch.get(1).result().incidentId());
+        assertEquals(3, batch.get(1).result().sequence());
+        assertEquals(2, batch.get(2).result().sequence(), "a new group opens its own incident");
+        assertEquals(
+                List.of(1L, 2L, 3L, 4L),
+                store.events(incident).stream().map(EventEnvelope::sequence).toList());
+    }
+
+    @Test
     void concurrentRequests_shareCommits_andEveryAnswerIsDurable() throws Exception {
         int requests = 64;
         double commitsBefore = metric("incidents_write_batch_requests_count");

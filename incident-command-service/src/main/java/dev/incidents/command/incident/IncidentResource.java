@@ -2,7 +2,6 @@ package dev.incidents.command.incident;
 
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
-import dev.incidents.command.store.IncidentIds;
 import dev.incidents.domain.IncidentCommand;
 import dev.incidents.domain.ResponderRole;
 import dev.incidents.support.auth.Caller;
@@ -68,7 +67,7 @@ public class IncidentResource {
                 r.detectedAt(),
                 r.detectionSource(),
                 r.summary());
-        return WriteSupport.answer(handler.handle(ctx, IncidentIds.next(), command, 201));
+        return WriteSupport.answer(handler.open(ctx, command));
     }
 
     @POST

@@ -3,7 +3,6 @@ package dev.incidents.command.ingest;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
 import dev.incidents.command.store.GroupCommit;
-import dev.incidents.command.store.IncidentIds;
 import dev.incidents.command.store.WriteBatch;
 import dev.incidents.command.store.WriteBatch.Appended;
 import dev.incidents.command.store.WriteBatch.Refused;
@@ -42,7 +41,11 @@ public class AlertIngest {
     /** The writes of one webhook call; each alert's answer goes to {@code results}, the first incident's is returned. */
     public static GroupCommit.Work work(
             CommandContext ctx, List<AlertSignal> signals, boolean autoResolve, List<WriteResult> results) {
-        return batch -> {
+        List<WriteBatch.RouteKey> routes = new ArrayList<>(signals.size());
+        for (AlertSignal s : signals) {
+            routes.add(new WriteBatch.RouteKey(ctx.tenant(), s.source(), s.routeKey()));
+        }
+        return GroupCommit.Work.reading(new WriteBatch.Reads(routes, List.of()), batch -> {
             results.clear(); // a retry after a lost race starts over
             for (AlertSignal s : signals) {
                 results.add(s.firing() ? fire(batch, ctx, s, autoResolve) : resolve(batch, ctx, s));
@@ -51,7 +54,7 @@ public class AlertIngest {
                     .filter(r -> r.incidentId() != null)
                     .findFirst()
                     .orElse(new WriteResult(null, 0, 202));
-        };
+        });
     }
 
     private static WriteResult fire(WriteBatch batch, CommandContext ctx, AlertSignal s, boolean autoResolve) {
@@ -79,7 +82,11 @@ public class AlertIngest {
     }
 
     public WriteResult fire(CommandContext ctx, String routeKey, FireAlert command) {
-        return handler.transact(ctx, batch -> fire(batch, ctx, routeKey, command));
+        return handler.transact(
+                ctx,
+                GroupCommit.Work.reading(
+                        WriteBatch.Reads.route(ctx.tenant(), command.source(), routeKey),
+                        batch -> fire(batch, ctx, routeKey, command)));
     }
 
     private static WriteResult fire(WriteBatch batch, CommandContext ctx, String routeKey, FireAlert command) {
@@ -95,7 +102,7 @@ public class AlertIngest {
             }
             // The incident it fed is over: this firing is a new incident.
         }
-        String incidentId = IncidentIds.next();
+        String incidentId = batch.newIncident();
         batch.pointRoute(ctx.tenant(), command.source(), routeKey, incidentId);
         Appended opened = (Appended) batch.decideAndAppend(ctx, incidentId, command);
         return new WriteResult(opened.incidentId(), opened.sequence(), 202);
@@ -103,7 +110,11 @@ public class AlertIngest {
 
     /** A resolved alert for a key that feeds no incident changes nothing and answers without an incident id. */
     public WriteResult resolve(CommandContext ctx, String routeKey, ResolveAlert command) {
-        return handler.transact(ctx, batch -> resolve(batch, ctx, routeKey, command));
+        return handler.transact(
+                ctx,
+                GroupCommit.Work.reading(
+                        WriteBatch.Reads.route(ctx.tenant(), command.source(), routeKey),
+                        batch -> resolve(batch, ctx, routeKey, command)));
     }
 
     private static WriteResult resolve(WriteBatch batch, CommandContext ctx, String routeKey, ResolveAlert command) {

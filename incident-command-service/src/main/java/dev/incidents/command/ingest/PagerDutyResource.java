@@ -10,6 +10,7 @@ import dev.incidents.command.auth.ApiKeyIdentityProvider;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.GroupCommit;
 import dev.incidents.command.store.WriteBatch;
 import dev.incidents.command.store.WriteResult;
 import dev.incidents.domain.AlertLink;
@@ -177,18 +178,19 @@ public class PagerDutyResource {
 
     /** Acknowledges the incident the key feeds; one already acknowledged (or further along) stays as it is. */
     private WriteResult acknowledge(CommandContext ctx, String key) {
-        return handler.transact(ctx, batch -> {
-            String incidentId = batch.route(ctx.tenant(), SOURCE, key);
-            if (incidentId == null) {
-                return new WriteResult(null, 0, 202);
-            }
-            WriteBatch.Outcome outcome =
-                    batch.decideAndAppend(ctx, incidentId, new IncidentCommand.AcknowledgeIncident(SOURCE));
-            if (outcome instanceof WriteBatch.Appended a) {
-                return new WriteResult(incidentId, a.sequence(), 202);
-            }
-            return new WriteResult(incidentId, batch.currentSequence(incidentId), 202);
-        });
+        return handler.transact(
+                ctx, GroupCommit.Work.reading(WriteBatch.Reads.route(ctx.tenant(), SOURCE, key), batch -> {
+                    String incidentId = batch.route(ctx.tenant(), SOURCE, key);
+                    if (incidentId == null) {
+                        return new WriteResult(null, 0, 202);
+                    }
+                    WriteBatch.Outcome outcome =
+                            batch.decideAndAppend(ctx, incidentId, new IncidentCommand.AcknowledgeIncident(SOURCE));
+                    if (outcome instanceof WriteBatch.Appended a) {
+                        return new WriteResult(incidentId, a.sequence(), 202);
+                    }
+                    return new WriteResult(incidentId, batch.currentSequence(incidentId), 202);
+                }));
     }
 
     private AlertSignal trigger(String key, JsonNode payload, JsonNode event) {

@@ -102,9 +102,17 @@ public class CommandHandler {
 
     /** One command against one incident. */
     public WriteResult handle(CommandContext ctx, String incidentId, IncidentCommand command, int successStatus) {
-        return transact(ctx, batch -> {
+        return transact(ctx, GroupCommit.Work.reading(WriteBatch.Reads.incident(incidentId), batch -> {
             WriteBatch.Appended a = batch.append(ctx, incidentId, command);
             return new WriteResult(a.incidentId(), a.sequence(), successStatus);
+        }));
+    }
+
+    /** A command that opens a new incident (201). */
+    public WriteResult open(CommandContext ctx, IncidentCommand command) {
+        return transact(ctx, batch -> {
+            WriteBatch.Appended a = batch.append(ctx, batch.newIncident(), command);
+            return new WriteResult(a.incidentId(), a.sequence(), 201);
         });
     }
 

@@ -33,6 +33,26 @@ public final class GroupCommit {
     @FunctionalInterface
     public interface Work {
         WriteResult run(WriteBatch batch);
+
+        /** What it will read, as far as known before it runs: loaded for the whole batch at once. */
+        default WriteBatch.Reads reads() {
+            return WriteBatch.Reads.NONE;
+        }
+
+        /** The work, telling the batch what it will read. */
+        static Work reading(WriteBatch.Reads reads, Work work) {
+            return new Work() {
+                @Override
+                public WriteResult run(WriteBatch batch) {
+                    return work.run(batch);
+                }
+
+                @Override
+                public WriteBatch.Reads reads() {
+                    return reads;
+                }
+            };
+        }
     }
 
     /** Tuning; see {@code incidents.command.group-commit.*} in the README. */
@@ -274,6 +294,11 @@ public final class GroupCommit {
             c.setAutoCommit(false);
             try {
                 writes = new WriteBatch(c, remembered);
+                List<WriteBatch.Reads> reads = new ArrayList<>(batch.size());
+                for (Pending p : batch) {
+                    reads.add(p.work.reads());
+                }
+                writes.preload(reads);
                 for (Pending p : batch) {
                     run(writes, p);
                 }

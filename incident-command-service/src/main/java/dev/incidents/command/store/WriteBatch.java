@@ -1,6 +1,7 @@
 package dev.incidents.command.store;
 
 import dev.incidents.domain.Decision;
+import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentCommand;
@@ -16,10 +17,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -27,7 +32,9 @@ import java.util.UUID;
  * what it decides is staged in memory; {@link #flush()} then writes the whole batch with one statement per table.
  * A request that fails is taken back ({@link #discard()}) without touching the others. Reads go to PostgreSQL on
  * the batch's connection: an incident's events after the state remembered from earlier batches, and each alert
- * route under a row lock, so that replicas writing the same route wait for each other.
+ * route under a row lock, so that replicas writing the same route wait for each other. What the requests said they
+ * will read ({@link Reads}) is loaded for the whole batch first, one statement per table, instead of a round trip
+ * per request.
  */
 public final class WriteBatch {
 
@@ -42,7 +49,25 @@ public final class WriteBatch {
     /** The first answer given to an Idempotency-Key. */
     record Stored(String requestHash, WriteResult result) {}
 
-    private record RouteKey(String tenant, String source, String routeKey) {}
+    /** An alert route: which incident an alert key of one source feeds, per tenant. */
+    public record RouteKey(String tenant, String source, String routeKey) {}
+
+    /**
+     * What a request will read, as far as it is known before it runs: the batch loads it for all its requests at
+     * once. A request may read more (it is then loaded on its own); a route or incident named here and not read
+     * costs nothing but a row lock until the commit.
+     */
+    public record Reads(List<RouteKey> routes, List<String> incidents) {
+        public static final Reads NONE = new Reads(List.of(), List.of());
+
+        public static Reads incident(String incidentId) {
+            return new Reads(List.of(), List.of(incidentId));
+        }
+
+        public static Reads route(String tenant, String source, String routeKey) {
+            return new Reads(List.of(new RouteKey(tenant, source, routeKey)), List.of());
+        }
+    }
 
     private record IdempotencyKey(String tenant, String key) {}
 
@@ -130,6 +155,16 @@ public final class WriteBatch {
                 Decision.Rejected.Kind.NOT_FOUND, null, "incident " + incidentId + " does not exist"));
     }
 
+    /**
+     * A new incident's id. Nothing is read for it: a UUIDv7 is nobody else's, and the stream position stays the guard
+     * should it ever be.
+     */
+    public String newIncident() {
+        String incidentId = IncidentIds.next();
+        states.put(incidentId, new IncidentState.NotDeclared(incidentId));
+        return incidentId;
+    }
+
     /** The incident's title as its stream tells it (null when it does not exist). */
     public String titleOf(String incidentId) {
         return state(incidentId) instanceof Incident i ? i.title() : null;
@@ -171,6 +206,41 @@ public final class WriteBatch {
     }
 
     // ---- the group commit's view ---------------------------------------------------------------------------
+
+    /**
+     * Loads what the batch's requests will read, before any of them runs: every named route locked in one statement
+     * (in key order, so that replicas locking overlapping routes cannot deadlock), then the newer events of every
+     * named incident and every incident those routes feed, in one statement.
+     */
+    void preload(List<Reads> reads) throws SQLException {
+        TreeSet<RouteKey> keys = new TreeSet<>(ROUTE_ORDER);
+        LinkedHashSet<String> incidents = new LinkedHashSet<>();
+        for (Reads r : reads) {
+            for (RouteKey k : r.routes()) {
+                if (!routes.containsKey(k)) {
+                    keys.add(k);
+                }
+            }
+            incidents.addAll(r.incidents());
+        }
+        if (!keys.isEmpty()) {
+            lockRoutes(keys);
+            for (RouteKey k : keys) {
+                String fed = routes.get(k).current;
+                if (fed != null) {
+                    incidents.add(fed);
+                }
+            }
+        }
+        incidents.removeAll(states.keySet());
+        if (!incidents.isEmpty()) {
+            loadStates(incidents);
+        }
+    }
+
+    private static final Comparator<RouteKey> ROUTE_ORDER = Comparator.comparing(RouteKey::tenant)
+            .thenComparing(RouteKey::source)
+            .thenComparing(RouteKey::routeKey);
 
     /** The answer an Idempotency-Key already has: from this batch, or from the table. */
     Stored findIdempotent(String tenant, String key) throws SQLException {
@@ -266,6 +336,66 @@ public final class WriteBatch {
         return state;
     }
 
+    private void lockRoutes(Collection<RouteKey> keys) throws SQLException {
+        List<String[]> rows = new ArrayList<>(keys.size());
+        for (RouteKey k : keys) {
+            rows.add(new String[] {k.tenant(), k.source(), k.routeKey()});
+            routes.put(k, new Route(null));
+        }
+        try (PreparedStatement ps = connection.prepareStatement("""
+                select r.tenant, r.source, r.route_key, r.incident_id
+                  from alert_route r
+                  join unnest(?::text[], ?::text[], ?::text[]) as k(tenant, source, route_key)
+                    on r.tenant = k.tenant and r.source = k.source and r.route_key = k.route_key
+                 order by r.tenant, r.source, r.route_key
+                   for update of r
+                """)) {
+            setColumns(ps, rows, 3);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    routes.put(
+                            new RouteKey(rs.getString(1), rs.getString(2), rs.getString(3)),
+                            new Route(rs.getString(4)));
+                }
+            }
+        }
+    }
+
+    /** Brings each incident up to date from the store: its remembered state and the events after it. */
+    private void loadStates(Collection<String> incidentIds) throws SQLException {
+        Map<String, IncidentState> loaded = new LinkedHashMap<>();
+        String[] ids = new String[incidentIds.size()];
+        Long[] after = new Long[ids.length];
+        int i = 0;
+        for (String id : incidentIds) {
+            IncidentState s = remembered.get(id);
+            loaded.put(id, s != null ? s : new IncidentState.NotDeclared(id));
+            ids[i] = id;
+            after[i++] = loaded.get(id).sequence();
+        }
+        Map<String, List<EventEnvelope>> newer = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                select e.envelope
+                  from unnest(?::text[], ?::bigint[]) as r(incident_id, after_seq)
+                  join event_store e on e.incident_id = r.incident_id and e.seq > r.after_seq
+                 order by e.incident_id, e.seq
+                """)) {
+            ps.setArray(1, connection.createArrayOf("text", ids));
+            ps.setArray(2, connection.createArrayOf("bigint", after));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    EventEnvelope e = EventCodec.fromJson(rs.getString(1));
+                    newer.computeIfAbsent(e.incidentId(), k -> new ArrayList<>())
+                            .add(e);
+                }
+            }
+        }
+        for (Map.Entry<String, IncidentState> e : loaded.entrySet()) {
+            List<EventEnvelope> events = newer.getOrDefault(e.getKey(), List.of());
+            states.put(e.getKey(), IncidentFold.foldOnto(e.getValue(), events));
+        }
+    }
+
     private Route routeEntry(RouteKey key) {
         Route r = routes.get(key);
         if (r != null) {
@@ -317,14 +447,19 @@ public final class WriteBatch {
 
     private int routeStatement(String sql, List<String[]> rows) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int column = 0; column < 4; column++) {
-                String[] values = new String[rows.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = rows.get(i)[column];
-                }
-                ps.setArray(column + 1, connection.createArrayOf("text", values));
-            }
+            setColumns(ps, rows, 4);
             return ps.executeUpdate();
+        }
+    }
+
+    /** Binds the rows' columns as text arrays, one parameter per column, for {@code unnest}. */
+    private void setColumns(PreparedStatement ps, List<String[]> rows, int columns) throws SQLException {
+        for (int column = 0; column < columns; column++) {
+            String[] values = new String[rows.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = rows.get(i)[column];
+            }
+            ps.setArray(column + 1, connection.createArrayOf("text", values));
         }
     }
 
