@@ -76,6 +76,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     // 300 rather than PostgreSQL's 100 (zonky's default, stated here on purpose): several services,
                     // each with a connection pool, share this one server.
                     .setServerConfig("max_connections", "300")
+                    // A new database's tables grow from nothing: statistics every 10 s rather than every minute, so
+                    // that plans made while a table was empty (sequential scans) do not outlive the first minutes.
+                    .setServerConfig("autovacuum_naptime", "10s")
                     .setPGStartupWait(Duration.ofSeconds(60));
             if (dataDir != null) {
                 // Kept across restarts; without a folder zonky makes one of its own and deletes it on close.
