@@ -55,7 +55,7 @@ public final class BenchmarkSuite {
                     ints("bench.rates", "25,50,100,200,300"),
                     ints("bench.rates-50", "1,2,5,10"),
                     Integer.getInteger("bench.seconds", 5),
-                    Integer.getInteger("bench.warmup-seconds", 10),
+                    Integer.getInteger("bench.warmup-seconds", 30),
                     Integer.getInteger("bench.visible-samples", 200),
                     Integer.getInteger("bench.events", 1_000_000),
                     Integer.getInteger("bench.subscribers", 100),
