@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,7 +19,9 @@ public final class ManagementChecks {
 
     public static final List<String> ENDPOINTS = List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi");
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1 and a timeout on every request, as in {@link RouteSweep}: an HTTP/2 upgrade was seen to hang. */
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private ManagementChecks() {}
 
@@ -54,7 +57,8 @@ public final class ManagementChecks {
     }
 
     private static HttpResponse<String> get(URI base, String path, String... headers) {
-        var request = HttpRequest.newBuilder(URI.create(RouteSweep.trimmed(base) + path));
+        var request = HttpRequest.newBuilder(URI.create(RouteSweep.trimmed(base) + path))
+                .timeout(Duration.ofSeconds(30));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

@@ -48,8 +48,14 @@ public final class RouteSweep {
 
     private final URI base;
     private final URI management;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1: Java's client otherwise asks to upgrade each plain connection to HTTP/2, and one such upgrade of a
+     * GET was seen to hang for good in CI (server idle, client waiting); every request also has a timeout.
+     */
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /**
      * @param base the service's application interface, e.g. http://localhost:8081
@@ -176,8 +182,11 @@ public final class RouteSweep {
 
     private JsonNode get(String url) {
         try {
-            var response =
-                    http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            var response = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
