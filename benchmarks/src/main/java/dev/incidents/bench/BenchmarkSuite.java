@@ -43,7 +43,8 @@ public final class BenchmarkSuite {
             int stormAlerts,
             int stormSeconds,
             int bigIncidentSamples,
-            int overloadSeconds) {
+            int overloadSeconds,
+            int foldSteps) {
 
         static Sizes full() {
             return new Sizes(
@@ -65,12 +66,32 @@ public final class BenchmarkSuite {
                     Integer.getInteger("bench.storm-alerts", 10_000),
                     Integer.getInteger("bench.storm-seconds", 60),
                     Integer.getInteger("bench.big-incident-samples", 200),
-                    Integer.getInteger("bench.overload-seconds", 10));
+                    Integer.getInteger("bench.overload-seconds", 10),
+                    Integer.getInteger("bench.fold-steps", 20_000));
         }
 
         public static Sizes smoke() {
             return new Sizes(
-                    1, 2_000, 500, 0.5, 4, new int[] {5, 10}, new int[] {1}, 1, 0, 3, 50, 3, 3, 5, 1, 100, 2, 5, 2);
+                    1,
+                    2_000,
+                    500,
+                    0.5,
+                    4,
+                    new int[] {5, 10},
+                    new int[] {1},
+                    1,
+                    0,
+                    3,
+                    50,
+                    3,
+                    3,
+                    5,
+                    1,
+                    100,
+                    2,
+                    5,
+                    2,
+                    200);
         }
 
         private static int[] ints(String property, String defaults) {
@@ -143,12 +164,15 @@ public final class BenchmarkSuite {
         WritePathBenchmark.BigIncident big = writePath.bigIncidentBesideNew(storm, sizes.bigIncidentSamples());
         quiet(system);
         WritePathBenchmark.Backpressure overload = writePath.overload(overloadRate, sizes.overloadSeconds());
-        String writePathTable = WritePathBenchmark.table(storm, big, overload);
+        List<FoldStepBenchmark.Step> fold = FoldStepBenchmark.measure(
+                new int[] {10, sizes.stormAlerts(), 10 * sizes.stormAlerts()}, sizes.foldSteps());
+        String writePathTable = WritePathBenchmark.table(storm, big, overload) + "\n" + FoldStepBenchmark.table(fold);
         progress("write path:\n" + writePathTable);
         Map<String, Object> wp = new LinkedHashMap<>();
         wp.put("storm", storm);
         wp.put("bigIncident", big);
         wp.put("overload", overload);
+        wp.put("foldSteps", fold);
         wp.put("table", writePathTable);
         results.put("writePath", wp);
 

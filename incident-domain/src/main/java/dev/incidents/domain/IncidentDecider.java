@@ -164,8 +164,7 @@ public final class IncidentDecider {
                 return Decision.accept(); // unknown or already resolved: nothing new
             }
             AlertResolved resolved = new AlertResolved(c.source(), c.alertKey());
-            boolean lastFiring =
-                    i.alerts().values().stream().filter(Incident.Alert::firing).count() == 1;
+            boolean lastFiring = i.firingAlerts() == 1;
             if (i.autoResolve() && lastFiring && i.status().isOpen()) {
                 return Decision.accept(resolved, new IncidentResolved("all alerts resolved"));
             }

@@ -28,8 +28,6 @@ import dev.incidents.domain.IncidentEvent.TimelineEntryAdded;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,10 +36,6 @@ import java.util.Map;
  * the query side to project, answer "as of T" and build reports. Pure: same events, same state.
  */
 public final class IncidentFold {
-
-    private static final Comparator<TimelineEntry> TIMELINE_ORDER = Comparator.comparing(
-                    (TimelineEntry t) -> t.occurredAt().toInstant())
-            .thenComparingLong(TimelineEntry::sequence);
 
     private IncidentFold() {}
 
@@ -79,7 +73,7 @@ public final class IncidentFold {
                             + " must start with IncidentDeclared, got " + event.type());
                 }
             }
-            event.data().accept(new Step(b, event));
+            Step.apply(b, event);
             b.sequence = event.sequence();
             b.lastRecordedAt = event.recordedAt();
             sequence = event.sequence();
@@ -135,7 +129,10 @@ public final class IncidentFold {
         return foldOnto(state, List.of(event));
     }
 
-    /** Applies one payload to the builder; a visitor so that a new event type cannot be forgotten. */
+    /**
+     * Applies one payload to the builder; a visitor so that a new event type cannot be forgotten. The event's
+     * timeline lines and the status it leaves come from {@link TimelineLines}, the wording the notifier sends too.
+     */
     private static final class Step implements IncidentEvent.Visitor<Void> {
         private final Builder b;
         private final EventEnvelope env;
@@ -147,41 +144,42 @@ public final class IncidentFold {
             this.at = env.occurredAt();
         }
 
-        private void entry(OffsetDateTime when, TimelineKind kind, String text, String by) {
-            b.timeline.add(new TimelineEntry(when, kind, text, by, env.sequence(), env.type()));
+        static void apply(Builder b, EventEnvelope env) {
+            for (TimelineLines.Line l : TimelineLines.of(env, key -> {
+                Alert a = b.alerts.get(key);
+                return a == null ? null : a.name();
+            })) {
+                b.timeline = b.timeline.plus(
+                        new TimelineEntry(l.occurredAt(), l.kind(), l.text(), l.by(), env.sequence(), env.type()));
+            }
+            b.status = TimelineLines.statusAfter(b.status, env.data());
+            env.data().accept(new Step(b, env));
         }
 
         public Void on(IncidentDeclared e) {
             b.title = e.title();
             b.severity = e.severity();
             b.services = e.services();
-            b.status = IncidentStatus.TRIGGERED;
             b.detectionSource = e.detectionSource();
             b.summary = e.summary();
             b.autoResolve = e.autoResolve();
             b.declaredAt = at;
             b.startedAt = e.startedAt();
             b.detectedAt = e.detectedAt();
-            entry(e.startedAt(), TimelineKind.MILESTONE, "Incident started: " + e.title(), env.actor());
-            entry(e.detectedAt(), TimelineKind.MILESTONE, detectedText(e.detectionSource()), env.actor());
             return null;
         }
 
         public Void on(AlertFired e) {
-            b.alerts.put(e.alertKey(), new Alert(e.alertKey(), e.source(), e.name(), e.service(), true, at, null));
-            entry(at, TimelineKind.ALERT, "Alert firing: " + e.name() + suffix(e.summary()), env.actor());
+            b.alerts = b.alerts.with(new Alert(e.alertKey(), e.source(), e.name(), e.service(), true, at, null));
             return null;
         }
 
         public Void on(AlertResolved e) {
             Alert a = b.alerts.get(e.alertKey());
-            String name = a == null ? e.alertKey() : a.name();
             if (a != null) {
-                b.alerts.put(
-                        e.alertKey(),
+                b.alerts = b.alerts.with(
                         new Alert(a.alertKey(), a.source(), a.name(), a.service(), false, a.firedAt(), at));
             }
-            entry(at, TimelineKind.ALERT, "Alert resolved: " + name, env.actor());
             return null;
         }
 
@@ -191,76 +189,53 @@ public final class IncidentFold {
                 b.acknowledgedAt = at;
                 b.acknowledgedBy = e.by();
             }
-            b.status = IncidentStatus.ACKNOWLEDGED;
-            entry(at, TimelineKind.MILESTONE, "Acknowledged by " + e.by(), e.by());
             return null;
         }
 
         public Void on(SeverityChanged e) {
             b.severity = e.to();
-            entry(
-                    at,
-                    TimelineKind.MILESTONE,
-                    "Severity changed from " + e.from() + " to " + e.to() + suffix(e.reason()),
-                    env.actor());
             return null;
         }
 
         public Void on(ImpactAssessed e) {
             b.impact = new Impact(e.description(), e.affectedUsersPercent(), e.errorCode());
-            entry(at, TimelineKind.OBSERVATION, "Impact assessed: " + e.description(), env.actor());
             return null;
         }
 
         public Void on(ResponderAssigned e) {
-            b.responders.add(new Responder(e.responder(), e.role(), at));
-            entry(
-                    at,
-                    TimelineKind.ACTION,
-                    e.responder() + " assigned as " + e.role().name().toLowerCase(java.util.Locale.ROOT),
-                    env.actor());
+            b.responders = b.responders.plus(new Responder(e.responder(), e.role(), at));
             return null;
         }
 
         public Void on(TimelineEntryAdded e) {
-            entry(at, e.kind(), e.text(), e.by() != null ? e.by() : env.actor());
             return null;
         }
 
         public Void on(IncidentMitigated e) {
             b.mitigatedAt = at;
-            b.status = IncidentStatus.MITIGATED;
-            entry(at, TimelineKind.MILESTONE, "Mitigated" + suffix(e.description()), env.actor());
             return null;
         }
 
         public Void on(RootCauseIdentified e) {
             b.rootCause = new RootCause(e.description(), e.category(), at);
-            entry(at, TimelineKind.MILESTONE, "Root cause identified" + suffix(e.description()), env.actor());
             return null;
         }
 
         public Void on(IncidentResolved e) {
             b.resolvedAt = at;
-            b.status = IncidentStatus.RESOLVED;
-            entry(at, TimelineKind.MILESTONE, "Resolved" + suffix(e.description()), env.actor());
             return null;
         }
 
         public Void on(IncidentReopened e) {
             // The outage goes on: mitigation and resolution are measured again from here.
-            b.status = IncidentStatus.TRIGGERED;
             b.mitigatedAt = null;
             b.resolvedAt = null;
             b.reopenCount++;
-            entry(at, TimelineKind.MILESTONE, "Reopened" + suffix(e.reason()), env.actor());
             return null;
         }
 
         public Void on(IncidentClosed e) {
-            b.status = IncidentStatus.CLOSED;
             b.closedAt = at;
-            entry(at, TimelineKind.MILESTONE, "Closed" + suffix(e.note()), env.actor());
             return null;
         }
 
@@ -278,8 +253,8 @@ public final class IncidentFold {
         }
 
         public Void on(StatusUpdatePosted e) {
-            b.statusUpdates.add(new StatusUpdate(at, e.status(), e.message(), e.audiencePublic(), env.actor()));
-            entry(at, TimelineKind.COMMUNICATION, "Status update (" + e.status() + "): " + e.message(), env.actor());
+            b.statusUpdates = b.statusUpdates.plus(
+                    new StatusUpdate(at, e.status(), e.message(), e.audiencePublic(), env.actor()));
             return null;
         }
 
@@ -289,41 +264,22 @@ public final class IncidentFold {
         }
 
         public Void on(IncidentEvent.IncidentMerged e) {
-            b.status = IncidentStatus.CLOSED;
             b.closedAt = at;
             b.mergedInto = e.targetIncidentId();
-            entry(
-                    at,
-                    TimelineKind.MILESTONE,
-                    "Merged into incident " + e.targetIncidentId() + " as a duplicate",
-                    env.actor());
             return null;
         }
 
         public Void on(IncidentEvent.DuplicateMerged e) {
-            b.duplicates.add(e.duplicateIncidentId());
-            entry(
-                    at,
-                    TimelineKind.MILESTONE,
-                    "Duplicate merged in: " + e.duplicateTitle() + " (" + e.duplicateIncidentId() + ")",
-                    env.actor());
+            b.duplicates = b.duplicates.plus(e.duplicateIncidentId());
             return null;
         }
     }
 
-    static String detectedText(DetectionSource source) {
-        return switch (source) {
-            case MONITORING -> "Detected by monitoring";
-            case CUSTOMER -> "Reported by a customer";
-            case INTERNAL -> "Detected internally";
-        };
-    }
-
-    private static String suffix(String text) {
-        return text == null || text.isBlank() ? "" : ": " + text;
-    }
-
-    /** Mutable only inside one step of the fold; never escapes. */
+    /**
+     * Mutable only inside one step of the fold; never escapes. What grows with the incident (timeline, alerts,
+     * responders, status updates, duplicates) is held in persistent structures, so taking over a state and
+     * building the next one costs O(1) in its length; only the few action items are copied.
+     */
     private static final class Builder {
         String incidentId;
         String tenant;
@@ -344,14 +300,14 @@ public final class IncidentFold {
         OffsetDateTime closedAt;
         Impact impact;
         RootCause rootCause;
-        List<Responder> responders = new ArrayList<>();
-        Map<String, Alert> alerts = new LinkedHashMap<>();
-        List<TimelineEntry> timeline = new ArrayList<>();
+        SharedLog<Responder> responders = SharedLog.empty();
+        AlertBook alerts = AlertBook.EMPTY;
+        Timeline timeline = Timeline.EMPTY;
         List<ActionItem> actionItems = new ArrayList<>();
-        List<StatusUpdate> statusUpdates = new ArrayList<>();
+        SharedLog<StatusUpdate> statusUpdates = SharedLog.empty();
         Postmortem postmortem;
         String mergedInto;
-        List<String> duplicates = new ArrayList<>();
+        SharedLog<String> duplicates = SharedLog.empty();
         int reopenCount;
         long sequence;
         Instant lastRecordedAt;
@@ -381,22 +337,41 @@ public final class IncidentFold {
             closedAt = i.closedAt();
             impact = i.impact();
             rootCause = i.rootCause();
-            responders = new ArrayList<>(i.responders());
-            alerts = new LinkedHashMap<>(i.alerts());
-            timeline = new ArrayList<>(i.timeline());
+            responders = persistent(i.responders());
+            alerts = i.alerts() instanceof AlertBook book ? book : copyOf(i.alerts());
+            timeline = i.timeline() instanceof Timeline t ? t : copyOf(i.timeline());
             actionItems = new ArrayList<>(i.actionItems());
-            statusUpdates = new ArrayList<>(i.statusUpdates());
+            statusUpdates = persistent(i.statusUpdates());
             postmortem = i.postmortem();
             mergedInto = i.mergedInto();
-            duplicates = new ArrayList<>(i.duplicates());
+            duplicates = persistent(i.duplicates());
             reopenCount = i.reopenCount();
             sequence = i.sequence();
             lastRecordedAt = i.lastRecordedAt();
         }
 
+        /** An incident built elsewhere than by this fold (a test's, say) is taken over by copying it once. */
+        private static <T> SharedLog<T> persistent(List<T> list) {
+            return list instanceof SharedLog<T> log ? log : SharedLog.of(list);
+        }
+
+        private static AlertBook copyOf(Map<String, Alert> alerts) {
+            AlertBook book = AlertBook.EMPTY;
+            for (Alert a : alerts.values()) {
+                book = book.with(a);
+            }
+            return book;
+        }
+
+        private static Timeline copyOf(List<TimelineEntry> entries) {
+            Timeline t = Timeline.EMPTY;
+            for (TimelineEntry e : entries) {
+                t = t.plus(e);
+            }
+            return t;
+        }
+
         Incident build() {
-            // Stable sort: entries at the same instant keep the order they were written in.
-            timeline.sort(TIMELINE_ORDER);
             return new Incident(
                     incidentId,
                     tenant,
@@ -417,14 +392,14 @@ public final class IncidentFold {
                     closedAt,
                     impact,
                     rootCause,
-                    List.copyOf(responders),
-                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(alerts)),
-                    List.copyOf(timeline),
+                    responders,
+                    alerts,
+                    timeline,
                     List.copyOf(actionItems),
-                    List.copyOf(statusUpdates),
+                    statusUpdates,
                     postmortem,
                     mergedInto,
-                    List.copyOf(duplicates),
+                    duplicates,
                     reopenCount,
                     sequence,
                     lastRecordedAt);
