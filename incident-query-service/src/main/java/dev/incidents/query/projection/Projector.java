@@ -7,6 +7,7 @@ import dev.incidents.domain.IncidentFold;
 import dev.incidents.domain.IncidentState;
 import dev.incidents.query.stream.ChangeFeed;
 import dev.incidents.support.parking.ParkedRecords;
+import dev.incidents.support.parking.PendingEvents;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,23 +25,19 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jboss.logging.Logger;
 
 /**
  * Applies one event to the read models, exactly once in effect (ARCHITECTURE decision 4): the incident's
  * position (incident_view.last_sequence) is read under a row lock and written in the same transaction as the
- * change. A repeat (sequence at or below the position) does nothing; an event ahead of a gap is parked in
- * pending_event and applied when its predecessor arrives, so nothing is ever applied out of order.
+ * change. Gaps and repeats follow {@link PendingEvents}: a repeat does nothing; an event ahead of a gap waits in
+ * pending_event and is applied when its predecessor arrives, so nothing is ever applied out of order.
  */
 @ApplicationScoped
 public class Projector {
-
-    private static final Logger LOG = Logger.getLogger(Projector.class);
 
     public enum Result {
         APPLIED,
@@ -70,6 +67,11 @@ public class Projector {
         public static final Tables LIVE = new Tables("incident_event", "incident_view", "pending_event");
         public static final Tables REBUILD =
                 new Tables("incident_event_rebuild", "incident_view_rebuild", "pending_event_rebuild");
+
+        /** Events ahead of a gap wait here (the gap policy every consumer shares). */
+        public PendingEvents pendingEvents() {
+            return new PendingEvents(pending);
+        }
     }
 
     @Transactional
@@ -82,27 +84,21 @@ public class Projector {
     public Result applyTo(Tables t, EventEnvelope event) {
         try (Connection c = dataSource.getConnection()) {
             long position = lockPosition(c, t, event.incidentId());
-            if (event.sequence() <= position) {
-                return Result.DUPLICATE;
-            }
-            if (event.sequence() > position + 1) {
-                park(c, t, event);
-                LOG.warnf(
-                        "incident %s: event %d parked, waiting for %d",
-                        event.incidentId(), event.sequence(), position + 1);
-                return Result.PARKED;
+            switch (PendingEvents.place(position, event.sequence())) {
+                case REPEAT:
+                    return Result.DUPLICATE;
+                case AHEAD:
+                    t.pendingEvents().hold(c, event, EventCodec.toJson(event), position);
+                    return Result.PARKED;
+                case NEXT:
+                    break;
             }
             // The state this projector last left the incident in, if the table still says so; else fold the stream.
             IncidentState state = stateAt(c, t, event.incidentId(), position);
             List<ParkedRecords.Decoded> rows = new ArrayList<>();
             rows.add(new ParkedRecords.Decoded(event, EventCodec.toJson(event)));
             state = IncidentFold.evolve(state, event);
-            // Drain events that were waiting for this one.
-            EventEnvelope next;
-            while ((next = takePending(c, t, event.incidentId(), state.sequence() + 1)) != null) {
-                rows.add(new ParkedRecords.Decoded(next, EventCodec.toJson(next)));
-                state = IncidentFold.evolve(state, next);
-            }
+            state = drainPending(c, t, state, rows);
             takeFeedOrder(c, t);
             insertEvents(c, t, rows);
             upsertViews(c, t, List.of((Incident) state));
@@ -137,7 +133,7 @@ public class Projector {
         try (Connection c = dataSource.getConnection()) {
             String[] ids = byIncident.keySet().toArray(String[]::new);
             Map<String, Long> positions = lockPositions(c, t, ids);
-            Set<String> waiting = incidentsWithPending(c, t, ids);
+            Set<String> waiting = t.pendingEvents().waiting(c, ids);
             List<ParkedRecords.Decoded> rows = new ArrayList<>();
             List<Incident> views = new ArrayList<>();
             for (Map.Entry<String, List<ParkedRecords.Decoded>> incident : byIncident.entrySet()) {
@@ -147,13 +143,13 @@ public class Projector {
                 List<EventEnvelope> applied = new ArrayList<>();
                 for (ParkedRecords.Decoded d : incident.getValue()) {
                     EventEnvelope e = d.event();
-                    if (e.sequence() <= next) {
-                        continue; // a repeat
+                    PendingEvents.Place place = PendingEvents.place(next, e.sequence());
+                    if (place == PendingEvents.Place.REPEAT) {
+                        continue;
                     }
-                    if (e.sequence() > next + 1) {
-                        park(c, t, e);
+                    if (place == PendingEvents.Place.AHEAD) {
+                        t.pendingEvents().hold(c, e, d.json(), next);
                         waiting.add(id);
-                        LOG.warnf("incident %s: event %d parked, waiting for %d", id, e.sequence(), next + 1);
                         continue;
                     }
                     applied.add(e);
@@ -166,11 +162,7 @@ public class Projector {
                 IncidentState state = stateAt(c, t, id, position);
                 state = IncidentFold.foldOnto(state, applied);
                 if (waiting.contains(id)) {
-                    EventEnvelope pending;
-                    while ((pending = takePending(c, t, id, state.sequence() + 1)) != null) {
-                        rows.add(new ParkedRecords.Decoded(pending, EventCodec.toJson(pending)));
-                        state = IncidentFold.evolve(state, pending);
-                    }
+                    state = drainPending(c, t, state, rows);
                 }
                 views.add((Incident) state);
             }
@@ -244,20 +236,6 @@ public class Projector {
         return positions;
     }
 
-    private static Set<String> incidentsWithPending(Connection c, Tables t, String[] incidentIds) throws SQLException {
-        Set<String> waiting = new HashSet<>();
-        try (PreparedStatement ps =
-                c.prepareStatement("select distinct incident_id from " + t.pending() + " where incident_id = any(?)")) {
-            ps.setArray(1, c.createArrayOf("text", incidentIds));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    waiting.add(rs.getString(1));
-                }
-            }
-        }
-        return waiting;
-    }
-
     /**
      * Every timeline row of the batch in one COPY: the envelope goes in as the text the record carried (no
      * re-encoding), and COPY spares the array building and parsing of a multi-row INSERT.
@@ -310,25 +288,15 @@ public class Projector {
         }
     }
 
-    private static void park(Connection c, Tables t, EventEnvelope e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into " + t.pending()
-                + " (incident_id, seq, envelope) values (?, ?, ?::jsonb) on conflict do nothing")) {
-            ps.setString(1, e.incidentId());
-            ps.setLong(2, e.sequence());
-            ps.setString(3, EventCodec.toJson(e));
-            ps.executeUpdate();
+    /** Applies, in order, the events that were waiting for the state's next sequence; adds their rows. */
+    private static IncidentState drainPending(
+            Connection c, Tables t, IncidentState state, List<ParkedRecords.Decoded> rows) throws SQLException {
+        ParkedRecords.Decoded next;
+        while ((next = t.pendingEvents().take(c, state.incidentId(), state.sequence() + 1)) != null) {
+            rows.add(next);
+            state = IncidentFold.evolve(state, next.event());
         }
-    }
-
-    private static EventEnvelope takePending(Connection c, Tables t, String incidentId, long seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "delete from " + t.pending() + " where incident_id = ? and seq = ? returning envelope")) {
-            ps.setString(1, incidentId);
-            ps.setLong(2, seq);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? EventCodec.fromJson(rs.getString(1)) : null;
-            }
-        }
+        return state;
     }
 
     /** Each view in one batch of upserts, sent together. */

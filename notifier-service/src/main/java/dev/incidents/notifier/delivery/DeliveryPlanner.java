@@ -12,6 +12,7 @@ import dev.incidents.notifier.message.IncidentFacts;
 import dev.incidents.notifier.message.Notification;
 import dev.incidents.notifier.message.SlackMessage;
 import dev.incidents.support.parking.ParkedRecords;
+import dev.incidents.support.parking.PendingEvents;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,8 +36,10 @@ import java.util.UUID;
 /**
  * Decides, for each consumed event, which deliveries it causes, and records them together with this
  * consumer's position in one transaction (ARCHITECTURE decision 4): a crash or a redelivery never loses or
- * doubles a delivery decision. Each delivery carries the message as it reads at this event, rendered for its
- * channel, so a retry an hour later still says what was true then. Sending is the {@link DeliverySender}'s job.
+ * doubles a delivery decision. Events are planned in each incident's order under the gap policy every consumer
+ * shares ({@link PendingEvents}): one ahead of a gap waits until the gap closes. Each delivery carries the message as
+ * it reads at this event, rendered for its channel, so a retry an hour later still says what was true then. Sending
+ * is the {@link DeliverySender}'s job.
  */
 @ApplicationScoped
 public class DeliveryPlanner {
@@ -53,52 +56,13 @@ public class DeliveryPlanner {
     @Inject
     ObjectMapper mapper;
 
-    /** True when the event was new to this consumer. */
+    /** Where events ahead of a gap wait (the gap policy the projection follows too). */
+    private static final PendingEvents PENDING = new PendingEvents("pending_event");
+
+    /** One event on its own (the fallback when its poll's batch failed); true when it was new to this consumer. */
     @Transactional
     public boolean plan(EventEnvelope event) {
-        try (Connection c = dataSource.getConnection()) {
-            Known known = known(c, event.incidentId());
-            if (known != null && known.lastSequence() >= event.sequence()) {
-                return false; // a redelivery: decided before
-            }
-            IncidentFacts.Applied applied = IncidentFacts.apply(known == null ? null : known.facts(), event);
-            if (!advance(c, event, applied.facts())) {
-                return false;
-            }
-            Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
-            List<Planned> planned = new ArrayList<>();
-            if (config.webhookUrl().isPresent()) {
-                planned.add(new Planned(
-                        CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select id, channel, target from subscription where tenant = ? and status = 'active'"
-                            + " and (cardinality(services) = 0 or services && ?)"
-                            + " and (cardinality(severities) = 0 or ? = any (severities))"
-                            + " and (cardinality(event_types) = 0 or ? = any (event_types))")) {
-                ps.setString(1, event.tenant());
-                ps.setArray(
-                        2, c.createArrayOf("text", applied.facts().services().toArray()));
-                ps.setString(
-                        3,
-                        applied.facts().severity() == null
-                                ? null
-                                : applied.facts().severity().name());
-                ps.setString(4, event.type());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        UUID id = rs.getObject(1, UUID.class);
-                        String channel = rs.getString(2);
-                        planned.add(new Planned(
-                                id.toString(), id, channel, rs.getString(3), event, payloads.forChannel(channel)));
-                    }
-                }
-            }
-            insertDeliveries(c, planned);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot plan deliveries of " + event.eventId(), e);
-        }
-        return true;
+        return planAll(List.of(new ParkedRecords.Decoded(event, EventCodec.toJson(event))));
     }
 
     /** An active subscription as a poll's planning matches it, in memory. */
@@ -131,48 +95,49 @@ public class DeliveryPlanner {
      */
     @Transactional
     public boolean planAll(List<ParkedRecords.Decoded> batch) {
-        Map<String, List<EventEnvelope>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
+        Map<String, List<ParkedRecords.Decoded>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
         Set<String> tenants = new TreeSet<>();
         for (ParkedRecords.Decoded d : batch) {
             byIncident
                     .computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>())
-                    .add(d.event());
+                    .add(d);
             tenants.add(d.event().tenant());
         }
         try (Connection c = dataSource.getConnection()) {
-            Map<String, Known> known = knownAll(c, byIncident.keySet().toArray(String[]::new));
+            String[] ids = byIncident.keySet().toArray(String[]::new);
+            Map<String, Known> known = knownAll(c, ids);
+            Set<String> waiting = PENDING.waiting(c, ids);
             Map<String, List<Active>> subscriptions = activeSubscriptions(c, tenants.toArray(String[]::new));
             List<Planned> planned = new ArrayList<>();
             List<EventEnvelope> lastEvents = new ArrayList<>();
             List<IncidentFacts> lastFacts = new ArrayList<>();
-            for (Map.Entry<String, List<EventEnvelope>> incident : byIncident.entrySet()) {
-                Known k = known.get(incident.getKey());
+            for (Map.Entry<String, List<ParkedRecords.Decoded>> incident : byIncident.entrySet()) {
+                String id = incident.getKey();
+                Known k = known.get(id);
                 long position = k == null ? 0 : k.lastSequence();
                 IncidentFacts facts = k == null ? null : k.facts();
                 EventEnvelope last = null;
-                for (EventEnvelope event : incident.getValue()) {
-                    if (event.sequence() <= position) {
-                        continue; // a redelivery: decided before
+                for (ParkedRecords.Decoded d : incident.getValue()) {
+                    EventEnvelope event = d.event();
+                    switch (PendingEvents.place(position, event.sequence())) {
+                        case REPEAT:
+                            continue; // decided before
+                        case AHEAD:
+                            PENDING.hold(c, event, d.json(), position);
+                            waiting.add(id);
+                            continue;
+                        case NEXT:
+                            facts = planEvent(event, facts, subscriptions, planned);
+                            position = event.sequence();
+                            last = event;
                     }
-                    IncidentFacts.Applied applied = IncidentFacts.apply(facts, event);
-                    facts = applied.facts();
-                    position = event.sequence();
-                    last = event;
-                    Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
-                    if (config.webhookUrl().isPresent()) {
-                        planned.add(new Planned(
-                                CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
-                    }
-                    for (Active a : subscriptions.getOrDefault(event.tenant(), List.of())) {
-                        if (a.wants(event, facts)) {
-                            planned.add(new Planned(
-                                    a.id().toString(),
-                                    a.id(),
-                                    a.channel(),
-                                    a.target(),
-                                    event,
-                                    payloads.forChannel(a.channel())));
-                        }
+                }
+                if (last != null && waiting.contains(id)) {
+                    ParkedRecords.Decoded next;
+                    while ((next = PENDING.take(c, id, position + 1)) != null) {
+                        facts = planEvent(next.event(), facts, subscriptions, planned);
+                        position = next.event().sequence();
+                        last = next.event();
                     }
                 }
                 if (last != null) {
@@ -186,6 +151,25 @@ public class DeliveryPlanner {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan deliveries of a batch of " + batch.size() + " events", e);
         }
+    }
+
+    /** The deliveries one event causes, added to {@code planned}; returns the incident's facts after it. */
+    private IncidentFacts planEvent(
+            EventEnvelope event, IncidentFacts before, Map<String, List<Active>> subscriptions, List<Planned> planned) {
+        IncidentFacts.Applied applied = IncidentFacts.apply(before, event);
+        IncidentFacts facts = applied.facts();
+        Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
+        if (config.webhookUrl().isPresent()) {
+            planned.add(
+                    new Planned(CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
+        }
+        for (Active a : subscriptions.getOrDefault(event.tenant(), List.of())) {
+            if (a.wants(event, facts)) {
+                planned.add(new Planned(
+                        a.id().toString(), a.id(), a.channel(), a.target(), event, payloads.forChannel(a.channel())));
+            }
+        }
+        return facts;
     }
 
     private static Map<String, Known> knownAll(Connection c, String[] incidentIds) throws SQLException {
@@ -313,18 +297,6 @@ public class DeliveryPlanner {
 
     private record Known(long lastSequence, IncidentFacts facts) {}
 
-    /** This consumer's position and facts for the incident, locked until the decision is stored; null if new. */
-    private static Known known(Connection c, String incidentId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select last_sequence, tenant, title, severity, services, status from consumer_position"
-                        + " where incident_id = ? for update")) {
-            ps.setString(1, incidentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? known(rs, incidentId) : null;
-            }
-        }
-    }
-
     private static Known known(ResultSet rs, String incidentId) throws SQLException {
         String severity = rs.getString("severity");
         String status = rs.getString("status");
@@ -345,15 +317,6 @@ public class DeliveryPlanner {
                     + " on conflict (incident_id) do update set last_sequence = excluded.last_sequence, tenant = excluded.tenant,"
                     + " title = excluded.title, severity = excluded.severity, services = excluded.services, status = excluded.status"
                     + " where consumer_position.last_sequence < excluded.last_sequence";
-
-    private static boolean advance(Connection c, EventEnvelope e, IncidentFacts f) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ADVANCE + " returning last_sequence")) {
-            bindAdvance(c, ps, e, f);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
 
     private static void bindAdvance(Connection c, PreparedStatement ps, EventEnvelope e, IncidentFacts f)
             throws SQLException {

@@ -1,21 +1,18 @@
 package dev.incidents.notifier.message;
 
 import dev.incidents.domain.EventEnvelope;
-import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentEvent;
-import dev.incidents.domain.IncidentFold;
-import dev.incidents.domain.IncidentState;
 import dev.incidents.domain.IncidentStatus;
 import dev.incidents.domain.Severity;
+import dev.incidents.domain.TimelineLines;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The little the notifier keeps of each incident: enough to match subscription filters for events that do not
- * name a service or severity, and to write a readable message. It moves forward through the domain's own fold
- * (on an incident holding just these facts), so a status or a timeline line here never disagrees with the
- * query service.
+ * name a service or severity, and to write a readable message. A small fold of its own, in sequence order (the
+ * planner applies the gap policy first); the status and the wording come from the domain's {@link TimelineLines},
+ * the same as the query service's timeline, so the two never disagree.
  */
 public record IncidentFacts(
         String incidentId,
@@ -28,79 +25,41 @@ public record IncidentFacts(
     /** The facts after an event, and the line a person reads about it. */
     public record Applied(IncidentFacts facts, String headline) {}
 
+    /**
+     * @param before the facts after the incident's previous event; null before its first
+     * @throws IllegalStateException for a stream that does not begin with its declaration (the consumer parks it)
+     */
     public static Applied apply(IncidentFacts before, EventEnvelope event) {
-        IncidentState state;
-        if (before == null || before.title() == null) {
-            if (!(event.data() instanceof IncidentEvent.IncidentDeclared)) {
-                // Never seen its declaration (a topic trimmed by hand): tell what we can.
-                IncidentFacts unknown = new IncidentFacts(
-                        event.incidentId(), event.tenant(), "Incident " + event.incidentId(), null, List.of(), null);
-                return new Applied(unknown, event.type());
-            }
-            state = new IncidentState.NotDeclared(event.incidentId());
+        IncidentEvent data = event.data();
+        IncidentFacts after;
+        if (data instanceof IncidentEvent.IncidentDeclared d) {
+            after = new IncidentFacts(
+                    event.incidentId(),
+                    event.tenant(),
+                    d.title(),
+                    d.severity(),
+                    d.services(),
+                    TimelineLines.statusAfter(null, d));
+        } else if (before == null) {
+            throw new IllegalStateException("incident " + event.incidentId() + ": " + event.type() + " (sequence "
+                    + event.sequence() + ") before its declaration");
         } else {
-            state = skeleton(before, event);
+            after = new IncidentFacts(
+                    before.incidentId(),
+                    before.tenant(),
+                    before.title(),
+                    data instanceof IncidentEvent.SeverityChanged s ? s.to() : before.severity(),
+                    before.services(),
+                    TimelineLines.statusAfter(before.status(), data));
         }
-        Incident after;
-        try {
-            after = (Incident) IncidentFold.evolve(state, event);
-        } catch (RuntimeException e) {
-            // An event the fold refuses must not stop the notifier: tell what we can, keep the facts we had.
-            IncidentFacts kept = before != null
-                    ? before
-                    : new IncidentFacts(
-                            event.incidentId(),
-                            event.tenant(),
-                            "Incident " + event.incidentId(),
-                            null,
-                            List.of(),
-                            null);
-            return new Applied(kept, event.type());
-        }
-        IncidentFacts facts = new IncidentFacts(
-                after.incidentId(), after.tenant(), after.title(), after.severity(), after.services(), after.status());
-        return new Applied(facts, headline(after, event));
+        return new Applied(after, headline(event));
     }
 
-    /** An incident holding only these facts, one event behind the one to apply. */
-    private static Incident skeleton(IncidentFacts f, EventEnvelope event) {
-        return new Incident(
-                f.incidentId(),
-                f.tenant(),
-                f.title(),
-                f.severity(),
-                f.services(),
-                f.status(),
-                null,
-                null,
-                false,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                Map.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                null,
-                null,
-                List.of(),
-                0,
-                event.sequence() - 1,
-                null);
-    }
-
-    private static String headline(Incident after, EventEnvelope event) {
-        String lines = after.timeline().stream()
-                .filter(t -> t.sequence() == event.sequence())
-                .map(Incident.TimelineEntry::text)
+    /** The event's timeline lines; for the events that write none, a line of the notifier's own. */
+    private static String headline(EventEnvelope event) {
+        // The notifier does not keep alert names: a resolved alert is named by its key.
+        String lines = TimelineLines.of(event, key -> null).stream()
+                .map(TimelineLines.Line::text)
                 .collect(Collectors.joining("; "));
         if (!lines.isEmpty()) {
             return lines;

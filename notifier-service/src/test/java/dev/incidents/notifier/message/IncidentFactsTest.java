@@ -1,6 +1,7 @@
 package dev.incidents.notifier.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.incidents.domain.DetectionSource;
 import dev.incidents.domain.EventEnvelope;
@@ -68,9 +69,22 @@ class IncidentFactsTest {
     }
 
     @Test
-    void anIncidentNeverSeenDeclared_isStillNamed() {
-        IncidentFacts.Applied a = IncidentFacts.apply(null, event(7, new IncidentEvent.IncidentAcknowledged("ada")));
-        assertEquals("Incident inc-1", a.facts().title());
-        assertEquals("IncidentAcknowledged", a.headline());
+    void aStreamThatDoesNotBeginWithItsDeclaration_isRefused_notFaked() {
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> IncidentFacts.apply(null, event(1, new IncidentEvent.IncidentAcknowledged("ada"))));
+        assertEquals("incident inc-1: IncidentAcknowledged (sequence 1) before its declaration", refused.getMessage());
+    }
+
+    @Test
+    void statusAndWording_areTheFoldsOwn() {
+        IncidentFacts open = new IncidentFacts(
+                "inc-1", "acme", "Login returns 500", Severity.SEV2, List.of("auth"), IncidentStatus.RESOLVED);
+        IncidentFacts.Applied a = IncidentFacts.apply(open, event(5, new IncidentEvent.IncidentReopened("again")));
+        assertEquals(IncidentStatus.TRIGGERED, a.facts().status());
+        assertEquals("Reopened: again", a.headline());
+        a = IncidentFacts.apply(a.facts(), event(6, new IncidentEvent.AlertResolved("alertmanager", "a3f1")));
+        assertEquals("Alert resolved: a3f1", a.headline(), "named by its key: the notifier keeps no alert names");
+        assertEquals(IncidentStatus.TRIGGERED, a.facts().status());
     }
 }
