@@ -41,7 +41,7 @@ public class DeliveryLog {
             long sequence,
             UUID eventId,
             String eventType,
-            String status,
+            DeliveryStatus status,
             int attempts,
             Integer lastStatusCode,
             String lastError,
@@ -52,7 +52,7 @@ public class DeliveryLog {
 
     public record Page(List<Delivery> items, String nextCursor) {}
 
-    public record Filter(String subscription, String status, String incidentId) {}
+    public record Filter(String subscription, DeliveryStatus status, String incidentId) {}
 
     /** What a redeliver request came to. */
     public enum Redelivery {
@@ -82,7 +82,7 @@ public class DeliveryLog {
         }
         if (filter.status() != null) {
             sql.append(" and status = ?");
-            args.add(filter.status());
+            args.add(filter.status().wireName());
         }
         if (filter.incidentId() != null) {
             sql.append(" and incident_id = ?");
@@ -155,9 +155,7 @@ public class DeliveryLog {
         }
         // Why not: unknown, still being tried, or cancelled / its subscription deleted or disabled.
         return find(tenant, id)
-                .map(d -> d.status().equals("pending") || d.status().equals("retrying")
-                        ? Redelivery.STILL_OPEN
-                        : Redelivery.SUBSCRIPTION_GONE)
+                .map(d -> d.status().open() ? Redelivery.STILL_OPEN : Redelivery.SUBSCRIPTION_GONE)
                 .orElse(Redelivery.NOT_FOUND);
     }
 
@@ -207,8 +205,7 @@ public class DeliveryLog {
     }
 
     private static Delivery read(ResultSet rs) throws SQLException {
-        String status = rs.getString("status");
-        boolean open = status.equals("pending") || status.equals("retrying");
+        DeliveryStatus status = DeliveryStatus.ofColumn(rs.getString("status"));
         return new Delivery(
                 rs.getLong("id"),
                 rs.getString("subscription_key"),
@@ -222,7 +219,7 @@ public class DeliveryLog {
                 rs.getInt("attempts"),
                 (Integer) rs.getObject("last_status_code"),
                 rs.getString("last_error"),
-                open ? instant(rs.getTimestamp("next_attempt_at")) : null,
+                status.open() ? instant(rs.getTimestamp("next_attempt_at")) : null,
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("delivered_at")),
                 List.of());

@@ -14,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,8 +29,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed({"responder", "admin"})
 @Tag(name = "deliveries")
 public class DeliveryResource {
-
-    private static final Set<String> STATUSES = Set.of("pending", "retrying", "delivered", "dead", "cancelled");
 
     @Inject
     DeliveryLog log;
@@ -56,10 +53,11 @@ public class DeliveryResource {
                     String limit) {
         Long requested = QueryParams.number("limit", limit, 1, 200);
         int size = requested == null ? 50 : requested.intValue();
-        if (status != null && !STATUSES.contains(status)) {
-            throw new ProblemException(
-                    Problem.invalid("status", "'" + status + "' is not one of " + String.join(", ", STATUSES)));
-        }
+        DeliveryStatus wanted = status == null
+                ? null
+                : DeliveryStatus.fromWire(status)
+                        .orElseThrow(() -> new ProblemException(Problem.invalid(
+                                "status", "'" + status + "' is not one of " + DeliveryStatus.wireNames())));
         Long after = null;
         if (cursor != null && !cursor.isBlank()) {
             try {
@@ -70,7 +68,7 @@ public class DeliveryResource {
         }
         return log.page(
                 caller.tenant(),
-                new DeliveryLog.Filter(blankToNull(subscription), status, blankToNull(incidentId)),
+                new DeliveryLog.Filter(blankToNull(subscription), wanted, blankToNull(incidentId)),
                 after,
                 size);
     }

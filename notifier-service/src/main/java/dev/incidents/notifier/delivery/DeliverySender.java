@@ -20,6 +20,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -228,7 +229,8 @@ public class DeliverySender {
     private void dispatch(Claimed d) {
         if (d.subscriptionStatus() != null && !d.subscriptionStatus().equals("active")) {
             // Deleted or disabled since the delivery was planned: it ends here, without a call.
-            String status = d.subscriptionStatus().equals("deleted") ? "cancelled" : "dead";
+            DeliveryStatus status =
+                    d.subscriptionStatus().equals("deleted") ? DeliveryStatus.CANCELLED : DeliveryStatus.DEAD;
             QuarkusTransaction.requiringNew().run(() -> close(d, status, "subscription " + d.subscriptionStatus()));
             return;
         }
@@ -294,7 +296,7 @@ public class DeliverySender {
         Integer[] codes = new Integer[n];
         String[] errors = new String[n];
         Long[] millis = new Long[n];
-        String[] statuses = new String[n];
+        DeliveryStatus[] statuses = new DeliveryStatus[n];
         Timestamp[] next = new Timestamp[n];
         Instant now = Instant.now();
         for (int i = 0; i < n; i++) {
@@ -307,7 +309,9 @@ public class DeliverySender {
             codes[i] = o.statusCode();
             errors[i] = o.gone() && d.subscriptionId() != null ? "410 Gone: subscription disabled" : o.error();
             millis[i] = batch.get(i).millis();
-            statuses[i] = o.delivered() ? "delivered" : (o.permanent() || lastAttempt ? "dead" : "retrying");
+            statuses[i] = o.delivered()
+                    ? DeliveryStatus.DELIVERED
+                    : (o.permanent() || lastAttempt ? DeliveryStatus.DEAD : DeliveryStatus.RETRYING);
             next[i] = Timestamp.from(
                     now.plus(o.retryAfter() != null ? o.retryAfter() : backoff(attempt - d.attemptBase())));
         }
@@ -330,7 +334,13 @@ public class DeliverySender {
                             + " from unnest(?::bigint[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[])"
                             + " as o(id, status, attempt, code, error, next) where d.id = o.id")) {
                 ps.setArray(1, c.createArrayOf("bigint", ids));
-                ps.setArray(2, c.createArrayOf("text", statuses));
+                ps.setArray(
+                        2,
+                        c.createArrayOf(
+                                "text",
+                                Arrays.stream(statuses)
+                                        .map(DeliveryStatus::wireName)
+                                        .toArray()));
                 ps.setArray(3, c.createArrayOf("int4", attempts));
                 ps.setArray(4, c.createArrayOf("int4", codes));
                 ps.setArray(5, c.createArrayOf("text", errors));
@@ -340,7 +350,7 @@ public class DeliverySender {
             // The next delivery of each queue whose head just ended (delivered or dead) becomes due.
             List<String[]> endedQueues = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                if (!statuses[i].equals("retrying")) {
+                if (!statuses[i].open()) {
                     Claimed d = batch.get(i).delivery();
                     endedQueues.add(new String[] {d.subscriptionKey(), d.incidentId()});
                 }
@@ -360,13 +370,13 @@ public class DeliverySender {
     }
 
     /** Metrics and logs of one recorded attempt. */
-    private void observe(Claimed d, Outcome o, int attempt, String status, String error) {
+    private void observe(Claimed d, Outcome o, int attempt, DeliveryStatus status, String error) {
         boolean ok = o.delivered();
         if (d.subscriptionId() == null) {
             // The configured webhook is the operator's, not in any tenant's delivery log: this is how it is seen.
-            metrics.counter("notifier.configured.webhook.attempts", "result", status)
+            metrics.counter("notifier.configured.webhook.attempts", "result", status.wireName())
                     .increment();
-            if (status.equals("dead")) {
+            if (status == DeliveryStatus.DEAD) {
                 LOG.warnf(
                         "configured webhook: delivery %d of event %s dead after attempt %d: %s %s",
                         d.id(), d.eventId(), attempt, o.statusCode(), error);
@@ -392,11 +402,11 @@ public class DeliverySender {
         }
     }
 
-    private void close(Claimed d, String status, String reason) {
+    private void close(Claimed d, DeliveryStatus status, String reason) {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps =
                     c.prepareStatement("update delivery set status = ?, last_error = ? where id = ?")) {
-                ps.setString(1, status);
+                ps.setString(1, status.wireName());
                 ps.setString(2, reason);
                 ps.setLong(3, d.id());
                 ps.executeUpdate();
