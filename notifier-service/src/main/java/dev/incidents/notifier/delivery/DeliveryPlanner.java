@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -56,6 +55,9 @@ public class DeliveryPlanner {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    ActiveSubscriptions activeSubscriptions;
+
     /** Where events ahead of a gap wait (the gap policy the projection follows too). */
     private static final PendingEvents PENDING = new PendingEvents("pending_event");
 
@@ -65,49 +67,28 @@ public class DeliveryPlanner {
         return planAll(List.of(new ParkedRecords.Decoded(event, EventCodec.toJson(event))));
     }
 
-    /** An active subscription as a poll's planning matches it, in memory. */
-    private record Active(
-            UUID id,
-            String tenant,
-            String channel,
-            String target,
-            List<String> services,
-            List<String> severities,
-            List<String> eventTypes) {
-
-        boolean wants(EventEnvelope event, IncidentFacts facts) {
-            return (services.isEmpty() || facts.services().stream().anyMatch(services::contains))
-                    && (severities.isEmpty()
-                            || facts.severity() != null
-                                    && severities.contains(facts.severity().name()))
-                    && (eventTypes.isEmpty() || eventTypes.contains(event.type()));
-        }
-    }
-
     /** A delivery decided, to insert with the others of the poll. */
     private record Planned(
             String key, UUID subscriptionId, String channel, String target, EventEnvelope event, String payload) {}
 
     /**
      * A poll's events in one transaction: the positions of its incidents locked in one statement, the active
-     * subscriptions of its tenants read once and matched in memory, every delivery inserted in one statement,
+     * subscriptions matched in memory ({@link ActiveSubscriptions}), every delivery inserted in one statement,
      * each position written once. Decides what {@link #plan} decides event by event. True when any event was new.
      */
     @Transactional
     public boolean planAll(List<ParkedRecords.Decoded> batch) {
         Map<String, List<ParkedRecords.Decoded>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
-        Set<String> tenants = new TreeSet<>();
         for (ParkedRecords.Decoded d : batch) {
             byIncident
                     .computeIfAbsent(d.event().incidentId(), id -> new ArrayList<>())
                     .add(d);
-            tenants.add(d.event().tenant());
         }
         try (Connection c = dataSource.getConnection()) {
             String[] ids = byIncident.keySet().toArray(String[]::new);
             Map<String, Known> known = knownAll(c, ids);
             Set<String> waiting = PENDING.waiting(c, ids);
-            Map<String, List<Active>> subscriptions = activeSubscriptions(c, tenants.toArray(String[]::new));
+            Map<String, List<ActiveSubscriptions.Active>> subscriptions = activeSubscriptions.current(c);
             List<Planned> planned = new ArrayList<>();
             List<EventEnvelope> lastEvents = new ArrayList<>();
             List<IncidentFacts> lastFacts = new ArrayList<>();
@@ -155,7 +136,10 @@ public class DeliveryPlanner {
 
     /** The deliveries one event causes, added to {@code planned}; returns the incident's facts after it. */
     private IncidentFacts planEvent(
-            EventEnvelope event, IncidentFacts before, Map<String, List<Active>> subscriptions, List<Planned> planned) {
+            EventEnvelope event,
+            IncidentFacts before,
+            Map<String, List<ActiveSubscriptions.Active>> subscriptions,
+            List<Planned> planned) {
         IncidentFacts.Applied applied = IncidentFacts.apply(before, event);
         IncidentFacts facts = applied.facts();
         Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
@@ -163,7 +147,7 @@ public class DeliveryPlanner {
             planned.add(
                     new Planned(CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
         }
-        for (Active a : subscriptions.getOrDefault(event.tenant(), List.of())) {
+        for (ActiveSubscriptions.Active a : subscriptions.getOrDefault(event.tenant(), List.of())) {
             if (a.wants(event, facts)) {
                 planned.add(new Planned(
                         a.id().toString(), a.id(), a.channel(), a.target(), event, payloads.forChannel(a.channel())));
@@ -185,29 +169,6 @@ public class DeliveryPlanner {
             }
         }
         return known;
-    }
-
-    private static Map<String, List<Active>> activeSubscriptions(Connection c, String[] tenants) throws SQLException {
-        Map<String, List<Active>> active = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select id, tenant, channel, target, services, severities, event_types from subscription"
-                        + " where tenant = any(?) and status = 'active'")) {
-            ps.setArray(1, c.createArrayOf("text", tenants));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Active a = new Active(
-                            rs.getObject(1, UUID.class),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            texts(rs.getArray(5)),
-                            texts(rs.getArray(6)),
-                            texts(rs.getArray(7)));
-                    active.computeIfAbsent(a.tenant(), t -> new ArrayList<>()).add(a);
-                }
-            }
-        }
-        return active;
     }
 
     private static List<String> texts(Array array) throws SQLException {
