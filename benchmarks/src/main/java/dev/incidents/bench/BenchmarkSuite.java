@@ -44,7 +44,8 @@ public final class BenchmarkSuite {
             int stormSeconds,
             int bigIncidentSamples,
             int overloadSeconds,
-            int foldSteps) {
+            int foldSteps,
+            int keepUpSeconds) {
 
         static Sizes full() {
             return new Sizes(
@@ -67,7 +68,8 @@ public final class BenchmarkSuite {
                     Integer.getInteger("bench.storm-seconds", 60),
                     Integer.getInteger("bench.big-incident-samples", 200),
                     Integer.getInteger("bench.overload-seconds", 10),
-                    Integer.getInteger("bench.fold-steps", 20_000));
+                    Integer.getInteger("bench.fold-steps", 20_000),
+                    Integer.getInteger("bench.keep-up-seconds", 60));
         }
 
         public static Sizes smoke() {
@@ -91,7 +93,8 @@ public final class BenchmarkSuite {
                     2,
                     5,
                     2,
-                    200);
+                    200,
+                    2);
         }
 
         private static int[] ints(String property, String defaults) {
@@ -183,6 +186,18 @@ public final class BenchmarkSuite {
         progress("3/6 POST to visible under " + half + " alerts/s (half the "
                 + (sustainedAlerts > 0 ? "sustained" : "peak") + " ingest rate)");
         results.put("postToVisible", VisibleBenchmark.measure(system, half, sizes.visibleSamples()));
+
+        int keepUpRate = sustainedRequests > 0 ? sustainedRequests : (int) Math.max(1, peakRequests / 2);
+        quiet(system);
+        progress(
+                "3/6 keep-up: single alerts at " + keepUpRate + " req/s (the "
+                        + (sustainedRequests > 0 ? "sustained rate" : "half the peak") + ") for "
+                        + sizes.keepUpSeconds()
+                        + " s, each consumer's lag followed until it is back to 0 (waiting as long as the load ran, at least 10 s)");
+        KeepUpBenchmark.Figures keepUp =
+                KeepUpBenchmark.measure(system, keepUpRate, sizes.keepUpSeconds(), Math.max(10, sizes.keepUpSeconds()));
+        progress("keep-up:\n" + KeepUpBenchmark.table(keepUp));
+        results.put("keepUp", keepUp);
 
         quiet(system);
         progress("4/6 projection catch-up and rebuild over " + sizes.rebuildEvents()
@@ -369,6 +384,8 @@ public final class BenchmarkSuite {
         }
         md.append("\n## Storm, a long incident, and overload (write path)\n\n")
                 .append(((Map<String, Object>) r.get("writePath")).get("table"));
+        md.append("\n## Do the consumers keep up with the write path?\n\n")
+                .append(KeepUpBenchmark.table((KeepUpBenchmark.Figures) r.get("keepUp")));
         VisibleBenchmark.Figures v = (VisibleBenchmark.Figures) r.get("postToVisible");
         md.append(String.format(
                 Locale.ROOT,
