@@ -1,6 +1,8 @@
 package dev.incidents.command;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -171,7 +173,7 @@ class IncidentCommandsTest {
     }
 
     @Test
-    void staleIfMatch_is409_andCurrentIfMatchIsAccepted() {
+    void staleIfMatch_is412_currentIfMatchAndStarAreAccepted() {
         String id = declare();
         given().contentType(ContentType.JSON)
                 .header("If-Match", "\"7\"")
@@ -179,8 +181,25 @@ class IncidentCommandsTest {
                 .when()
                 .post("/api/v1/incidents/{id}/acknowledge", id)
                 .then()
-                .statusCode(409)
-                .contentType("application/problem+json");
+                .statusCode(412)
+                .contentType("application/problem+json")
+                .body("type", endsWith("/problems/precondition-failed"))
+                .body("detail", containsString("is at 1"));
+        given().contentType(ContentType.JSON)
+                .header("If-Match", "\"-1\"")
+                .body("{\"by\": \"ada\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/acknowledge", id)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("If-Match"));
+        given().contentType(ContentType.JSON)
+                .header("If-Match", "*")
+                .body("{\"description\": \"seen\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/impact", "0190aaaa-0000-7000-8000-000000000000")
+                .then()
+                .statusCode(404);
         given().contentType(ContentType.JSON)
                 .header("If-Match", "\"1\"")
                 .body("{\"by\": \"ada\"}")
@@ -188,7 +207,16 @@ class IncidentCommandsTest {
                 .post("/api/v1/incidents/{id}/acknowledge", id)
                 .then()
                 .statusCode(202)
+                .header("ETag", "\"2\"")
                 .body("sequence", equalTo(2));
+        given().contentType(ContentType.JSON)
+                .header("If-Match", "*")
+                .body("{\"description\": \"logins fail\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/impact", id)
+                .then()
+                .statusCode(202)
+                .body("sequence", equalTo(3));
     }
 
     @Test

@@ -214,4 +214,32 @@ class IncidentQueryTest {
                 .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("tz"));
     }
+
+    @Test
+    void theCurrentStateCarriesItsSequenceAsETag_aPastStateNone() {
+        Events events = new Events();
+        events.publish(events.declared());
+        events.publish(events.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
+
+        given().queryParam("minSequence", 2)
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200)
+                .header("ETag", "\"2\"")
+                .body("sequence", equalTo(2));
+        given().queryParam("minSequence", 2)
+                .when()
+                .get("/api/v1/incidents/{id}/timeline", events.incidentId)
+                .then()
+                .statusCode(200)
+                .header("ETag", "\"2\"");
+        given().queryParam("asOf", "2023-08-07T08:45:00+01:00")
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("triggered"))
+                .header("ETag", org.hamcrest.Matchers.nullValue());
+    }
 }

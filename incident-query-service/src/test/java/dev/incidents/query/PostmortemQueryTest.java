@@ -115,6 +115,33 @@ class PostmortemQueryTest {
     }
 
     @Test
+    void postmortem_isJsonByDefault_andForStarSlashStar_and406ForWhatItCannotRender() {
+        Events events = resolvedIncident();
+        given().queryParam("minSequence", 5)
+                .accept("*/*")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .contentType(containsString("application/json"))
+                .body("position.sequence", equalTo(5));
+        given().queryParam("minSequence", 5)
+                .header("Accept", "")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .contentType(containsString("application/json"));
+        given().queryParam("minSequence", 5)
+                .accept("image/png")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(406)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void postmortemHtml_isAPage() {
         Events events = resolvedIncident();
         given().queryParam("minSequence", 5)

@@ -106,14 +106,22 @@ public class WriteSupport {
             return null;
         }
         String v = ifMatch.trim();
+        if (v.equals("*")) {
+            return CommandContext.ANY_STATE;
+        }
         if (v.startsWith("W/")) {
             v = v.substring(2);
         }
         v = v.replace("\"", "");
         try {
-            return Long.parseLong(v);
+            long sequence = Long.parseLong(v);
+            if (sequence < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return sequence;
         } catch (NumberFormatException e) {
-            throw new ProblemException(Problem.invalid("If-Match", "must be the incident's sequence, e.g. \"3\""));
+            throw new ProblemException(
+                    Problem.invalid("If-Match", "must be the incident's ETag (its sequence, e.g. \"3\") or *"));
         }
     }
 

@@ -267,7 +267,13 @@ public final class GroupCommit {
                     return;
                 }
                 observer.conflicted(1);
-                if (p.ctx.expectedSequence() != null || ++p.conflicts > settings.conflictRetries()) {
+                if (p.ctx.pinned()) {
+                    // Another writer moved the incident on: the state the caller pinned is gone.
+                    p.answer.completeExceptionally(new ProblemException(Problem.preconditionFailed(
+                            "the incident changed while this request was written; read it again")));
+                    return;
+                }
+                if (++p.conflicts > settings.conflictRetries()) {
                     p.answer.completeExceptionally(new ProblemException(
                             Problem.conflict(failed.getCause().getMessage())));
                     return;
@@ -347,10 +353,9 @@ public final class GroupCommit {
         } catch (ProblemException e) {
             writes.discard();
             p.failure = e;
-        } catch (ConcurrencyConflict e) {
-            // Only If-Match raises one while deciding: the caller pinned a state the incident is no longer in.
+        } catch (StaleIfMatch e) {
             writes.discard();
-            p.failure = new ProblemException(Problem.conflict(e.getMessage()));
+            p.failure = new ProblemException(Problem.preconditionFailed(e.getMessage()));
         }
     }
 

@@ -105,8 +105,8 @@ public final class WriteBatch {
     // ---- the request's view -------------------------------------------------------------------------------
 
     /**
-     * Fold, decide, stage. Never throws for a rejected command; throws {@link ConcurrencyConflict} when If-Match
-     * names another sequence than the incident's.
+     * Fold, decide, stage. Never throws for a rejected command; throws {@link StaleIfMatch} when If-Match names
+     * another sequence than the incident's.
      */
     public Outcome decideAndAppend(CommandContext ctx, String incidentId, IncidentCommand command) {
         IncidentState state = state(incidentId);
@@ -115,12 +115,12 @@ public final class WriteBatch {
         if (state instanceof Incident incident && !incident.tenant().equals(ctx.tenant())) {
             return notFound(incidentId);
         }
-        if (ctx.expectedSequence() != null && ctx.expectedSequence() != state.sequence()) {
-            if (state.sequence() == 0) {
-                return notFound(incidentId);
-            }
-            throw new ConcurrencyConflict("If-Match expects sequence " + ctx.expectedSequence()
-                    + " but the incident is at " + state.sequence());
+        if (ctx.expectedSequence() != null && state.sequence() == 0) {
+            return notFound(incidentId); // no incident matches any If-Match, * included
+        }
+        if (ctx.pinned() && ctx.expectedSequence() != state.sequence()) {
+            throw new StaleIfMatch("If-Match expects sequence " + ctx.expectedSequence() + " but the incident is at "
+                    + state.sequence() + "; read it again");
         }
         Decision decision = IncidentDecider.decide(state, command, ctx.occurredAt());
         if (decision instanceof Decision.Rejected rejected) {

@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -33,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** One incident's state, timeline and postmortem, for dashboards, status pages and reviews (API.md). */
 @Path("/api/v1/incidents/{id}")
@@ -50,8 +52,12 @@ public class IncidentQueryResource {
     Caller caller;
 
     @GET
-    @Operation(summary = "The incident's current state")
-    public Uni<IncidentView> incident(
+    @Operation(
+            summary = "The incident's current state",
+            description = "Answers the incident's ETag (its sequence): send it back as If-Match on a write to the"
+                    + " command service, which answers 412 if the incident has moved on since. A past state (asOf,"
+                    + " knownAt) carries no ETag.")
+    public Uni<RestResponse<IncidentView>> incident(
             @PathParam("id") String id,
             @Parameter(description = "Wait (bounded) until the read model has reached this sequence")
                     @Schema(type = SchemaType.INTEGER)
@@ -66,7 +72,17 @@ public class IncidentQueryResource {
                     @QueryParam("knownAt")
                     String knownAt) {
         ZoneId zone = zone(tz);
-        return incidentAt(id, minSequence, asOf, knownAt).map(incident -> IncidentViews.incident(incident, zone));
+        return incidentAt(id, minSequence, asOf, knownAt)
+                .map(incident -> tagged(IncidentViews.incident(incident, zone), incident, asOf, knownAt));
+    }
+
+    /** The current state carries its ETag, the sequence a write's If-Match names; a past state carries none. */
+    private static <T> RestResponse<T> tagged(T body, Incident incident, String asOf, String knownAt) {
+        RestResponse.ResponseBuilder<T> ok = RestResponse.ResponseBuilder.ok(body);
+        if ((asOf == null || asOf.isBlank()) && (knownAt == null || knownAt.isBlank())) {
+            ok.tag(Long.toString(incident.sequence()));
+        }
+        return ok.build();
     }
 
     /** Now, or bitemporally: the world at {@code asOf}, as recorded by {@code knownAt}; not yet existing is 404. */
@@ -93,62 +109,45 @@ public class IncidentQueryResource {
     @GET
     @Path("/timeline")
     @Operation(summary = "The incident's timeline, ordered by when things happened")
-    public Uni<TimelineView> timeline(
+    public Uni<RestResponse<TimelineView>> timeline(
             @PathParam("id") String id,
             @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
             @QueryParam("tz") String tz,
             @QueryParam("asOf") String asOf,
             @QueryParam("knownAt") String knownAt) {
         ZoneId zone = zone(tz);
-        return incidentAt(id, minSequence, asOf, knownAt).map(incident -> IncidentViews.timeline(incident, zone));
+        return incidentAt(id, minSequence, asOf, knownAt)
+                .map(incident -> tagged(IncidentViews.timeline(incident, zone), incident, asOf, knownAt));
     }
 
     @GET
     @Path("/postmortem")
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, "text/markdown; charset=utf-8", "text/html; charset=utf-8"})
     @Operation(
             summary = "The postmortem, computed from the incident's events",
-            description =
-                    "atSequence (default: the latest) is the log position; the same position and tz give the same bytes, "
-                            + "whose hash is the ETag. Also as text/markdown and text/html.")
-    public Uni<Response> postmortemJson(
+            description = "As application/json (the default, also for */*), text/markdown or text/html, by the Accept"
+                    + " header (406 for anything else); each rendering carries the whole report. atSequence (default:"
+                    + " the latest) is the log position; the same position and tz give the same report, whose hash is"
+                    + " the ETag.")
+    public Uni<Response> postmortem(
             @PathParam("id") String id,
             @Parameter(description = "Log position to compute the report at; default the latest")
                     @Schema(type = SchemaType.INTEGER)
                     @QueryParam("atSequence")
                     String atSequence,
             @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
-            @QueryParam("tz") String tz) {
-        return postmortem(id, atSequence, minSequence, tz)
-                .map(r -> Response.ok(r).tag(r.contentHash()).build());
-    }
-
-    @GET
-    @Path("/postmortem")
-    @Produces("text/markdown; charset=utf-8")
-    public Uni<Response> postmortemMarkdown(
-            @PathParam("id") String id,
-            @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence,
-            @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
-            @QueryParam("tz") String tz) {
-        return postmortem(id, atSequence, minSequence, tz)
-                .map(r -> Response.ok(PostmortemMarkdown.render(r))
-                        .tag(r.contentHash())
-                        .build());
-    }
-
-    @GET
-    @Path("/postmortem")
-    @Produces("text/html; charset=utf-8")
-    public Uni<Response> postmortemHtml(
-            @PathParam("id") String id,
-            @Schema(type = SchemaType.INTEGER) @QueryParam("atSequence") String atSequence,
-            @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
-            @QueryParam("tz") String tz) {
-        return postmortem(id, atSequence, minSequence, tz)
-                .map(r -> Response.ok(PostmortemHtml.render(r))
-                        .tag(r.contentHash())
-                        .build());
+            @QueryParam("tz") String tz,
+            @HeaderParam("Accept") String accept) {
+        PostmortemFormat format = PostmortemFormat.choose(accept);
+        return postmortem(id, atSequence, minSequence, tz).map(r -> {
+            Object body = switch (format) {
+                case JSON -> r;
+                case MARKDOWN -> PostmortemMarkdown.render(r);
+                case HTML -> PostmortemHtml.render(r);
+            };
+            String type = format == PostmortemFormat.JSON ? format.mediaType : format.mediaType + "; charset=utf-8";
+            return Response.ok(body).type(type).tag(r.contentHash()).build();
+        });
     }
 
     private Uni<PostmortemReport> postmortem(String id, String atSequenceParam, String minSequenceParam, String tz) {

@@ -50,6 +50,12 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("/problems/conflict", "Conflict with the incident's state", 409, message, null, null);
     }
 
+    /** A write whose If-Match names a state the incident is no longer in (RFC 9110, 13.1.1). */
+    public static Problem preconditionFailed(String message) {
+        return new Problem(
+                "/problems/precondition-failed", "The incident changed since you read it", 412, message, null, null);
+    }
+
     public static Problem notFound(String message) {
         return new Problem("/problems/not-found", "Not found", 404, message, null, null);
     }
