@@ -57,6 +57,57 @@ class CloudEventIngestTest {
     }
 
     @Test
+    void binaryModeCloudEvent_opensAnIncident_andItsRedeliveryAppendsNothing() {
+        String subject = "checkout-binary-" + System.nanoTime();
+        String data = """
+                {"status": "firing", "title": "Checkout journey fails", "severity": "SEV2", "service": "checkout"}""";
+        java.util.function.Supplier<io.restassured.specification.RequestSpecification> binary =
+                () -> given().contentType("application/json")
+                        .header("ce-specversion", "1.0")
+                        .header("ce-id", "evt-" + subject)
+                        .header("ce-source", "/synthetics/checkout")
+                        .header("ce-type", "org.example.synthetics.check.failed")
+                        .header("ce-subject", subject)
+                        .header("ce-time", "2026-03-02T10:00:00Z")
+                        .body(data);
+        String id = binary.get()
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("incidentId");
+        binary.get().when().post("/api/v1/events").then().statusCode(202).body("incidentId", equalTo(id));
+
+        assertEquals(List.of("IncidentDeclared", "AlertFired"), store.types(id));
+        assertEquals("2026-03-02T10:00Z", store.events(id).get(0).occurredAt().toString(), "ce-time");
+
+        given().contentType("application/json")
+                .header("ce-specversion", "1.0")
+                .header("ce-source", "/synthetics/checkout")
+                .header("ce-type", "org.example.synthetics.check.failed")
+                .body(data)
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("ce-id"));
+    }
+
+    @Test
+    void aStructuredCloudEvent_sentAsPlainJson_isTold_whichContentTypeItNeeds() {
+        given().contentType("application/json")
+                .body(cloudEvent("evt-plain-" + System.nanoTime(), "plain"))
+                .when()
+                .post("/api/v1/events")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("specversion"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("application/cloudevents+json"));
+    }
+
+    @Test
     void cloudEventWithoutId_is400NamingIt() {
         given().contentType("application/cloudevents+json")
                 .body(cloudEvent("x", "y").replace("\"id\": \"x\",", ""))

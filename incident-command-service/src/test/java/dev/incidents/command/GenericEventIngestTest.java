@@ -57,8 +57,11 @@ class GenericEventIngestTest {
         String resolved = post(event(key, "resolved"));
 
         assertEquals(id, resolved);
-        assertEquals(List.of("IncidentDeclared", "AlertFired", "AlertResolved"), store.types(id));
-        assertEquals(store.types(id), Published.types(id, 3));
+        assertEquals(
+                List.of("IncidentDeclared", "AlertFired", "AlertResolved", "IncidentResolved"),
+                store.types(id),
+                "its last firing alert resolved: the incident resolves itself, as every integration's do");
+        assertEquals(store.types(id), Published.types(id, 4));
     }
 
     @Test

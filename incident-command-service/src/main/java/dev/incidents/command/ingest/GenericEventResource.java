@@ -73,6 +73,9 @@ public class GenericEventResource {
     AlertIngest ingest;
 
     @Inject
+    IngestConfig config;
+
+    @Inject
     WriteSupport write;
 
     @HeaderParam("Idempotency-Key")
@@ -96,10 +99,41 @@ public class GenericEventResource {
     @POST
     @Operation(
             summary = "Post a generic alert event",
-            description =
-                    "A firing event opens an incident or attaches to the open incident of its dedupKey; a resolved one records the alert's end.")
-    public Response post(@NotNull @Valid GenericEvent e) {
-        return handle(e, idempotencyKey);
+            description = "A firing event opens an incident or attaches to the open incident of its dedupKey; a"
+                    + " resolved one records the alert's end, and resolves the incident when it was its last firing"
+                    + " alert (incidents.ingest.generic.auto-resolve, default true). With ce-specversion, ce-id,"
+                    + " ce-source and ce-type headers the body is a CloudEvent's data in binary mode.")
+    public Response post(
+            @NotNull GenericEvent e,
+            @HeaderParam("ce-specversion") String ceSpecversion,
+            @HeaderParam("ce-id") String ceId,
+            @HeaderParam("ce-source") String ceSource,
+            @HeaderParam("ce-type") String ceType,
+            @HeaderParam("ce-subject") String ceSubject,
+            @HeaderParam("ce-time") String ceTime) {
+        if (ceSpecversion == null) {
+            return handle(validated(e, ""), idempotencyKey);
+        }
+        // Binary mode (CloudEvents HTTP binding, 3.1): the attributes are headers, the body is the data.
+        List<Problem.FieldError> missing = new java.util.ArrayList<>();
+        requireHeader(missing, "ce-id", ceId, 500);
+        requireHeader(missing, "ce-source", ceSource, 200);
+        requireHeader(missing, "ce-type", ceType, 200);
+        if (ceSubject != null && ceSubject.length() > 500) {
+            missing.add(new Problem.FieldError("ce-subject", "must be at most 500 characters"));
+        }
+        OffsetDateTime time = null;
+        if (ceTime != null) {
+            try {
+                time = OffsetDateTime.parse(ceTime.strip());
+            } catch (java.time.format.DateTimeParseException ex) {
+                missing.add(new Problem.FieldError("ce-time", "must be an RFC 3339 time, e.g. 2026-03-02T10:00:00Z"));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ProblemException(Problem.invalid(missing));
+        }
+        return cloudEvent(ceSpecversion, "ce-specversion", ceId, ceSource, ceSubject, time, e, "");
     }
 
     @POST
@@ -108,13 +142,26 @@ public class GenericEventResource {
             summary = "Post a generic alert event as a CloudEvent (structured mode)",
             description = "The CloudEvent's id and source make a retried delivery idempotent.")
     public Response postCloudEvent(@NotNull @Valid CloudEvent ce) {
-        if (!ce.specversion().startsWith("1.")) {
-            throw new ProblemException(Problem.invalid("specversion", "only CloudEvents 1.x is understood"));
+        return cloudEvent(
+                ce.specversion(), "specversion", ce.id(), ce.source(), ce.subject(), ce.time(), ce.data(), "data.");
+    }
+
+    /** A CloudEvent whose data is a generic event, in either mode: source, subject, id and time fill its gaps. */
+    private Response cloudEvent(
+            String specversion,
+            String specversionField,
+            String id,
+            String source,
+            String subject,
+            OffsetDateTime time,
+            GenericEvent d,
+            String dataPrefix) {
+        if (!specversion.startsWith("1.")) {
+            throw new ProblemException(Problem.invalid(specversionField, "only CloudEvents 1.x is understood"));
         }
-        GenericEvent d = ce.data();
         GenericEvent merged = new GenericEvent(
-                d.source() != null ? d.source() : ce.source(),
-                d.dedupKey() != null ? d.dedupKey() : (ce.subject() != null ? ce.subject() : ce.id()),
+                d.source() != null ? d.source() : source,
+                d.dedupKey() != null ? d.dedupKey() : (subject != null ? subject : id),
                 d.status(),
                 d.title(),
                 d.severity(),
@@ -125,15 +172,30 @@ public class GenericEventResource {
                 d.details(),
                 d.links(),
                 d.startsAt(),
-                d.occurredAt() != null ? d.occurredAt() : ce.time());
-        var violations = validator.validate(merged);
+                d.occurredAt() != null ? d.occurredAt() : time);
+        // CloudEvents promise that source + id identify an event: a redelivery is a retry.
+        return handle(
+                validated(merged, dataPrefix),
+                idempotencyKey != null ? idempotencyKey : "cloudevent:" + source + ":" + id);
+    }
+
+    private GenericEvent validated(GenericEvent e, String prefix) {
+        var violations = validator.validate(e);
         if (!violations.isEmpty()) {
             throw new ProblemException(Problem.invalid(violations.stream()
-                    .map(v -> new Problem.FieldError("data." + v.getPropertyPath(), v.getMessage()))
+                    .map(v -> new Problem.FieldError(prefix + v.getPropertyPath(), v.getMessage()))
+                    .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
                     .toList()));
         }
-        // CloudEvents promise that source + id identify an event: a redelivery is a retry.
-        return handle(merged, idempotencyKey != null ? idempotencyKey : "cloudevent:" + ce.source() + ":" + ce.id());
+        return e;
+    }
+
+    private static void requireHeader(List<Problem.FieldError> errors, String header, String value, int max) {
+        if (value == null || value.isBlank()) {
+            errors.add(new Problem.FieldError(header, "is required in binary mode (with ce-specversion)"));
+        } else if (value.length() > max) {
+            errors.add(new Problem.FieldError(header, "must be at most " + max + " characters"));
+        }
     }
 
     private Response handle(GenericEvent e, String idempotencyKey) {
@@ -154,7 +216,7 @@ public class GenericEventResource {
                 e.details(),
                 e.links(),
                 e.startsAt(),
-                false);
+                config.generic().autoResolve());
         return WriteSupport.answer(ingest.fire(ctx, e.dedupKey(), command));
     }
 }

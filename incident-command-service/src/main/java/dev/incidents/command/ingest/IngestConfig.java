@@ -77,6 +77,15 @@ public interface IngestConfig {
         Optional<String> timestampHeader();
     }
 
+    Generic generic();
+
+    /** The generic event and its CloudEvents form ({@code POST /api/v1/events}). */
+    interface Generic {
+        /** Whether an incident these events opened resolves itself once every one of its alerts resolved. */
+        @WithDefault("true")
+        boolean autoResolve();
+    }
+
     interface PagerDuty {
         /** A resolve event resolves the incident once every alert of it is resolved, as PagerDuty does. */
         @WithDefault("true")

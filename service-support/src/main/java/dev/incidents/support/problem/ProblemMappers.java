@@ -177,6 +177,13 @@ public final class ProblemMappers {
                     .collect(Collectors.joining("."))
                     .replace(".[", "[");
             if (e instanceof UnrecognizedPropertyException) {
+                if (field.equals("specversion")) {
+                    // The likeliest cause by far: a structured CloudEvent sent with the wrong content type.
+                    return Problem.invalid(
+                            field,
+                            "unknown field: a CloudEvent in structured mode is sent as application/cloudevents+json"
+                                    + " (or in binary mode: the data as the body, its attributes as ce-* headers)");
+                }
                 return Problem.invalid(field, "unknown field");
             }
             if (e instanceof InvalidFormatException f && f.getTargetType() == String.class) {
