@@ -149,6 +149,31 @@ class WebhookSubscriptionTest {
                 .post("/api/v1/deliveries/" + first.get("id") + "/redeliver")
                 .then()
                 .statusCode(409);
+
+        // The receiver is back: enabled again, its dead delivery goes out on redeliver, and new events reach it.
+        api.as()
+                .post("/api/v1/subscriptions/" + gone + "/enable")
+                .then()
+                .statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("active"))
+                .body("statusReason", org.hamcrest.Matchers.nullValue());
+        api.as()
+                .post("/api/v1/deliveries/" + first.get("id") + "/redeliver")
+                .then()
+                .statusCode(202);
+        incident.resolve();
+        List<Map<String, Object>> after = api.awaitDeliveries(
+                gone, ds -> ds.size() == 2 && ds.stream().allMatch(d -> "delivered".equals(d.get("status"))), WAIT);
+        assertEquals(List.of("delivered", "delivered"), column(after, "status"));
+        assertEquals(
+                List.of(1L, 3L),
+                after.stream()
+                        .map(d -> ((Number) d.get("sequence")).longValue())
+                        .toList());
+        api.as()
+                .post("/api/v1/subscriptions/" + UUID.randomUUID() + "/enable")
+                .then()
+                .statusCode(404);
     }
 
     @Test

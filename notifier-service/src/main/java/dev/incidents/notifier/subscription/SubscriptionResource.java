@@ -78,6 +78,16 @@ public class SubscriptionResource {
         return subscriptions.find(caller.tenant(), uuid(id)).orElseThrow(() -> notFound(id));
     }
 
+    @POST
+    @Path("/{id}/enable")
+    @Operation(
+            summary = "Enable a subscription again",
+            description = "For one disabled because its target answered 410 Gone: new events go to it again, and its"
+                    + " dead deliveries can be redelivered. An active one is answered as it is.")
+    public Subscription enable(@PathParam("id") String id) {
+        return subscriptions.enable(caller.tenant(), uuid(id)).orElseThrow(() -> notFound(id));
+    }
+
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a subscription; its open deliveries are cancelled, its delivery log stays")

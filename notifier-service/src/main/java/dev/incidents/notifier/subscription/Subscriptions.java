@@ -96,6 +96,26 @@ public class Subscriptions {
      * so the delivery log still says where each delivery went. False when there was none.
      */
     @Transactional
+    /**
+     * Makes a subscription disabled by a 410 active again (the receiver is back): new events go to it, and its dead
+     * deliveries may be redelivered. An active one stays as it is; a deleted one is gone. Empty when there is none.
+     */
+    public Optional<Subscription> enable(String tenant, UUID id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("update subscription set status = 'active', status_reason = null"
+                                + " where tenant = ? and id = ? and status in ('active', 'disabled') returning "
+                                + COLUMNS)) {
+            ps.setString(1, tenant);
+            ps.setObject(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot enable subscription", e);
+        }
+    }
+
     public boolean delete(String tenant, UUID id) {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps =

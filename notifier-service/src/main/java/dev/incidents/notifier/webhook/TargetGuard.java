@@ -130,6 +130,13 @@ public final class TargetGuard {
         if (uri.getHost() == null) {
             throw new Refused("the URL has no host", "no host in " + url, false);
         }
+        if (uri.getRawUserInfo() != null) {
+            // They would be stored and shown with the subscription in the clear; receivers verify the signature.
+            throw new Refused(
+                    "a URL with credentials (user:password@) is not accepted; the receiver verifies the signature instead",
+                    "credentials in the URL of " + uri.getHost(),
+                    false);
+        }
         return uri;
     }
 

@@ -206,6 +206,14 @@ class TargetGuardTest {
         assertNull(TargetGuard.refusal(url, true), url);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://user:secret@8.8.8.8/hook", "http://token@127.0.0.1:8089/hook"})
+    void aTargetWithCredentials_isRefused_evenWherePrivateTargetsAreAllowed_andTheReasonDoesNotEchoThem(String url) {
+        String refusal = TargetGuard.refusal(url, true);
+        assertTrue(refusal != null && refusal.contains("credentials"), url + ": " + refusal);
+        assertFalse(refusal.contains("secret") || refusal.contains("token"), refusal);
+    }
+
     @Test
     void aNameWithOnePrivateAddress_isRefused_andTheReasonNamesNoAddress() {
         TargetGuard.Resolver resolver = host -> new InetAddress[] {
