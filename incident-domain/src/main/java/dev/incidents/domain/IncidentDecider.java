@@ -71,6 +71,28 @@ public final class IncidentDecider {
                 Decision.Rejected.Kind.NOT_FOUND, null, "incident " + state.incidentId() + " does not exist");
     }
 
+    /**
+     * When an alert ended, as its incident's timeline will show it: the time the monitoring system reports
+     * (Alertmanager's {@code endsAt}), but never before the alert fired, nor before the incident was detected or
+     * mitigated. A person's resolve before those times is refused; an integration's report cannot be, so it is moved
+     * to the earliest time allowed: a late or replayed webhook cannot make an incident resolve before it was detected,
+     * nor any duration of its postmortem negative.
+     */
+    public static OffsetDateTime alertEndedAt(IncidentState state, String alertKey, OffsetDateTime reported) {
+        if (!(state instanceof Incident i)) {
+            return reported;
+        }
+        Incident.Alert alert = i.alerts().get(alertKey);
+        OffsetDateTime at = reported;
+        for (OffsetDateTime bound :
+                new OffsetDateTime[] {alert == null ? null : alert.firedAt(), i.detectedAt(), i.mitigatedAt()}) {
+            if (bound != null && at.isBefore(bound)) {
+                at = bound;
+            }
+        }
+        return at;
+    }
+
     private static Decision declare(DeclareIncident c, OffsetDateTime occurredAt) {
         OffsetDateTime detectedAt = c.detectedAt() != null ? c.detectedAt() : occurredAt;
         OffsetDateTime startedAt = c.startedAt() != null ? c.startedAt() : detectedAt;

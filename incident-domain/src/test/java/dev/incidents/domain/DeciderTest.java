@@ -405,4 +405,43 @@ class DeciderTest {
         assertTrue(accepted(in(IncidentStatus.TRIGGERED).run(new ResolveAlert("am", "unknown"), T0))
                 .isEmpty());
     }
+
+    @Test
+    void anAlertsReportedEnd_isKept_unlessItLiesBeforeTheAlertFired_orTheIncidentWasDetectedOrMitigated() {
+        TestStream s = new TestStream().ok(declare(), T0);
+        s.append(
+                new IncidentEvent.AlertFired(
+                        "alertmanager",
+                        "k1",
+                        "HighErrorRate",
+                        Severity.SEV2,
+                        "api",
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        List.of()),
+                wat("2023-08-07T08:40"));
+        Incident i = s.incident();
+
+        assertEquals(wat("2023-08-07T09:00"), IncidentDecider.alertEndedAt(i, "k1", wat("2023-08-07T09:00")), "kept");
+        assertEquals(
+                wat("2023-08-07T08:40"),
+                IncidentDecider.alertEndedAt(i, "k1", wat("2023-08-07T08:35")),
+                "before it fired: when it fired");
+        assertEquals(
+                T0,
+                IncidentDecider.alertEndedAt(i, "unknown", T0.minusHours(1)),
+                "an alert not on the incident: not before the incident was detected");
+
+        s.ok(new IncidentCommand.MitigateIncident("rolled back"), wat("2023-08-07T09:10"));
+        assertEquals(
+                wat("2023-08-07T09:10"),
+                IncidentDecider.alertEndedAt(s.incident(), "k1", wat("2023-08-07T09:00")),
+                "nor before it was mitigated: time to resolve never shorter than time to mitigate");
+        assertEquals(
+                T0.minusHours(1),
+                IncidentDecider.alertEndedAt(new IncidentState.NotDeclared("x"), "k1", T0.minusHours(1)),
+                "no incident: nothing to keep it after");
+    }
 }

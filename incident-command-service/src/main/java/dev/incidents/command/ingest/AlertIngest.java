@@ -10,6 +10,7 @@ import dev.incidents.command.store.WriteResult;
 import dev.incidents.domain.Decision;
 import dev.incidents.domain.IncidentCommand.FireAlert;
 import dev.incidents.domain.IncidentCommand.ResolveAlert;
+import dev.incidents.domain.IncidentDecider;
 import dev.incidents.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -122,7 +123,9 @@ public class AlertIngest {
         if (current == null) {
             return new WriteResult(null, 0, 202);
         }
-        Appended a = batch.append(ctx, current, command);
+        OffsetDateTime endedAt =
+                IncidentDecider.alertEndedAt(batch.current(current), command.alertKey(), ctx.occurredAt());
+        Appended a = batch.append(ctx.at(endedAt), current, command);
         return new WriteResult(a.incidentId(), a.sequence(), 202);
     }
 }

@@ -318,6 +318,11 @@ public final class WriteBatch {
     // ---- inside ----------------------------------------------------------------------------------------------
 
     /** The incident as this batch has it: remembered from earlier batches, brought up to date from the store. */
+    /** The incident as this batch sees it now, for a rule that needs its state before a command is decided. */
+    public IncidentState current(String incidentId) {
+        return state(incidentId);
+    }
+
     private IncidentState state(String incidentId) {
         IncidentState state = states.get(incidentId);
         if (state != null) {
