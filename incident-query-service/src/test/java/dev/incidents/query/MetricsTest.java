@@ -111,4 +111,92 @@ class MetricsTest {
                 .statusCode(400)
                 .body("errors[0].field", equalTo("groupBy"));
     }
+
+    @Test
+    void byPeriod_cutInTheReadersZone_listsEveryPeriodOfTheRange_quietOnesWithZero() {
+        // In 2025: the other test's incidents (2024) are outside every range here. 23:30 UTC on 3 March is already 4
+        // March in Lagos (UTC+1).
+        OffsetDateTime lateEvening = OffsetDateTime.parse("2025-03-03T23:30:00Z");
+        periodIncident(lateEvening, 10);
+        periodIncident(OffsetDateTime.parse("2025-03-04T12:00:00Z"), 30);
+        periodIncident(OffsetDateTime.parse("2025-03-17T09:00:00Z"), 60);
+
+        given().queryParam("groupBy", "day")
+                .queryParam("tz", "Africa/Lagos")
+                .queryParam("from", "2025-03-03T00:00:00+01:00")
+                .queryParam("to", "2025-03-06T00:00:00+01:00")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(200)
+                .body("timeZone", equalTo("Africa/Lagos"))
+                .body("groups.key", equalTo(List.of("2025-03-03", "2025-03-04", "2025-03-05")))
+                .body("groups.incidents", equalTo(List.of(0, 2, 0)))
+                .body("groups[1].mttr.meanSeconds", equalTo(1200.0f))
+                .body("groups[0].mttr.meanSeconds", nullValue());
+        given().queryParam("groupBy", "day")
+                .queryParam("from", "2025-03-03T00:00:00Z")
+                .queryParam("to", "2025-03-05T00:00:00Z")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(200)
+                .body("timeZone", equalTo("UTC"))
+                // In UTC the late-evening incident belongs to the 3rd.
+                .body("groups.incidents", equalTo(List.of(1, 1)));
+        given().queryParam("groupBy", "week")
+                .queryParam("from", "2025-02-28T00:00:00Z")
+                .queryParam("to", "2025-03-19T00:00:00Z")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(200)
+                .body("groups.key", equalTo(List.of("2025-W09", "2025-W10", "2025-W11", "2025-W12")))
+                .body("groups.incidents", equalTo(List.of(0, 2, 0, 1)));
+        given().queryParam("groupBy", "month")
+                .queryParam("from", "2025-02-01T00:00:00Z")
+                .queryParam("to", "2025-04-01T00:00:00Z")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(200)
+                .body("groups.key", equalTo(List.of("2025-02", "2025-03")))
+                .body("groups.incidents", equalTo(List.of(0, 3)));
+        given().queryParam("groupBy", "day")
+                .queryParam("tz", "UTC+01:00")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("tz"));
+        given().queryParam("groupBy", "day")
+                .queryParam("from", "2000-01-01T00:00:00Z")
+                .queryParam("to", "2024-01-01T00:00:00Z")
+                .when()
+                .get("/api/v1/metrics")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("groupBy"));
+    }
+
+    private static void periodIncident(OffsetDateTime started, int resolveMin) {
+        Events e = new Events();
+        publishAs(
+                e,
+                1,
+                started,
+                new IncidentEvent.IncidentDeclared(
+                        "x", Severity.SEV2, List.of("api"), started, started, DetectionSource.MONITORING, null, false));
+        publishAs(e, 2, started.plusMinutes(resolveMin), new IncidentEvent.IncidentResolved("r"));
+        given().queryParam("minSequence", 2)
+                .when()
+                .get("/api/v1/incidents/{id}", e.incidentId)
+                .then()
+                .statusCode(200);
+    }
+
+    private static void publishAs(Events e, long seq, OffsetDateTime at, IncidentEvent data) {
+        e.publish(
+                EventEnvelope.of(UUID.randomUUID(), e.incidentId, seq, at, Instant.now(), "t", "metrics-tenant", data));
+    }
 }
