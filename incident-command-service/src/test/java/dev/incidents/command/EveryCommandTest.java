@@ -87,7 +87,16 @@ class EveryCommandTest {
                 ? a.actionItemId()
                 : null;
         post("/{id}/action-items/{item}/complete", "{}", id, itemId);
-        long last = post("/{id}/close", "{\"note\": \"reviewed\"}", id);
+        post("/{id}/close", "{\"note\": \"reviewed\"}", id);
+        long last = post("/{id}/postmortem/publish", "{\"atSequence\": 15, \"tz\": \"Africa/Lagos\"}", id);
+        var publishedEvent = (dev.incidents.domain.IncidentEvent.PostmortemPublished)
+                store.events(id).get(15).data();
+        assertEquals(15, publishedEvent.atSequence());
+        assertEquals(
+                dev.incidents.domain.PostmortemReport.of(store.events(id), 15, java.time.ZoneId.of("Africa/Lagos"))
+                        .contentHash(),
+                publishedEvent.contentHash(),
+                "the hash of the report at that position, as the query service renders it in that zone");
 
         List<String> expected = List.of(
                 "IncidentDeclared",
@@ -104,7 +113,8 @@ class EveryCommandTest {
                 "IncidentResolved",
                 "ActionItemAdded",
                 "ActionItemCompleted",
-                "IncidentClosed");
+                "IncidentClosed",
+                "PostmortemPublished");
         assertEquals(expected, store.types(id));
         assertEquals(expected.size(), last);
 
@@ -116,6 +126,33 @@ class EveryCommandTest {
                         .map(r -> EventCodec.fromJson(r.value()).type())
                         .toList(),
                 "published once each, in order");
+    }
+
+    @Test
+    void publishingThePostmortemOfAnOpenIncident_is409_andOfAPositionItNeverReached_is400() {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"title\": \"Search is slow\", \"severity\": \"SEV3\"}")
+                .when()
+                .post("/api/v1/incidents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("incidentId");
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/api/v1/incidents/{id}/postmortem/publish", id)
+                .then()
+                .statusCode(409);
+        post("/{id}/resolve", "{}", id);
+        given().contentType(ContentType.JSON)
+                .body("{\"atSequence\": 99}")
+                .when()
+                .post("/api/v1/incidents/{id}/postmortem/publish", id)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("atSequence"));
+        assertEquals(List.of("IncidentDeclared", "IncidentResolved"), store.types(id));
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.incidents.command.incident;
 
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.command.store.CommandHandler;
+import dev.incidents.command.store.EventStore;
+import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.IncidentCommand;
+import dev.incidents.domain.PostmortemReport;
 import dev.incidents.domain.ResponderRole;
 import dev.incidents.support.auth.Caller;
 import dev.incidents.support.problem.Problem;
@@ -20,6 +23,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -45,6 +51,9 @@ public class IncidentResource {
 
     @Inject
     Merges merges;
+
+    @Inject
+    EventStore eventStore;
 
     @HeaderParam("If-Match")
     String ifMatch;
@@ -164,6 +173,42 @@ public class IncidentResource {
     }
 
     @POST
+    @Path("/{id}/postmortem/publish")
+    @Operation(
+            summary = "Publish the postmortem",
+            description = "Records who published the report of a resolved or closed incident, when, at which log"
+                    + " position (default the latest) and with which content hash (of the report rendered in tz,"
+                    + " default UTC: the ETag the query service answers for that rendering). Subscribers hear of it"
+                    + " as PostmortemPublished.")
+    public Response publishPostmortem(@PathParam("id") String id, @Valid Requests.Publish r) {
+        requireId(id);
+        var body = r != null ? r : new Requests.Publish(null, null, null);
+        ZoneId zone = zone(body.tz());
+        // The hash is taken of the report as the event store tells it at that position; another tenant's incident
+        // is not read into one (its write is refused as not found, like a missing one's).
+        List<EventEnvelope> events = eventStore.load(id);
+        boolean ours = !events.isEmpty() && events.get(0).tenant().equals(caller.tenant());
+        long latest = ours ? events.get(events.size() - 1).sequence() : 1;
+        long at = body.atSequence() != null ? body.atSequence() : latest;
+        String hash = ours && at >= 1 && at <= latest
+                ? PostmortemReport.of(events, at, zone).contentHash()
+                : "";
+        return run(id, body, "postmortem-publish", new IncidentCommand.PublishPostmortem(at, hash));
+    }
+
+    private static ZoneId zone(String tz) {
+        if (tz == null || tz.isBlank()) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ZoneId.of(tz);
+        } catch (DateTimeException e) {
+            throw new ProblemException(
+                    Problem.invalid("tz", "'" + tz + "' is not an IANA time zone such as Africa/Lagos"));
+        }
+    }
+
+    @POST
     @Path("/{id}/action-items/{itemId}/complete")
     @Operation(summary = "Complete an action item")
     public Response completeActionItem(
@@ -192,11 +237,15 @@ public class IncidentResource {
     }
 
     private Response run(String incidentId, Requests.Timed body, String operation, IncidentCommand command) {
+        requireId(incidentId);
+        CommandContext ctx = context(incidentId, body, operation);
+        return WriteSupport.answer(handler.handle(ctx, incidentId, command, 202));
+    }
+
+    private static void requireId(String incidentId) {
         if (incidentId == null || incidentId.isBlank() || incidentId.length() > 64) {
             throw new ProblemException(Problem.invalid("id", "not an incident id"));
         }
-        CommandContext ctx = context(incidentId, body, operation);
-        return WriteSupport.answer(handler.handle(ctx, incidentId, command, 202));
     }
 
     private CommandContext context(String incidentId, Requests.Timed body, String operation) {

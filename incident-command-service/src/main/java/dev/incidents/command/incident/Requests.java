@@ -54,6 +54,16 @@ public final class Requests {
             @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
+    /**
+     * @param atSequence the log position the published report is computed at; default the incident's latest
+     * @param tz the zone the report's times are rendered in when its hash is taken (default UTC)
+     */
+    public record Publish(
+            @jakarta.validation.constraints.Positive Long atSequence,
+            @Size(max = 64) String tz,
+            @SaneTime OffsetDateTime occurredAt)
+            implements Timed {}
+
     public record Described(
             @Size(max = 10_000) String description,
             @SaneTime OffsetDateTime occurredAt) implements Timed {}
