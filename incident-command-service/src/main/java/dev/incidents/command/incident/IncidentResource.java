@@ -8,6 +8,7 @@ import dev.incidents.domain.IncidentCommand;
 import dev.incidents.domain.PostmortemReport;
 import dev.incidents.domain.ResponderRole;
 import dev.incidents.support.auth.Caller;
+import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import io.quarkus.oidc.BearerTokenAuthentication;
@@ -23,9 +24,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -183,7 +182,7 @@ public class IncidentResource {
     public Response publishPostmortem(@PathParam("id") String id, @Valid Requests.Publish r) {
         requireId(id);
         var body = r != null ? r : new Requests.Publish(null, null, null);
-        ZoneId zone = zone(body.tz());
+        ZoneId zone = QueryParams.zone("tz", body.tz());
         // The hash is taken of the report as the event store tells it at that position; another tenant's incident
         // is not read into one (its write is refused as not found, like a missing one's).
         List<EventEnvelope> events = eventStore.load(id);
@@ -194,18 +193,6 @@ public class IncidentResource {
                 ? PostmortemReport.of(events, at, zone).contentHash()
                 : "";
         return run(id, body, "postmortem-publish", new IncidentCommand.PublishPostmortem(at, hash));
-    }
-
-    private static ZoneId zone(String tz) {
-        if (tz == null || tz.isBlank()) {
-            return ZoneOffset.UTC;
-        }
-        try {
-            return ZoneId.of(tz);
-        } catch (DateTimeException e) {
-            throw new ProblemException(
-                    Problem.invalid("tz", "'" + tz + "' is not an IANA time zone such as Africa/Lagos"));
-        }
     }
 
     @POST

@@ -24,11 +24,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -162,14 +160,6 @@ public class IncidentQueryResource {
     }
 
     static ZoneId zone(String tz) {
-        if (tz == null || tz.isBlank()) {
-            return ZoneOffset.UTC;
-        }
-        try {
-            return ZoneId.of(tz);
-        } catch (DateTimeException e) {
-            throw new ProblemException(
-                    Problem.invalid("tz", "'" + tz + "' is not an IANA time zone such as Africa/Lagos"));
-        }
+        return QueryParams.zone("tz", tz);
     }
 }

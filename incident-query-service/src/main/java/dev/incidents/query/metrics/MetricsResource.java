@@ -219,22 +219,16 @@ public class MetricsResource {
      * refused: PostgreSQL reads a name like {@code UTC+01:00} the POSIX way, with the sign the other way round.
      */
     private static ZoneId zone(String tz) {
-        if (tz == null || tz.isBlank()) {
+        ZoneId zone = QueryParams.zone("tz", tz);
+        if (zone.normalized() instanceof java.time.ZoneOffset offset) {
+            if (offset.getTotalSeconds() != 0) {
+                throw new ProblemException(Problem.invalid(
+                        "tz",
+                        "'" + tz + "' is a fixed offset; periods are cut in an IANA time zone such as Africa/Lagos"));
+            }
             return ZoneId.of("UTC");
         }
-        try {
-            ZoneId zone = ZoneId.of(tz);
-            if (zone.normalized() instanceof java.time.ZoneOffset offset) {
-                if (offset.getTotalSeconds() != 0) {
-                    throw new java.time.DateTimeException("a fixed offset");
-                }
-                return ZoneId.of("UTC");
-            }
-            return zone;
-        } catch (java.time.DateTimeException e) {
-            throw new ProblemException(
-                    Problem.invalid("tz", "'" + tz + "' is not an IANA time zone such as Africa/Lagos"));
-        }
+        return zone;
     }
 
     private static Figure figure(ResultSet rs, int column) throws SQLException {

@@ -2,7 +2,10 @@ package dev.incidents.support.params;
 
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -35,6 +38,19 @@ public final class QueryParams {
                     Problem.invalid(field, "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z"));
         }
         return time;
+    }
+
+    /** An IANA time zone (e.g. Africa/Lagos) to render or cut times in; UTC when absent or blank. */
+    public static ZoneId zone(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new ProblemException(
+                    Problem.invalid(field, "'" + value + "' is not an IANA time zone such as Africa/Lagos"));
+        }
     }
 
     /** A whole number from {@code min} up; null when absent. */
