@@ -117,9 +117,9 @@ class MetricsTest {
         // In 2025: the other test's incidents (2024) are outside every range here. 23:30 UTC on 3 March is already 4
         // March in Lagos (UTC+1).
         OffsetDateTime lateEvening = OffsetDateTime.parse("2025-03-03T23:30:00Z");
-        periodIncident(lateEvening, 10);
-        periodIncident(OffsetDateTime.parse("2025-03-04T12:00:00Z"), 30);
-        periodIncident(OffsetDateTime.parse("2025-03-17T09:00:00Z"), 60);
+        incident("api", DetectionSource.MONITORING, lateEvening, 0, null, null, 10);
+        incident("api", DetectionSource.MONITORING, OffsetDateTime.parse("2025-03-04T12:00:00Z"), 0, null, null, 30);
+        incident("api", DetectionSource.MONITORING, OffsetDateTime.parse("2025-03-17T09:00:00Z"), 0, null, null, 60);
 
         given().queryParam("groupBy", "day")
                 .queryParam("tz", "Africa/Lagos")
@@ -177,26 +177,5 @@ class MetricsTest {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("groupBy"));
-    }
-
-    private static void periodIncident(OffsetDateTime started, int resolveMin) {
-        Events e = new Events();
-        publishAs(
-                e,
-                1,
-                started,
-                new IncidentEvent.IncidentDeclared(
-                        "x", Severity.SEV2, List.of("api"), started, started, DetectionSource.MONITORING, null, false));
-        publishAs(e, 2, started.plusMinutes(resolveMin), new IncidentEvent.IncidentResolved("r"));
-        given().queryParam("minSequence", 2)
-                .when()
-                .get("/api/v1/incidents/{id}", e.incidentId)
-                .then()
-                .statusCode(200);
-    }
-
-    private static void publishAs(Events e, long seq, OffsetDateTime at, IncidentEvent data) {
-        e.publish(
-                EventEnvelope.of(UUID.randomUUID(), e.incidentId, seq, at, Instant.now(), "t", "metrics-tenant", data));
     }
 }
