@@ -114,26 +114,20 @@ public class GenericEventResource {
         if (ceSpecversion == null) {
             return handle(validated(e, ""), idempotencyKey);
         }
-        // Binary mode (CloudEvents HTTP binding, 3.1): the attributes are headers, the body is the data.
-        List<Problem.FieldError> missing = new java.util.ArrayList<>();
-        requireHeader(missing, "ce-id", ceId, 500);
-        requireHeader(missing, "ce-source", ceSource, 200);
-        requireHeader(missing, "ce-type", ceType, 200);
-        if (ceSubject != null && ceSubject.length() > 500) {
-            missing.add(new Problem.FieldError("ce-subject", "must be at most 500 characters"));
-        }
+        // Binary mode (CloudEvents HTTP binding, 3.1): the attributes are headers, the body is the data. They are
+        // checked by the same constraints as a structured CloudEvent's, each error named by its header.
         OffsetDateTime time = null;
         if (ceTime != null) {
             try {
                 time = OffsetDateTime.parse(ceTime.strip());
             } catch (java.time.format.DateTimeParseException ex) {
-                missing.add(new Problem.FieldError("ce-time", "must be an RFC 3339 time, e.g. 2026-03-02T10:00:00Z"));
+                throw new ProblemException(
+                        Problem.invalid("ce-time", "must be an RFC 3339 time, e.g. 2026-03-02T10:00:00Z"));
             }
         }
-        if (!missing.isEmpty()) {
-            throw new ProblemException(Problem.invalid(missing));
-        }
-        return cloudEvent(ceSpecversion, "ce-specversion", ceId, ceSource, ceSubject, time, e, "");
+        CloudEvent ce =
+                validated(new CloudEvent(ceSpecversion, ceId, ceSource, ceType, ceSubject, time, null, e), "ce-");
+        return cloudEvent(ce.specversion(), "ce-specversion", ce.id(), ce.source(), ce.subject(), ce.time(), e, "");
     }
 
     @POST
@@ -179,7 +173,8 @@ public class GenericEventResource {
                 idempotencyKey != null ? idempotencyKey : "cloudevent:" + source + ":" + id);
     }
 
-    private GenericEvent validated(GenericEvent e, String prefix) {
+    /** {@code value} if its constraints hold; else 400 naming each field, after {@code prefix}. */
+    private <T> T validated(T e, String prefix) {
         var violations = validator.validate(e);
         if (!violations.isEmpty()) {
             throw new ProblemException(Problem.invalid(violations.stream()
@@ -188,14 +183,6 @@ public class GenericEventResource {
                     .toList()));
         }
         return e;
-    }
-
-    private static void requireHeader(List<Problem.FieldError> errors, String header, String value, int max) {
-        if (value == null || value.isBlank()) {
-            errors.add(new Problem.FieldError(header, "is required in binary mode (with ce-specversion)"));
-        } else if (value.length() > max) {
-            errors.add(new Problem.FieldError(header, "must be at most " + max + " characters"));
-        }
     }
 
     private Response handle(GenericEvent e, String idempotencyKey) {
