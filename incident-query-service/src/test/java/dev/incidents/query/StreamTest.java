@@ -14,10 +14,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -39,14 +44,20 @@ class StreamTest {
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
-        HttpClient http = HttpClient.newHttpClient();
+        // HTTP/1.1, as a browser's EventSource speaks over plain HTTP (the JDK client's default h2c upgrade is not
+        // what dashboards do, and has hung a run here before).
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         CompletableFuture<HttpResponse<Stream<String>>> response =
                 http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> r = response.get(10, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode());
         afterConnect.run();
-        List<SseEvent> events = new ArrayList<>();
-        CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+        List<SseEvent> events = Collections.synchronizedList(new ArrayList<>());
+        // Its own thread: on two cores the common pool has a single worker, and anything else parked there would
+        // leave this reader waiting in its queue until the deadline, seeing nothing.
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        Future<?> reading = reader.submit(() -> {
             String id = null;
             String name = null;
             String data = null;
@@ -69,11 +80,15 @@ class StreamTest {
         });
         try {
             reading.get(20, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             // return what came
+        } finally {
+            r.body().close();
+            reader.shutdownNow();
         }
-        r.body().close();
-        return events;
+        synchronized (events) {
+            return List.copyOf(events);
+        }
     }
 
     @Test

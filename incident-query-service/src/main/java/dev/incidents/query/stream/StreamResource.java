@@ -125,8 +125,13 @@ public class StreamResource {
                     sent = c.position();
                 }
             }
-        } catch (Exception e) {
-            LOG.debugf("stream closed: %s", e.toString());
+        } catch (java.util.concurrent.CompletionException | InterruptedException gone) {
+            // The client went away (a send failed) or the service is stopping: the usual end of a stream.
+            LOG.debugf("stream closed: %s", gone.toString());
+        } catch (RuntimeException e) {
+            // Anything else (the change feed unreadable) ends this stream; the client reconnects with its
+            // Last-Event-ID and loses nothing, but an operator should see why.
+            LOG.warnf(e, "stream of tenant %s ended after position %d", tenant, sent);
         } finally {
             feed.unsubscribe(listener);
             sink.close();
