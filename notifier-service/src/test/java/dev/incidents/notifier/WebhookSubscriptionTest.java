@@ -293,6 +293,44 @@ class WebhookSubscriptionTest {
                         .toList());
     }
 
+    @Test
+    void aDeadSubscriber_holdsAtMostItsOwnSlots_andTheOthersGetEverythingMeanwhile() throws Exception {
+        int incidents = 30;
+        int slots = 8; // notifier.max-in-flight-per-subscription, its default
+        String deadPath = path("dead");
+        String livePath = path("live");
+        // Held past the notifier's 1 s request timeout: every attempt to it ends in a timeout.
+        receiver.answerByDefault(deadPath, timeout(Duration.ofMillis(1_500)));
+        String dead = subscribe(deadPath);
+        String live = subscribe(livePath);
+        for (int i = 0; i < incidents; i++) {
+            new Stream(api.tenant).declare("Region " + i + " down", Severity.SEV2, "edge");
+        }
+
+        List<Map<String, Object>> delivered = api.awaitDeliveries(live, Api.allSettled(incidents), WAIT);
+        // Read when the live subscriber had everything: the dead one had not yet finished its second round of
+        // attempts (its third round needs two timeouts, 2 s, to have passed since its first).
+        int deadAttemptsMeanwhile = receiver.requests(deadPath).size();
+
+        assertTrue(
+                delivered.stream().allMatch(d -> "delivered".equals(d.get("status"))),
+                "the live subscriber got every update: " + delivered);
+        assertEquals(incidents, receiver.requests(livePath).size());
+        assertTrue(
+                deadAttemptsMeanwhile <= 2 * slots,
+                "the live subscriber did not wait for the dead one's rounds: " + deadAttemptsMeanwhile
+                        + " attempts to the dead one meanwhile");
+        // Every attempt to the dead endpoint is held past the timeout, so all that arrived within 0.9 s of the
+        // first one were in flight together: never more than the subscription's slots.
+        List<Request> toDead = receiver.await(deadPath, r -> r.size() >= slots, WAIT);
+        java.time.Instant first = toDead.get(0).receivedAt();
+        long together = toDead.stream()
+                .filter(r -> r.receivedAt().isBefore(first.plusMillis(900)))
+                .count();
+        assertTrue(together >= 1 && together <= slots, together + " attempts in flight at once to one subscription");
+        api.as().delete("/api/v1/subscriptions/" + dead).then().statusCode(204);
+    }
+
     @jakarta.inject.Inject
     io.agroal.api.AgroalDataSource dataSource;
 
@@ -307,9 +345,9 @@ class WebhookSubscriptionTest {
         UUID strandedEvent = UUID.randomUUID();
         try (java.sql.Connection c = dataSource.getConnection();
                 java.sql.PreparedStatement ps = c.prepareStatement("insert into delivery (subscription_key,"
-                        + " subscription_id, channel, target_url, tenant, event_id, incident_id, seq, event_type, payload,"
+                        + " subscription_id, channel, target_url, tenant, event_id, incident_id, seq, event_type, payload_id,"
                         + " status, next_attempt_at) select subscription_key, subscription_id, channel, target_url, tenant,"
-                        + " ?, incident_id, seq + 1, event_type, payload, 'pending', 'infinity' from delivery"
+                        + " ?, incident_id, seq + 1, event_type, payload_id, 'pending', 'infinity' from delivery"
                         + " where subscription_id = ?::uuid")) {
             ps.setObject(1, strandedEvent);
             ps.setString(2, subscription);

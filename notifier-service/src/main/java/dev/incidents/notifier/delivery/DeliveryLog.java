@@ -141,7 +141,7 @@ public class DeliveryLog {
     public Redelivery redeliver(String tenant, long id) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "update delivery d set status = 'pending', next_attempt_at = now(), attempt_base = attempts,"
+                        "update delivery d set status = 'pending', next_attempt_at = now(), leased_until = null, attempt_base = attempts,"
                                 + " last_error = null, delivered_at = null"
                                 + " where " + TENANT_ROWS + " and id = ? and status in ('delivered', 'dead')"
                                 + " and exists (select 1 from subscription s where s.id = d.subscription_id and s.status = 'active')")) {

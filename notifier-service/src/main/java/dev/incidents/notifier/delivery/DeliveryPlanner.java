@@ -216,7 +216,8 @@ public class DeliveryPlanner {
         String[] incidents = new String[n];
         Long[] seqs = new Long[n];
         String[] types = new String[n];
-        String[] payloads = new String[n];
+        Long[] payloadIds = new Long[n];
+        Map<String, Long> bodies = insertPayloads(c, planned);
         Boolean[] waiting = new Boolean[n];
         for (int i = 0; i < n; i++) {
             Planned p = planned.get(i);
@@ -229,15 +230,15 @@ public class DeliveryPlanner {
             incidents[i] = p.event().incidentId();
             seqs[i] = p.event().sequence();
             types[i] = p.event().type();
-            payloads[i] = p.payload();
+            payloadIds[i] = bodies.get(p.payload());
             waiting[i] = !queued.add(DeliveryQueues.name(p.key(), p.event().incidentId()));
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into delivery (subscription_key, subscription_id, channel, target_url, tenant,"
-                        + " event_id, incident_id, seq, event_type, payload, status, next_attempt_at)"
+                        + " event_id, incident_id, seq, event_type, payload_id, status, next_attempt_at)"
                         + " select k, s, ch, t, tn, e, i, q, ty, p, 'pending',"
                         + " case when w then 'infinity'::timestamptz else now() end"
-                        + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::boolean[])"
+                        + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::boolean[])"
                         + " as d(k, s, ch, t, tn, e, i, q, ty, p, w) on conflict do nothing")) {
             ps.setArray(1, c.createArrayOf("text", keys));
             ps.setArray(2, c.createArrayOf("uuid", subscriptionIds));
@@ -248,12 +249,32 @@ public class DeliveryPlanner {
             ps.setArray(7, c.createArrayOf("text", incidents));
             ps.setArray(8, c.createArrayOf("bigint", seqs));
             ps.setArray(9, c.createArrayOf("text", types));
-            ps.setArray(10, c.createArrayOf("text", payloads));
+            ps.setArray(10, c.createArrayOf("bigint", payloadIds));
             ps.setArray(11, c.createArrayOf("boolean", waiting));
             ps.executeUpdate();
         }
         // A first row that was not inserted (its event was planned before) must not leave the second waiting.
         DeliveryQueues.promoteNext(c, queues);
+    }
+
+    /**
+     * Stores each distinct body of the planned deliveries once (an event's body per channel is the same for every
+     * subscriber); returns each body's id.
+     */
+    private static Map<String, Long> insertPayloads(Connection c, List<Planned> planned) throws SQLException {
+        Set<String> distinct = new java.util.LinkedHashSet<>();
+        planned.forEach(p -> distinct.add(p.payload()));
+        Map<String, Long> ids = new HashMap<>();
+        try (PreparedStatement ps =
+                c.prepareStatement("insert into delivery_payload (body) select unnest(?::text[]) returning id, body")) {
+            ps.setArray(1, c.createArrayOf("text", distinct.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.put(rs.getString(2), rs.getLong(1));
+                }
+            }
+        }
+        return ids;
     }
 
     private record Known(long lastSequence, IncidentFacts facts) {}
