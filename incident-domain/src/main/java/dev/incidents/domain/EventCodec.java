@@ -54,6 +54,16 @@ public final class EventCodec {
         }
     }
 
+    /** Any value of the domain (a report, say) as this codec writes JSON: stable field order, nulls left out. */
+    static String json(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     /** Just the payload, as stored in the event store's data column. */
     public static String dataToJson(IncidentEvent data) {
         try {

@@ -39,7 +39,7 @@ public record Incident(
         Postmortem postmortem,
         String mergedInto,
         List<String> duplicates,
-        int reopenCount,
+        List<Cycle> cycles,
         long sequence,
         Instant lastRecordedAt)
         implements IncidentState {
@@ -77,7 +77,45 @@ public record Incident(
 
     public record Postmortem(long atSequence, String contentHash, OffsetDateTime publishedAt) {}
 
-    /** Duration = time to resolve = resolvedAt - startedAt (API.md); null while unresolved. */
+    /**
+     * One stretch from (re)opening to resolution. The first opens at {@code startedAt}; each reopen starts another,
+     * with its reason. Each cycle's figures are measured from its own opening.
+     */
+    public record Cycle(
+            int number,
+            OffsetDateTime openedAt,
+            String reopenReason,
+            OffsetDateTime mitigatedAt,
+            OffsetDateTime resolvedAt) {
+
+        public Duration timeToMitigate() {
+            return between(openedAt, mitigatedAt);
+        }
+
+        public Duration timeToResolve() {
+            return between(openedAt, resolvedAt);
+        }
+
+        Cycle mitigated(OffsetDateTime at) {
+            return mitigatedAt != null ? this : new Cycle(number, openedAt, reopenReason, at, resolvedAt);
+        }
+
+        Cycle resolved(OffsetDateTime at) {
+            return new Cycle(number, openedAt, reopenReason, mitigatedAt, at);
+        }
+    }
+
+    /** How often it was reopened after a resolution. */
+    public int reopenCount() {
+        return Math.max(0, cycles.size() - 1);
+    }
+
+    /**
+     * Duration = time to resolve = resolvedAt - startedAt (API.md); null while unresolved. After a reopen,
+     * {@code resolvedAt} is the last resolution (null while it is open again), so the duration covers every cycle;
+     * {@code mitigatedAt}, like {@code acknowledgedAt}, stays the first, so time to mitigate measures how soon the
+     * impact was first relieved. Each cycle's own figures are in {@link #cycles}.
+     */
     public Duration duration() {
         return between(startedAt, resolvedAt);
     }

@@ -2,6 +2,7 @@ package dev.incidents.domain;
 
 import dev.incidents.domain.Incident.ActionItem;
 import dev.incidents.domain.Incident.Alert;
+import dev.incidents.domain.Incident.Cycle;
 import dev.incidents.domain.Incident.Impact;
 import dev.incidents.domain.Incident.Postmortem;
 import dev.incidents.domain.Incident.Responder;
@@ -166,6 +167,7 @@ public final class IncidentFold {
             b.declaredAt = at;
             b.startedAt = e.startedAt();
             b.detectedAt = e.detectedAt();
+            b.cycles = List.of(new Cycle(1, e.startedAt(), null, null, null));
             return null;
         }
 
@@ -212,7 +214,11 @@ public final class IncidentFold {
         }
 
         public Void on(IncidentMitigated e) {
-            b.mitigatedAt = at;
+            // The first mitigation is the one MTTM measures; each cycle keeps its own.
+            if (b.mitigatedAt == null) {
+                b.mitigatedAt = at;
+            }
+            b.cycles = b.withCurrentCycle(b.currentCycle().mitigated(at));
             return null;
         }
 
@@ -223,14 +229,16 @@ public final class IncidentFold {
 
         public Void on(IncidentResolved e) {
             b.resolvedAt = at;
+            b.cycles = b.withCurrentCycle(b.currentCycle().resolved(at));
             return null;
         }
 
         public Void on(IncidentReopened e) {
-            // The outage goes on: mitigation and resolution are measured again from here.
-            b.mitigatedAt = null;
+            // The outage goes on: not resolved until the next resolution, and a new cycle measured from here.
             b.resolvedAt = null;
-            b.reopenCount++;
+            List<Cycle> cycles = new ArrayList<>(b.cycles);
+            cycles.add(new Cycle(cycles.size() + 1, at, e.reason(), null, null));
+            b.cycles = List.copyOf(cycles);
             return null;
         }
 
@@ -308,7 +316,7 @@ public final class IncidentFold {
         Postmortem postmortem;
         String mergedInto;
         SharedLog<String> duplicates = SharedLog.empty();
-        int reopenCount;
+        List<Cycle> cycles = List.of();
         long sequence;
         Instant lastRecordedAt;
 
@@ -345,7 +353,7 @@ public final class IncidentFold {
             postmortem = i.postmortem();
             mergedInto = i.mergedInto();
             duplicates = persistent(i.duplicates());
-            reopenCount = i.reopenCount();
+            cycles = i.cycles();
             sequence = i.sequence();
             lastRecordedAt = i.lastRecordedAt();
         }
@@ -369,6 +377,17 @@ public final class IncidentFold {
                 t = t.plus(e);
             }
             return t;
+        }
+
+        /** The cycle under way: the last one, or the first if the declaration set none (a test's incident). */
+        Cycle currentCycle() {
+            return cycles.isEmpty() ? new Cycle(1, startedAt, null, null, null) : cycles.get(cycles.size() - 1);
+        }
+
+        List<Cycle> withCurrentCycle(Cycle c) {
+            List<Cycle> out = new ArrayList<>(cycles.isEmpty() ? List.of(c) : cycles);
+            out.set(out.size() - 1, c);
+            return List.copyOf(out);
         }
 
         Incident build() {
@@ -400,7 +419,7 @@ public final class IncidentFold {
                     postmortem,
                     mergedInto,
                     duplicates,
-                    reopenCount,
+                    cycles,
                     sequence,
                     lastRecordedAt);
         }

@@ -52,16 +52,33 @@ public final class PostmortemHtml {
                     .append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt()))
                     .append("</time>: ")
                     .append(esc(l.text()))
+                    .append(PostmortemMarkdown.showsAuthor(l) ? " (" + esc(l.by()) + ")" : "")
                     .append("</li>\n");
         }
         h.append("</ul>\n");
 
-        h.append("<h2>Root cause</h2>\n<p>")
-                .append(
-                        r.rootCause() == null
-                                ? "Not identified yet."
-                                : esc(r.rootCause().description().strip()))
-                .append("</p>\n");
+        h.append("<h2>Root cause</h2>\n");
+        if (r.rootCause() == null) {
+            h.append("<p>Not identified yet.</p>\n");
+        } else {
+            h.append("<p>").append(esc(r.rootCause().description().strip())).append("</p>\n");
+            h.append("<p>")
+                    .append(esc(PostmortemMarkdown.rootCauseIdentified(r)))
+                    .append("</p>\n");
+        }
+
+        h.append("<h2>Detection and response</h2>\n<ul>\n");
+        PostmortemMarkdown.responseSentences(r)
+                .forEach(line -> h.append("<li>").append(esc(line)).append("</li>\n"));
+        h.append("</ul>\n");
+        if (r.cycles().size() > 1) {
+            h.append("<h2>Reopened</h2>\n<ul>\n");
+            r.cycles()
+                    .forEach(c -> h.append("<li>")
+                            .append(PostmortemMarkdown.cycleSentence(c, r, PostmortemHtml::esc))
+                            .append("</li>\n"));
+            h.append("</ul>\n");
+        }
 
         h.append("<h2>Key figures</h2>\n<table>\n");
         row(h, "Detected", PostmortemMarkdown.detectionPhrase(r.detectionSource()));
@@ -71,18 +88,36 @@ public final class PostmortemHtml {
         row(h, "Time to mitigate", PostmortemMarkdown.figure(r.timeToMitigateSeconds()));
         h.append("</table>\n");
 
+        if (!r.responders().isEmpty()) {
+            h.append("<h2>Responders</h2>\n<ul>\n");
+            r.responders()
+                    .forEach(p -> h.append("<li>")
+                            .append(esc(p.name()))
+                            .append(" (")
+                            .append(p.role().name().toLowerCase(Locale.ROOT))
+                            .append(")</li>\n"));
+            h.append("</ul>\n");
+        }
+
         h.append("<h2>Corrective and preventive measures</h2>\n");
         for (ActionItemKind kind : ActionItemKind.values()) {
             h.append("<h3>")
                     .append(kind == ActionItemKind.CORRECTIVE ? "Corrective" : "Preventive")
-                    .append("</h3>\n<ul>\n");
-            r.actionItems().stream()
-                    .filter(a -> a.kind() == kind)
-                    .forEach(a -> h.append("<li>")
-                            .append(a.completed() ? "&#9745; " : "&#9744; ")
-                            .append(esc(a.description()))
-                            .append(a.owner() == null ? "" : " (owner: " + esc(a.owner()) + ")")
-                            .append("</li>\n"));
+                    .append("</h3>\n");
+            var items = r.actionItems().stream().filter(a -> a.kind() == kind).toList();
+            if (items.isEmpty()) {
+                h.append("<p>None recorded.</p>\n");
+                continue;
+            }
+            h.append("<ul>\n");
+            for (PostmortemReport.ActionItem a : items) {
+                String details = PostmortemMarkdown.ownerAndDue(a, PostmortemHtml::esc);
+                h.append("<li>")
+                        .append(a.completed() ? "&#9745; " : "&#9744; ")
+                        .append(esc(a.description()))
+                        .append(details.isEmpty() ? "" : " (" + details + ")")
+                        .append("</li>\n");
+            }
             h.append("</ul>\n");
         }
 

@@ -55,10 +55,7 @@ public final class PostmortemMarkdown {
                     .append(oneDay ? TIME.format(l.occurredAt()) : DAY_TIME.format(l.occurredAt()))
                     .append(": ")
                     .append(text(l.text()));
-            if (l.by() != null
-                    && (l.kind() == TimelineKind.ACTION
-                            || l.kind() == TimelineKind.OBSERVATION
-                            || l.kind() == TimelineKind.COMMUNICATION)) {
+            if (showsAuthor(l)) {
                 md.append(" (").append(text(l.by())).append(")");
             }
             md.append("\n");
@@ -69,44 +66,18 @@ public final class PostmortemMarkdown {
             md.append("Not identified yet.\n");
         } else {
             md.append(text(r.rootCause().description())).append("\n\n");
-            md.append("Identified at ")
-                    .append(when(r.rootCause().identifiedAt(), r))
-                    .append(
-                            r.rootCause().category() == null
-                                    ? ""
-                                    : "; category: " + text(r.rootCause().category()))
-                    .append(".\n");
+            md.append(text(rootCauseIdentified(r))).append("\n");
         }
 
         md.append("\n## Detection and response\n\n");
-        md.append("- ")
-                .append(detectionPhrase(r.detectionSource()))
-                .append(" at ")
-                .append(when(r.detectedAt(), r))
-                .append(", ")
-                .append(human(r.timeToDetectSeconds()))
-                .append(" after the incident started.\n");
-        md.append("- ")
-                .append(
-                        r.acknowledgedAt() == null
-                                ? "Not acknowledged."
-                                : "Acknowledged at " + when(r.acknowledgedAt(), r) + ", "
-                                        + human(r.timeToAcknowledgeSeconds()) + " after detection.")
-                .append("\n");
-        md.append("- ")
-                .append(
-                        r.mitigatedAt() == null
-                                ? "No separate mitigation was recorded."
-                                : "Mitigated at " + when(r.mitigatedAt(), r) + ", " + human(r.timeToMitigateSeconds())
-                                        + " after the start.")
-                .append("\n");
-        md.append("- ")
-                .append(
-                        r.resolvedAt() == null
-                                ? "Not resolved yet."
-                                : "Resolved at " + when(r.resolvedAt(), r) + ": it lasted " + human(r.durationSeconds())
-                                        + ".")
-                .append("\n");
+        responseSentences(r).forEach(line -> md.append("- ").append(line).append("\n"));
+        if (r.cycles().size() > 1) {
+            md.append("\n## Reopened\n\n");
+            r.cycles()
+                    .forEach(c -> md.append("- ")
+                            .append(cycleSentence(c, r, PostmortemMarkdown::text))
+                            .append("\n"));
+        }
 
         md.append("\n## Key figures\n\n| figure | value |\n|---|---|\n");
         md.append("| Duration (time to resolve) | ")
@@ -141,14 +112,9 @@ public final class PostmortemMarkdown {
             }
             for (PostmortemReport.ActionItem a : items) {
                 md.append("- [").append(a.completed() ? "x" : " ").append("] ").append(text(a.description()));
-                String owner = a.owner() == null ? "" : "owner: " + text(a.owner());
-                String due = a.dueDate() == null ? "" : "due " + a.dueDate();
-                if (!owner.isEmpty() || !due.isEmpty()) {
-                    md.append(" (")
-                            .append(owner)
-                            .append(!owner.isEmpty() && !due.isEmpty() ? ", " : "")
-                            .append(due)
-                            .append(")");
+                String details = ownerAndDue(a, PostmortemMarkdown::text);
+                if (!details.isEmpty()) {
+                    md.append(" (").append(details).append(")");
                 }
                 md.append("\n");
             }
@@ -199,12 +165,76 @@ public final class PostmortemMarkdown {
                 + (s.getOffset().getTotalSeconds() == 0 ? "" : s.getOffset().getId());
     }
 
+    /** Entries people wrote name their author; milestones and alerts say who in their own text. */
+    static boolean showsAuthor(PostmortemReport.Line l) {
+        return l.by() != null
+                && (l.kind() == TimelineKind.ACTION
+                        || l.kind() == TimelineKind.OBSERVATION
+                        || l.kind() == TimelineKind.COMMUNICATION);
+    }
+
+    /** "Identified at 10:50; category: change." */
+    static String rootCauseIdentified(PostmortemReport r) {
+        return "Identified at " + when(r.rootCause().identifiedAt(), r)
+                + (r.rootCause().category() == null
+                        ? ""
+                        : "; category: " + r.rootCause().category()) + ".";
+    }
+
+    /** "owner: ada, due 2023-08-14", or empty. */
+    static String ownerAndDue(PostmortemReport.ActionItem a, java.util.function.UnaryOperator<String> escape) {
+        String owner = a.owner() == null ? "" : "owner: " + escape.apply(a.owner());
+        String due = a.dueDate() == null ? "" : "due " + a.dueDate();
+        return owner + (!owner.isEmpty() && !due.isEmpty() ? ", " : "") + due;
+    }
+
+    /** Detection, acknowledgement, mitigation and resolution, one sentence each (times only, nothing to escape). */
+    static java.util.List<String> responseSentences(PostmortemReport r) {
+        return java.util.List.of(
+                detectionPhrase(r.detectionSource()) + " at " + when(r.detectedAt(), r) + ", "
+                        + human(r.timeToDetectSeconds()) + " after the incident started.",
+                r.acknowledgedAt() == null
+                        ? "Not acknowledged."
+                        : "Acknowledged at " + when(r.acknowledgedAt(), r) + ", " + human(r.timeToAcknowledgeSeconds())
+                                + " after detection.",
+                r.mitigatedAt() == null
+                        ? "No separate mitigation was recorded."
+                        : (r.cycles().size() > 1 ? "First mitigated at " : "Mitigated at ") + when(r.mitigatedAt(), r)
+                                + ", " + human(r.timeToMitigateSeconds()) + " after the start.",
+                r.resolvedAt() == null
+                        ? "Not resolved yet."
+                        : (r.cycles().size() > 1 ? "Finally resolved at " : "Resolved at ") + when(r.resolvedAt(), r)
+                                + ": it lasted " + human(r.durationSeconds()) + ".");
+    }
+
+    /**
+     * "Cycle 2: reopened at 09:30 (back), mitigated at 09:45 (15 min), resolved at 10:00 (30 min)." The reason is
+     * people's text, escaped for the caller's format.
+     */
+    static String cycleSentence(
+            PostmortemReport.Cycle c, PostmortemReport r, java.util.function.UnaryOperator<String> escape) {
+        StringBuilder s = new StringBuilder("Cycle ").append(c.number()).append(": ");
+        s.append(c.number() == 1 ? "started at " : "reopened at ").append(when(c.openedAt(), r));
+        if (c.reopenReason() != null && !c.reopenReason().isBlank()) {
+            s.append(" (").append(escape.apply(c.reopenReason())).append(")");
+        }
+        s.append(
+                c.mitigatedAt() == null
+                        ? ", no mitigation recorded"
+                        : ", mitigated at " + when(c.mitigatedAt(), r) + " (" + human(c.timeToMitigateSeconds()) + ")");
+        s.append(
+                c.resolvedAt() == null
+                        ? ", not resolved yet."
+                        : ", resolved at " + when(c.resolvedAt(), r) + " (" + human(c.timeToResolveSeconds()) + ").");
+        return s.toString();
+    }
+
     static String provenance(PostmortemReport r) {
         return "Computed from events 1 to " + r.position().sequence() + " of incident " + r.incidentId()
                 + ", as recorded up to " + r.position().recordedAt() + ".";
     }
 
-    private static String when(OffsetDateTime t, PostmortemReport r) {
+    static String when(OffsetDateTime t, PostmortemReport r) {
         return t.toLocalDate().equals(r.startedAt().toLocalDate()) ? TIME.format(t) : DAY_TIME.format(t);
     }
 

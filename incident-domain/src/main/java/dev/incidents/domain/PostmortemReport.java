@@ -15,11 +15,13 @@ import java.util.List;
  * The postmortem of an incident: a pure function of its events up to a log position (ARCHITECTURE decision 7),
  * rendered in one zone. It cannot contradict its own timeline, because the summary's start and end are the
  * same milestones the timeline lists; and the same position and zone always give the same bytes, pinned by
- * {@link #contentHash()}.
+ * {@link #contentHash()}, computed over the report's own JSON (without the hash), so the JSON, Markdown and HTML
+ * renderings, which each carry all of it, share it.
  *
  * <p>Durations follow API.md: duration = time to resolve = resolvedAt - startedAt; time to detect =
  * detectedAt - startedAt; time to acknowledge = acknowledgedAt - detectedAt; time to mitigate = mitigatedAt -
- * startedAt. An absent milestone leaves its figure null, never zero.
+ * startedAt. An absent milestone leaves its figure null, never zero. After a reopen, resolvedAt is the last
+ * resolution and mitigatedAt the first mitigation; {@link #cycles} has each cycle's own.
  */
 public record PostmortemReport(
         String incidentId,
@@ -44,6 +46,7 @@ public record PostmortemReport(
         RootCause rootCause,
         List<ActionItem> actionItems,
         List<Responder> responders,
+        List<Cycle> cycles,
         Position position,
         String contentHash) {
 
@@ -60,6 +63,19 @@ public record PostmortemReport(
             boolean completed) {}
 
     public record Responder(String name, ResponderRole role) {}
+
+    /**
+     * One stretch from (re)opening to resolution; an incident that was never reopened has one. Its figures are
+     * measured from its own opening.
+     */
+    public record Cycle(
+            int number,
+            OffsetDateTime openedAt,
+            String reopenReason,
+            OffsetDateTime mitigatedAt,
+            OffsetDateTime resolvedAt,
+            Long timeToMitigateSeconds,
+            Long timeToResolveSeconds) {}
 
     /**
      * The log position the report was computed from.
@@ -119,9 +135,21 @@ public record PostmortemReport(
                 i.responders().stream()
                         .map(r -> new Responder(r.name(), r.role()))
                         .toList(),
+                i.cycles().stream()
+                        .map(c -> new Cycle(
+                                c.number(),
+                                at(c.openedAt(), zone),
+                                c.reopenReason(),
+                                at(c.mitigatedAt(), zone),
+                                at(c.resolvedAt(), zone),
+                                seconds(c.timeToMitigate()),
+                                seconds(c.timeToResolve())))
+                        .toList(),
                 new Position(incidentId, last.sequence(), last.recordedAt(), zone.getId()),
                 null);
-        return unhashed.withHash(sha256(PostmortemMarkdown.render(unhashed)));
+        // Over the report itself (its JSON without the hash), not over one rendering of it: every rendering carries
+        // the whole report, so one hash names them all.
+        return unhashed.withHash(sha256(EventCodec.json(unhashed)));
     }
 
     private PostmortemReport withHash(String hash) {
@@ -148,6 +176,7 @@ public record PostmortemReport(
                 rootCause,
                 actionItems,
                 responders,
+                cycles,
                 position,
                 hash);
     }

@@ -53,7 +53,7 @@ class FoldTest {
     }
 
     @Test
-    void reopen_clearsMitigationAndResolution_butKeepsTheFirstAcknowledgement() {
+    void reopen_startsACycle_clearsTheResolution_andKeepsTheFirstAcknowledgementAndMitigation() {
         TestStream s = new TestStream()
                 .ok(DeciderTest.declare(), DeciderTest.T0)
                 .ok(new IncidentCommand.AcknowledgeIncident("ada"), wat("2023-08-07T08:40"))
@@ -62,8 +62,8 @@ class FoldTest {
                 .ok(new IncidentCommand.ReopenIncident("back"), wat("2023-08-07T09:30"));
         Incident i = s.incident();
         assertEquals(IncidentStatus.TRIGGERED, i.status());
-        assertNull(i.mitigatedAt());
-        assertNull(i.resolvedAt());
+        assertNull(i.resolvedAt(), "not resolved while it is open again");
+        assertEquals(wat("2023-08-07T08:50"), i.mitigatedAt(), "time to mitigate measures the first relief");
         assertEquals(1, i.reopenCount());
 
         s.ok(new IncidentCommand.AcknowledgeIncident("bob"), wat("2023-08-07T09:35"));
@@ -72,8 +72,20 @@ class FoldTest {
                 s.incident().acknowledgedAt(),
                 "time to acknowledge measures the first response");
         assertEquals("ada", s.incident().acknowledgedBy());
+        s.ok(new IncidentCommand.MitigateIncident("again"), wat("2023-08-07T09:45"));
         s.ok(new IncidentCommand.ResolveIncident("for good"), wat("2023-08-07T10:00"));
-        assertEquals(java.time.Duration.ofMinutes(90), s.incident().duration(), "duration runs to the last resolution");
+        Incident done = s.incident();
+        assertEquals(java.time.Duration.ofMinutes(90), done.duration(), "duration runs to the last resolution");
+        assertEquals(java.time.Duration.ofMinutes(20), done.timeToMitigate());
+        assertEquals(
+                List.of(
+                        new Incident.Cycle(1, DeciderTest.T0, null, wat("2023-08-07T08:50"), wat("2023-08-07T09:00")),
+                        new Incident.Cycle(
+                                2, wat("2023-08-07T09:30"), "back", wat("2023-08-07T09:45"), wat("2023-08-07T10:00"))),
+                done.cycles(),
+                "each cycle with its own milestones");
+        assertEquals(java.time.Duration.ofMinutes(15), done.cycles().get(1).timeToMitigate());
+        assertEquals(java.time.Duration.ofMinutes(30), done.cycles().get(1).timeToResolve());
     }
 
     /** Folding in one go, in chunks, or one event at a time, with entries out of time order, gives one state. */

@@ -94,4 +94,79 @@ class PostmortemReportTest {
         assertTrue(html.contains("&lt;script&gt;"));
         assertTrue(html.contains("<tr><th scope=\"row\">Duration (time to resolve)</th><td>41 min</td></tr>"), html);
     }
+
+    /** A reopened incident with every kind of content: what each rendering must carry. */
+    static TestStream reopenedWithEverything() {
+        return new TestStream()
+                .ok(DeciderTest.declare(), DeciderTest.T0)
+                .ok(new IncidentCommand.AcknowledgeIncident("ada"), TestStream.wat("2023-08-07T08:40"))
+                .ok(
+                        new IncidentCommand.AssignResponder("grace", ResponderRole.COMMANDER),
+                        TestStream.wat("2023-08-07T08:41"))
+                .ok(
+                        new IncidentCommand.AddTimelineEntry(TimelineKind.OBSERVATION, "Logins fail in eu-west", "bob"),
+                        TestStream.wat("2023-08-07T08:45"))
+                .ok(new IncidentCommand.MitigateIncident("failover"), TestStream.wat("2023-08-07T08:50"))
+                .ok(new IncidentCommand.ResolveIncident("patched"), TestStream.wat("2023-08-07T09:00"))
+                .ok(new IncidentCommand.ReopenIncident("errors are back"), TestStream.wat("2023-08-07T09:30"))
+                .ok(new IncidentCommand.MitigateIncident("failover again"), TestStream.wat("2023-08-07T09:45"))
+                .ok(
+                        new IncidentCommand.IdentifyRootCause("expired signing key", "configuration"),
+                        TestStream.wat("2023-08-07T09:50"))
+                .ok(new IncidentCommand.ResolveIncident("key rotated"), TestStream.wat("2023-08-07T10:00"))
+                .ok(
+                        new IncidentCommand.AddActionItem(
+                                "ai-1",
+                                ActionItemKind.PREVENTIVE,
+                                "Alert before keys expire",
+                                "grace",
+                                java.time.LocalDate.parse("2023-08-21")),
+                        TestStream.wat("2023-08-07T10:05"));
+    }
+
+    @Test
+    void afterAReopen_eachCycleIsReported_mitigationIsTheFirst_andDurationRunsToTheLastResolution() {
+        TestStream s = reopenedWithEverything();
+        PostmortemReport r = PostmortemReport.of(s.events, s.events.size(), LAGOS);
+
+        assertEquals(20 * 60L, r.timeToMitigateSeconds(), "08:30 to the first mitigation at 08:50, not 09:45");
+        assertEquals(90 * 60L, r.durationSeconds(), "08:30 to the last resolution at 10:00");
+        assertEquals(2, r.cycles().size());
+        PostmortemReport.Cycle second = r.cycles().get(1);
+        assertEquals("errors are back", second.reopenReason());
+        assertEquals(15 * 60L, second.timeToMitigateSeconds());
+        assertEquals(30 * 60L, second.timeToResolveSeconds());
+        assertEquals(30 * 60L, r.cycles().get(0).timeToResolveSeconds(), "08:30 to 09:00");
+    }
+
+    @Test
+    void everyRendering_carriesTheWholeReport() {
+        TestStream s = reopenedWithEverything();
+        PostmortemReport r = PostmortemReport.of(s.events, s.events.size(), LAGOS);
+        String md = PostmortemMarkdown.render(r);
+        String html = PostmortemHtml.render(r);
+        String json = EventCodec.json(r);
+        List<String> content = List.of(
+                "Detected by monitoring at 08:30",
+                "Acknowledged at 08:40",
+                "First mitigated at 08:50, 20 min after the start.",
+                "Finally resolved at 10:00: it lasted 1 h 30 min.",
+                "Cycle 2: reopened at 09:30 (errors are back), mitigated at 09:45 (15 min), resolved at 10:00 (30 min).",
+                "Logins fail in eu-west (bob)",
+                "grace (commander)",
+                "Identified at 09:50; category: configuration.",
+                "Alert before keys expire (owner: grace, due 2023-08-21)",
+                r.contentHash());
+        for (String piece : content) {
+            assertTrue(md.contains(piece), "Markdown lacks \"" + piece + "\":\n" + md);
+            assertTrue(html.contains(piece), "HTML lacks \"" + piece + "\":\n" + html);
+        }
+        for (String field : List.of(
+                "\"category\":\"configuration\"",
+                "\"dueDate\":\"2023-08-21\"",
+                "\"reopenReason\":\"errors are back\"",
+                "\"role\":\"commander\"")) {
+            assertTrue(json.contains(field), "JSON lacks " + field + ": " + json);
+        }
+    }
 }

@@ -69,7 +69,7 @@ class PostmortemQueryTest {
     }
 
     @Test
-    void postmortemMarkdown_isTheSameBytesEveryTime_withItsHashAsETag() {
+    void postmortemMarkdown_isTheSameBytesEveryTime_withTheReportsHashInItsETag() {
         Events events = resolvedIncident();
         var first = given().queryParam("minSequence", 5)
                 .queryParam("tz", "Africa/Lagos")
@@ -96,7 +96,55 @@ class PostmortemQueryTest {
                 .then()
                 .extract()
                 .path("contentHash");
-        assertEquals("\"" + hash + "\"", first.header("ETag"));
+        assertEquals("\"" + hash + ".md\"", first.header("ETag"), "the report's hash, named for this rendering");
+        assertEquals("Accept", first.header("Vary"));
+    }
+
+    @Test
+    void afterAReopen_theReportAndTheIncidentShowEachCycle_mitigationTheFirst_durationToTheLastResolution() {
+        Events e = new Events();
+        e.publish(e.declared()); // started 08:30
+        e.publish(e.envelope(2, wat("08:50"), new IncidentEvent.IncidentMitigated("failover")));
+        e.publish(e.envelope(3, wat("09:00"), new IncidentEvent.IncidentResolved("patched")));
+        e.publish(e.envelope(4, wat("09:30"), new IncidentEvent.IncidentReopened("errors are back")));
+        e.publish(e.envelope(5, wat("10:10"), new IncidentEvent.IncidentMitigated("failover again")));
+        e.publish(e.envelope(6, wat("10:30"), new IncidentEvent.IncidentResolved("key rotated")));
+
+        given().queryParam("minSequence", 6)
+                .queryParam("tz", "Africa/Lagos")
+                .accept("application/json")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", e.incidentId)
+                .then()
+                .statusCode(200)
+                // 08:30 to the first mitigation, not to the second cycle's 10:10
+                .body("timeToMitigateSeconds", equalTo(20 * 60))
+                // 08:30 to the last resolution
+                .body("durationSeconds", equalTo(120 * 60))
+                .body("cycles.size()", equalTo(2))
+                .body("cycles[0].timeToResolveSeconds", equalTo(30 * 60))
+                .body("cycles[1].openedAt", equalTo("2023-08-07T09:30:00+01:00"))
+                .body("cycles[1].reopenReason", equalTo("errors are back"))
+                .body("cycles[1].timeToMitigateSeconds", equalTo(40 * 60))
+                .body("cycles[1].timeToResolveSeconds", equalTo(60 * 60));
+        given().queryParam("tz", "Africa/Lagos")
+                .accept("text/markdown")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", e.incidentId)
+                .then()
+                .statusCode(200)
+                .body(
+                        containsString(
+                                "Cycle 2: reopened at 09:30 (errors are back), mitigated at 10:10 (40 min), resolved at 10:30 (1 h 0 min)."));
+        given().queryParam("tz", "Africa/Lagos")
+                .when()
+                .get("/api/v1/incidents/{id}", e.incidentId)
+                .then()
+                .statusCode(200)
+                .body("mitigatedAt", equalTo("2023-08-07T08:50:00+01:00"))
+                .body("resolvedAt", equalTo("2023-08-07T10:30:00+01:00"))
+                .body("reopenCount", equalTo(1))
+                .body("cycles[1].mitigatedAt", equalTo("2023-08-07T10:10:00+01:00"));
     }
 
     @Test

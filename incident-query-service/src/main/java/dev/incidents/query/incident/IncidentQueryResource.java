@@ -125,8 +125,9 @@ public class IncidentQueryResource {
             summary = "The postmortem, computed from the incident's events",
             description = "As application/json (the default, also for */*), text/markdown or text/html, by the Accept"
                     + " header (406 for anything else); each rendering carries the whole report. atSequence (default:"
-                    + " the latest) is the log position; the same position and tz give the same report, whose hash is"
-                    + " the ETag.")
+                    + " the latest) is the log position; the same position and tz give the same report, whose content"
+                    + " hash (over the report, so the same for every rendering) is the JSON's ETag; Markdown's and"
+                    + " HTML's add .md and .html.")
     public Uni<Response> postmortem(
             @PathParam("id") String id,
             @Parameter(description = "Log position to compute the report at; default the latest")
@@ -144,7 +145,11 @@ public class IncidentQueryResource {
                 case HTML -> PostmortemHtml.render(r);
             };
             String type = format == PostmortemFormat.JSON ? format.mediaType : format.mediaType + "; charset=utf-8";
-            return Response.ok(body).type(type).tag(r.contentHash()).build();
+            return Response.ok(body)
+                    .type(type)
+                    .tag(r.contentHash() + format.tagSuffix)
+                    .header("Vary", "Accept")
+                    .build();
         });
     }
 

@@ -37,7 +37,18 @@ public final class IncidentViews {
             List<ResponderView> responders,
             List<ActionItemView> actionItems,
             int reopenCount,
+            List<CycleView> cycles,
             long sequence) {}
+
+    /** One stretch from (re)opening to resolution, its figures measured from its own opening. */
+    public record CycleView(
+            int number,
+            OffsetDateTime openedAt,
+            String reopenReason,
+            OffsetDateTime mitigatedAt,
+            OffsetDateTime resolvedAt,
+            Long timeToMitigateSeconds,
+            Long timeToResolveSeconds) {}
 
     public record RootCauseView(String description, String category, OffsetDateTime identifiedAt) {}
 
@@ -94,6 +105,20 @@ public final class IncidentViews {
                                 at(a.completedAt(), zone)))
                         .toList(),
                 i.reopenCount(),
+                i.cycles().stream()
+                        .map(c -> new CycleView(
+                                c.number(),
+                                at(c.openedAt(), zone),
+                                c.reopenReason(),
+                                at(c.mitigatedAt(), zone),
+                                at(c.resolvedAt(), zone),
+                                c.timeToMitigate() == null
+                                        ? null
+                                        : c.timeToMitigate().getSeconds(),
+                                c.timeToResolve() == null
+                                        ? null
+                                        : c.timeToResolve().getSeconds()))
+                        .toList(),
                 i.sequence());
     }
 

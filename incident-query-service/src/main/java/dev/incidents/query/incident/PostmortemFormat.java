@@ -10,14 +10,21 @@ import java.util.Locale;
  * A header that accepts none of them is 406.
  */
 enum PostmortemFormat {
-    JSON("application/json"),
-    MARKDOWN("text/markdown"),
-    HTML("text/html");
+    JSON("application/json", ""),
+    MARKDOWN("text/markdown", ".md"),
+    HTML("text/html", ".html");
 
     final String mediaType;
 
-    PostmortemFormat(String mediaType) {
+    /**
+     * Added to the report's content hash for this rendering's ETag: a strong validator names one representation,
+     * so the three renderings of one report, which share its hash, need tags of their own. JSON's tag is the hash.
+     */
+    final String tagSuffix;
+
+    PostmortemFormat(String mediaType, String tagSuffix) {
         this.mediaType = mediaType;
+        this.tagSuffix = tagSuffix;
     }
 
     static PostmortemFormat choose(String accept) {
