@@ -265,7 +265,7 @@ public final class QueryBenchmark {
                                 List.of()),
                         new IncidentEvent.IncidentAcknowledged("ada"),
                         new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "Rolled back the last deploy", "ada"),
-                        new IncidentEvent.ImpactAssessed("Some checkouts fail", 12.5, "502"),
+                        new IncidentEvent.ImpactAssessed("Some checkouts fail", 12.5, null, List.of("502"), null, null),
                         new IncidentEvent.StatusUpdatePosted("investigating", "We are on it", true),
                         new IncidentEvent.IncidentMitigated("Traffic shifted"),
                         new IncidentEvent.RootCauseIdentified("Bad config push", "change"),

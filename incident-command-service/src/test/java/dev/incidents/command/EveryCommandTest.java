@@ -58,8 +58,20 @@ class EveryCommandTest {
         post("/{id}/acknowledge", "{\"by\": \"ada\", \"occurredAt\": \"2023-08-07T09:00:00+01:00\"}", id);
         post(
                 "/{id}/impact",
-                "{\"description\": \"No user can authenticate\", \"affectedUsersPercent\": 100, \"errorCode\": \"500\"}",
+                "{\"description\": \"No user can authenticate\", \"affectedUsersPercent\": 100, \"errorCode\": \"500\","
+                        + " \"errorCodes\": [\"503\", \"500\"], \"errorRatePercent\": 40,"
+                        + " \"affectedCustomers\": [\"acme-retail\"], \"affectedRegions\": [\"eu-west-1\"]}",
                 id);
+        assertEquals(
+                new dev.incidents.domain.IncidentEvent.ImpactAssessed(
+                        "No user can authenticate",
+                        100.0,
+                        40.0,
+                        List.of("500", "503"),
+                        List.of("acme-retail"),
+                        List.of("eu-west-1")),
+                store.events(id).get(4).data(),
+                "errorCode and errorCodes together, each once");
         post(
                 "/{id}/timeline",
                 "{\"kind\": \"action\", \"text\": \"Restarted the server\", \"by\": \"ada\", \"occurredAt\": \"2023-08-07T09:00:00+01:00\"}",

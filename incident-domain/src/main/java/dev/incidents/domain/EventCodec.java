@@ -102,18 +102,19 @@ public final class EventCodec {
                 throw new IllegalArgumentException("event envelope lacks data");
             }
             String type = text(n, "type");
-            int version = n.path("schemaVersion").asInt(EventTypes.CURRENT_SCHEMA_VERSION);
+            int written = n.path("schemaVersion").asInt(EventTypes.FIRST_SCHEMA_VERSION);
             return new EventEnvelope(
                     UUID.fromString(text(n, "eventId")),
                     text(n, "incidentId"),
                     n.path("sequence").asLong(),
                     type,
-                    version,
+                    // The data is read in today's shape, so the envelope carries today's version.
+                    EventTypes.schemaVersionOf(type),
                     OffsetDateTime.parse(text(n, "occurredAt")),
                     Instant.parse(text(n, "recordedAt")),
                     n.hasNonNull("actor") ? n.get("actor").asText() : null,
                     text(n, "tenant"),
-                    toData(type, version, n.get("data")));
+                    toData(type, written, n.get("data")));
         } catch (JsonProcessingException | java.time.DateTimeException | NullPointerException ex) {
             throw new IllegalArgumentException("malformed event envelope", ex);
         }
@@ -123,11 +124,12 @@ public final class EventCodec {
         if (schemaVersion < 1) {
             throw new IllegalArgumentException(type + " has no valid schema version (" + schemaVersion + ")");
         }
-        if (schemaVersion > EventTypes.CURRENT_SCHEMA_VERSION) {
+        int current = EventTypes.schemaVersionOf(type);
+        if (schemaVersion > current) {
             throw new IllegalArgumentException(type + " v" + schemaVersion + " is newer than this reader");
         }
-        // Upcasters for older versions go here once a shape changes.
-        return MAPPER.treeToValue(data, EventTypes.classOf(type));
+        JsonNode today = schemaVersion < current ? EventUpcasters.upcast(type, schemaVersion, current, data) : data;
+        return MAPPER.treeToValue(today, EventTypes.classOf(type));
     }
 
     private static String text(JsonNode n, String field) {

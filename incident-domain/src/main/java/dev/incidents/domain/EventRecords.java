@@ -69,7 +69,12 @@ public final class EventRecords {
 
     public sealed interface Verdict permits Accepted, Refused {}
 
-    public record Accepted(EventEnvelope event) implements Verdict {}
+    /**
+     * A record that holds an event. {@code json} is its envelope in today's shape: the record's own text when it was
+     * written in today's version (no re-encoding), else the upcast event encoded again, so that whatever a reader
+     * stores reads the same whichever release wrote it.
+     */
+    public record Accepted(EventEnvelope event, String json) implements Verdict {}
 
     /**
      * @param detail what exactly is wrong, for a person
@@ -140,13 +145,15 @@ public final class EventRecords {
             return refuse(
                     Refusal.INVALID_KEY, "key '" + key + "' is not the incident id " + e.incidentId(), claimed, ce);
         }
+        // The body is read in today's shape; the header names the version it was written in, as the body does.
+        int written = tree.path("schemaVersion").asInt(EventTypes.FIRST_SCHEMA_VERSION);
         if (headerProblem == null) {
-            headerProblem = contradiction(e, ce);
+            headerProblem = contradiction(e, written, ce);
         }
         if (headerProblem != null) {
             return refuse(Refusal.INVALID_HEADER, headerProblem, claimed, ce);
         }
-        return new Accepted(e);
+        return new Accepted(e, written == e.schemaVersion() ? json : EventCodec.toJson(e));
     }
 
     private static Refused refuse(Refusal reason, String detail, String claimed, Map<String, String> ce) {
@@ -178,7 +185,7 @@ public final class EventRecords {
     }
 
     /** The first {@code ce_*} attribute that contradicts the envelope, or null when they agree. */
-    private static String contradiction(EventEnvelope e, Map<String, String> ce) {
+    private static String contradiction(EventEnvelope e, int writtenVersion, Map<String, String> ce) {
         String v;
         if ((v = ce.get("ce_specversion")) != null && !v.equals("1.0")) {
             return "ce_specversion '" + v + "' is not 1.0";
@@ -207,8 +214,8 @@ public final class EventRecords {
         if ((v = ce.get("ce_sequence")) != null && !v.equals(Long.toString(e.sequence()))) {
             return "ce_sequence '" + v + "' is not the sequence " + e.sequence();
         }
-        if ((v = ce.get("ce_schemaversion")) != null && !v.equals(Integer.toString(e.schemaVersion()))) {
-            return "ce_schemaversion '" + v + "' is not the schema version " + e.schemaVersion();
+        if ((v = ce.get("ce_schemaversion")) != null && !v.equals(Integer.toString(writtenVersion))) {
+            return "ce_schemaversion '" + v + "' is not the schema version " + writtenVersion;
         }
         if ((v = ce.get("ce_tenant")) != null && !v.equals(e.tenant())) {
             return "ce_tenant '" + v + "' is not the tenant " + e.tenant();

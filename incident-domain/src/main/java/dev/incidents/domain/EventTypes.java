@@ -11,8 +11,15 @@ import java.util.Set;
  */
 public final class EventTypes {
 
-    /** Current schema version of every type; all types are at their first version. */
-    public static final int CURRENT_SCHEMA_VERSION = 1;
+    /** The version of a type that has none on record: every shape was version 1 until it changed. */
+    public static final int FIRST_SCHEMA_VERSION = 1;
+
+    /**
+     * Types whose shape changed since version 1, at their current version; {@link EventUpcasters} reads each older
+     * version. ImpactAssessed 2: {@code errorCode} became the list {@code errorCodes}, with the error rate and the
+     * affected customers and regions beside it.
+     */
+    private static final Map<String, Integer> CHANGED = Map.of("ImpactAssessed", 2);
 
     private static final Map<String, Class<? extends IncidentEvent>> BY_NAME = byName();
 
@@ -22,9 +29,10 @@ public final class EventTypes {
         return event.getClass().getSimpleName();
     }
 
+    /** The version of {@code type} this code writes and reads; older ones are upcast to it. */
     public static int schemaVersionOf(String type) {
         classOf(type);
-        return CURRENT_SCHEMA_VERSION;
+        return CHANGED.getOrDefault(type, FIRST_SCHEMA_VERSION);
     }
 
     public static Class<? extends IncidentEvent> classOf(String type) {

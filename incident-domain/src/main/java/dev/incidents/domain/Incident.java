@@ -44,7 +44,30 @@ public record Incident(
         Instant lastRecordedAt)
         implements IncidentState {
 
-    public record Impact(String description, Double affectedUsersPercent, String errorCode) {}
+    /**
+     * What the outage did to users. {@code errorCode} is the first of {@code errorCodes}, kept for readers of the
+     * first version of this shape.
+     */
+    public record Impact(
+            String description,
+            Double affectedUsersPercent,
+            String errorCode,
+            Double errorRatePercent,
+            List<String> errorCodes,
+            List<String> affectedCustomers,
+            List<String> affectedRegions) {
+
+        static Impact of(IncidentEvent.ImpactAssessed e) {
+            return new Impact(
+                    e.description(),
+                    e.affectedUsersPercent(),
+                    e.errorCodes().isEmpty() ? null : e.errorCodes().get(0),
+                    e.errorRatePercent(),
+                    e.errorCodes(),
+                    e.affectedCustomers(),
+                    e.affectedRegions());
+        }
+    }
 
     public record RootCause(String description, String category, OffsetDateTime identifiedAt) {}
 

@@ -72,7 +72,14 @@ public sealed interface IncidentCommand {
         }
     }
 
-    record AssessImpact(String description, Double affectedUsersPercent, String errorCode) implements IncidentCommand {
+    record AssessImpact(
+            String description,
+            Double affectedUsersPercent,
+            Double errorRatePercent,
+            List<String> errorCodes,
+            List<String> affectedCustomers,
+            List<String> affectedRegions)
+            implements IncidentCommand {
         public <R> R accept(Visitor<R> v) {
             return v.on(this);
         }

@@ -220,15 +220,30 @@ public final class IncidentDecider {
             return Decision.accept(new SeverityChanged(i.severity(), c.to(), c.reason()));
         }
 
+        private static Decision percentOutOfRange(String field, Double p) {
+            return p != null && (p < 0 || p > 100 || p.isNaN())
+                    ? Decision.invalid(field, field + " must be between 0 and 100")
+                    : null;
+        }
+
         public Decision on(AssessImpact c) {
             if (closed()) {
                 return closedConflict();
             }
-            Double pct = c.affectedUsersPercent();
-            if (pct != null && (pct < 0 || pct > 100 || pct.isNaN())) {
-                return Decision.invalid("affectedUsersPercent", "affectedUsersPercent must be between 0 and 100");
+            Decision badPercent = percentOutOfRange("affectedUsersPercent", c.affectedUsersPercent());
+            if (badPercent == null) {
+                badPercent = percentOutOfRange("errorRatePercent", c.errorRatePercent());
             }
-            return Decision.accept(new ImpactAssessed(c.description(), pct, c.errorCode()));
+            if (badPercent != null) {
+                return badPercent;
+            }
+            return Decision.accept(new ImpactAssessed(
+                    c.description(),
+                    c.affectedUsersPercent(),
+                    c.errorRatePercent(),
+                    c.errorCodes(),
+                    c.affectedCustomers(),
+                    c.affectedRegions()));
         }
 
         public Decision on(AssignResponder c) {

@@ -89,7 +89,24 @@ public sealed interface IncidentEvent {
     }
 
     /** What users saw and how many of them; nullable fields were not assessed. */
-    record ImpactAssessed(String description, Double affectedUsersPercent, String errorCode) implements IncidentEvent {
+    /**
+     * Version 2 (version 1 had one {@code errorCode}; {@link EventUpcasters} reads it). Percentages are 0 to 100;
+     * the lists are never null.
+     */
+    record ImpactAssessed(
+            String description,
+            Double affectedUsersPercent,
+            Double errorRatePercent,
+            List<String> errorCodes,
+            List<String> affectedCustomers,
+            List<String> affectedRegions)
+            implements IncidentEvent {
+        public ImpactAssessed {
+            errorCodes = errorCodes == null ? List.of() : List.copyOf(errorCodes);
+            affectedCustomers = affectedCustomers == null ? List.of() : List.copyOf(affectedCustomers);
+            affectedRegions = affectedRegions == null ? List.of() : List.copyOf(affectedRegions);
+        }
+
         public <R> R accept(Visitor<R> v) {
             return v.on(this);
         }

@@ -200,7 +200,7 @@ public final class IncidentFold {
         }
 
         public Void on(ImpactAssessed e) {
-            b.impact = new Impact(e.description(), e.affectedUsersPercent(), e.errorCode());
+            b.impact = Impact.of(e);
             return null;
         }
 

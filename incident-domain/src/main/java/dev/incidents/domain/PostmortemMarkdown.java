@@ -145,18 +145,35 @@ public final class PostmortemMarkdown {
         return span + " (" + zoneLabel(r) + "), " + human(r.durationSeconds()) + ".";
     }
 
+    /** "Checkout failed; 12.5% of users affected; 40% of requests failed; users saw 500 and 503; customers: ..." */
     static String impactSentence(Incident.Impact impact) {
-        StringBuilder s = new StringBuilder(
-                impact.description() == null ? "" : impact.description().strip());
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (impact.description() != null && !impact.description().isBlank()) {
+            parts.add(impact.description().strip());
+        }
         if (impact.affectedUsersPercent() != null) {
-            s.append(s.length() > 0 ? "; " : "")
-                    .append(percent(impact.affectedUsersPercent()))
-                    .append("% of users affected");
+            parts.add(percent(impact.affectedUsersPercent()) + "% of users affected");
         }
-        if (impact.errorCode() != null) {
-            s.append(s.length() > 0 ? "; " : "").append("users saw ").append(impact.errorCode());
+        if (impact.errorRatePercent() != null) {
+            parts.add(percent(impact.errorRatePercent()) + "% of requests failed");
         }
-        return s.append(".").toString();
+        if (!impact.errorCodes().isEmpty()) {
+            parts.add("users saw " + and(impact.errorCodes()));
+        }
+        if (!impact.affectedCustomers().isEmpty()) {
+            parts.add("customers affected: " + String.join(", ", impact.affectedCustomers()));
+        }
+        if (!impact.affectedRegions().isEmpty()) {
+            parts.add("regions affected: " + String.join(", ", impact.affectedRegions()));
+        }
+        return String.join("; ", parts) + ".";
+    }
+
+    /** "500", "500 and 503", "500, 502 and 503". */
+    private static String and(java.util.List<String> items) {
+        return items.size() == 1
+                ? items.get(0)
+                : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
     static String zoneLabel(PostmortemReport r) {

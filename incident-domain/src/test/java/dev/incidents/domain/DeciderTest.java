@@ -102,7 +102,10 @@ class DeciderTest {
                 Arguments.of(IncidentStatus.CLOSED, new CloseIncident(null), "incident is already closed"),
                 Arguments.of(IncidentStatus.TRIGGERED, declare(), "incident already exists"),
                 Arguments.of(IncidentStatus.CLOSED, new ChangeSeverity(Severity.SEV1, null), "incident is closed"),
-                Arguments.of(IncidentStatus.CLOSED, new AssessImpact("x", 1.0, null), "incident is closed"),
+                Arguments.of(
+                        IncidentStatus.CLOSED,
+                        new AssessImpact("x", 1.0, null, null, null, null),
+                        "incident is closed"),
                 Arguments.of(
                         IncidentStatus.CLOSED,
                         new AssignResponder("bob", ResponderRole.RESPONDER),
@@ -170,7 +173,7 @@ class DeciderTest {
         return Stream.of(
                 new AcknowledgeIncident("a"),
                 new ChangeSeverity(Severity.SEV1, null),
-                new AssessImpact("d", null, null),
+                new AssessImpact("d", null, null, null, null, null),
                 new AssignResponder("a", ResponderRole.COMMANDER),
                 new AddTimelineEntry(TimelineKind.ACTION, "t", null),
                 new MitigateIncident(null),
@@ -246,7 +249,8 @@ class DeciderTest {
 
     @Test
     void impact_isInvalid_aboveOneHundredPercent() {
-        Decision.Rejected r = rejected(in(IncidentStatus.TRIGGERED).run(new AssessImpact("d", 150.0, null), T0));
+        Decision.Rejected r =
+                rejected(in(IncidentStatus.TRIGGERED).run(new AssessImpact("d", 150.0, null, null, null, null), T0));
         assertEquals("affectedUsersPercent", r.field());
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -79,5 +80,26 @@ class EventJsonApprovalTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> EventCodec.fromJson(json.substring(0, json.indexOf(",\"data\"")) + "}"));
+    }
+
+    /** ImpactAssessed v1, as the log of an older release holds it (approved snapshot), reads as today's v2. */
+    @org.junit.jupiter.api.Test
+    void anImpactWrittenInVersion1_readsAsVersion2_itsErrorCodeTheFirstOfErrorCodes() throws IOException {
+        String v1 = Files.readString(SNAPSHOTS.resolve("ImpactAssessed.v1.json"));
+        EventEnvelope read = EventCodec.fromJson(v1);
+
+        assertEquals(2, read.schemaVersion(), "read in today's shape, so labelled with today's version");
+        assertEquals(
+                new IncidentEvent.ImpactAssessed("No user can authenticate", 100.0, null, List.of("500"), null, null),
+                read.data());
+        assertTrue(EventCodec.toJson(read).contains("\"schemaVersion\":2"), "written again as version 2");
+        IncidentEvent.ImpactAssessed withoutCode = (IncidentEvent.ImpactAssessed)
+                EventCodec.fromJson(v1.replace("\"errorCode\" : \"500\"", "\"errorCode\" : null"))
+                        .data();
+        assertEquals(List.of(), withoutCode.errorCodes());
+        assertEquals(
+                "500",
+                Incident.Impact.of((IncidentEvent.ImpactAssessed) read.data()).errorCode(),
+                "the view's errorCode, as readers of version 1 knew it");
     }
 }

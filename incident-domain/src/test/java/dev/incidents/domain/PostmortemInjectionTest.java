@@ -69,7 +69,7 @@ class PostmortemInjectionTest {
                         DetectionSource.MONITORING,
                         SUMMARY),
                 wat("2023-08-07T08:30"));
-        s.ok(new AssessImpact(IMPACT, 12.5, ERROR_CODE), wat("2023-08-07T08:35"));
+        s.ok(new AssessImpact(IMPACT, 12.5, null, List.of(ERROR_CODE), null, null), wat("2023-08-07T08:35"));
         s.ok(new AcknowledgeIncident(ACKNOWLEDGED_BY), wat("2023-08-07T08:40"));
         s.ok(new AddTimelineEntry(TimelineKind.ACTION, ENTRY, ENTRY_BY), wat("2023-08-07T08:45"));
         s.ok(new ChangeSeverity(Severity.SEV1, SEVERITY_REASON), wat("2023-08-07T08:50"));

@@ -46,7 +46,15 @@ final class Samples {
                         List.of(new AlertLink("http://prometheus:9090/graph?g0.expr=login_5xx_ratio", "source"))));
         put(m, new IncidentEvent.IncidentAcknowledged("ada"));
         put(m, new IncidentEvent.SeverityChanged(Severity.SEV2, Severity.SEV1, "every user is affected"));
-        put(m, new IncidentEvent.ImpactAssessed("No user can authenticate", 100.0, "500"));
+        put(
+                m,
+                new IncidentEvent.ImpactAssessed(
+                        "No user can authenticate",
+                        100.0,
+                        40.0,
+                        List.of("500", "503"),
+                        List.of("acme-retail"),
+                        List.of("eu-west-1")));
         put(m, new IncidentEvent.ResponderAssigned("grace", ResponderRole.COMMANDER));
         put(m, new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "Restarted the server; no change", "ada"));
         put(m, new IncidentEvent.StatusUpdatePosted("investigating", "Logins are failing; we are on it", true));

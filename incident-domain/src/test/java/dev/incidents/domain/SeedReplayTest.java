@@ -35,7 +35,13 @@ class SeedReplayTest {
                         "Requests to login responded with 500; no user could authenticate."),
                 wat("2023-08-07T08:30"));
         s.ok(
-                new AssessImpact("Every user could not authenticate; valid sessions kept working", 100.0, "500"),
+                new AssessImpact(
+                        "Every user could not authenticate; valid sessions kept working",
+                        100.0,
+                        null,
+                        List.of("500"),
+                        null,
+                        null),
                 wat("2023-08-07T08:30"));
         s.ok(new AcknowledgeIncident("on-call team"), wat("2023-08-07T09:00"));
         s.ok(

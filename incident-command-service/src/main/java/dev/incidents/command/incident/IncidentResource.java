@@ -102,7 +102,13 @@ public class IncidentResource {
                 id,
                 r,
                 "impact",
-                new IncidentCommand.AssessImpact(r.description(), r.affectedUsersPercent(), r.errorCode()));
+                new IncidentCommand.AssessImpact(
+                        r.description(),
+                        r.affectedUsersPercent(),
+                        r.errorRatePercent(),
+                        r.allErrorCodes(),
+                        r.affectedCustomers(),
+                        r.affectedRegions()));
     }
 
     @POST

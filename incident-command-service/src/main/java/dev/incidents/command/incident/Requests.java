@@ -47,12 +47,34 @@ public final class Requests {
             @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 
+    /**
+     * @param errorCode one error code, as the first version of this command took it; joins {@code errorCodes}
+     * @param errorRatePercent the share of requests that failed, 0 to 100
+     */
     public record Impact(
             @NotBlank @Size(max = 10_000) String description,
             @DecimalMin("0") @DecimalMax("100") Double affectedUsersPercent,
             @Size(max = 100) String errorCode,
+            @DecimalMin("0") @DecimalMax("100") Double errorRatePercent,
+            @Size(max = 20) List<@NotBlank @Size(max = 100) String> errorCodes,
+            @Size(max = 200) List<@NotBlank @Size(max = 200) String> affectedCustomers,
+            @Size(max = 50) List<@NotBlank @Size(max = 100) String> affectedRegions,
             @SaneTime OffsetDateTime occurredAt)
-            implements Timed {}
+            implements Timed {
+
+        /** {@code errorCode} and {@code errorCodes} together, each once, in the order given. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public List<String> allErrorCodes() {
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+            if (errorCode != null && !errorCode.isBlank()) {
+                all.add(errorCode);
+            }
+            if (errorCodes != null) {
+                all.addAll(errorCodes);
+            }
+            return List.copyOf(all);
+        }
+    }
 
     /**
      * @param atSequence the log position the published report is computed at; default the incident's latest

@@ -201,8 +201,8 @@ public class ParkedRecords {
             if (verdict instanceof EventRecords.Refused refused) {
                 park(record, refused.reason().wireName(), refused.detail(), refused.tenant());
             } else {
-                decoded.add(new Decoded(
-                        ((EventRecords.Accepted) verdict).event(), new String(record.value(), StandardCharsets.UTF_8)));
+                EventRecords.Accepted accepted = (EventRecords.Accepted) verdict;
+                decoded.add(new Decoded(accepted.event(), accepted.json()));
                 sources.add(record);
             }
         }
