@@ -220,6 +220,47 @@ class IncidentCommandsTest {
     }
 
     @Test
+    void aSecondCommander_replacesTheFirst_andUnassignGivesUpRoles() {
+        String id = declare();
+        for (String body : List.of(
+                "{\"responder\": \"ada\", \"role\": \"commander\"}",
+                "{\"responder\": \"bob\", \"role\": \"assignee\"}",
+                "{\"responder\": \"grace\", \"role\": \"commander\"}")) {
+            given().contentType(ContentType.JSON)
+                    .body(body)
+                    .when()
+                    .post("/api/v1/incidents/{id}/responders", id)
+                    .then()
+                    .statusCode(202);
+        }
+        given().contentType(ContentType.JSON)
+                .body("{\"responder\": \"bob\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/responders/unassign", id)
+                .then()
+                .statusCode(202)
+                .body("sequence", equalTo(5));
+        given().contentType(ContentType.JSON)
+                .body("{\"responder\": \"bob\", \"role\": \"boss\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/responders/unassign", id)
+                .then()
+                .statusCode(400);
+
+        var events = store.events(id);
+        assertEquals(
+                new dev.incidents.domain.IncidentEvent.ResponderAssigned(
+                        "grace", dev.incidents.domain.ResponderRole.COMMANDER, "ada"),
+                events.get(3).data(),
+                "the new commander names the one it replaces");
+        assertEquals(
+                new dev.incidents.domain.IncidentEvent.ResponderUnassigned(
+                        "bob", dev.incidents.domain.ResponderRole.ASSIGNEE),
+                events.get(4).data());
+        assertEquals(5, events.size(), "the refused request stored nothing");
+    }
+
+    @Test
     void concurrentResolves_exactlyOneWins_theOthersGet409() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

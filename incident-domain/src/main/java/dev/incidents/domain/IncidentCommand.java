@@ -91,6 +91,13 @@ public sealed interface IncidentCommand {
         }
     }
 
+    /** {@code role} null: every role the person holds. */
+    record UnassignResponder(String responder, ResponderRole role) implements IncidentCommand {
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
     record AddTimelineEntry(TimelineKind kind, String text, String by) implements IncidentCommand {
         public <R> R accept(Visitor<R> v) {
             return v.on(this);
@@ -179,6 +186,8 @@ public sealed interface IncidentCommand {
         R on(AssessImpact c);
 
         R on(AssignResponder c);
+
+        R on(UnassignResponder c);
 
         R on(AddTimelineEntry c);
 

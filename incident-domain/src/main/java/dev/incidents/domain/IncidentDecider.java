@@ -17,6 +17,7 @@ import dev.incidents.domain.IncidentCommand.PublishPostmortem;
 import dev.incidents.domain.IncidentCommand.ReopenIncident;
 import dev.incidents.domain.IncidentCommand.ResolveAlert;
 import dev.incidents.domain.IncidentCommand.ResolveIncident;
+import dev.incidents.domain.IncidentCommand.UnassignResponder;
 import dev.incidents.domain.IncidentEvent.ActionItemAdded;
 import dev.incidents.domain.IncidentEvent.ActionItemCompleted;
 import dev.incidents.domain.IncidentEvent.AlertFired;
@@ -30,6 +31,7 @@ import dev.incidents.domain.IncidentEvent.IncidentReopened;
 import dev.incidents.domain.IncidentEvent.IncidentResolved;
 import dev.incidents.domain.IncidentEvent.PostmortemPublished;
 import dev.incidents.domain.IncidentEvent.ResponderAssigned;
+import dev.incidents.domain.IncidentEvent.ResponderUnassigned;
 import dev.incidents.domain.IncidentEvent.RootCauseIdentified;
 import dev.incidents.domain.IncidentEvent.SeverityChanged;
 import dev.incidents.domain.IncidentEvent.StatusUpdatePosted;
@@ -252,7 +254,29 @@ public final class IncidentDecider {
             }
             boolean already =
                     i.responders().stream().anyMatch(r -> r.name().equals(c.responder()) && r.role() == c.role());
-            return already ? Decision.accept() : Decision.accept(new ResponderAssigned(c.responder(), c.role()));
+            if (already) {
+                return Decision.accept();
+            }
+            String replaces = c.role() != ResponderRole.COMMANDER
+                    ? null
+                    : i.responders().stream()
+                            .filter(r -> r.role() == ResponderRole.COMMANDER)
+                            .map(Incident.Responder::name)
+                            .findFirst()
+                            .orElse(null);
+            return Decision.accept(new ResponderAssigned(c.responder(), c.role(), replaces));
+        }
+
+        public Decision on(UnassignResponder c) {
+            if (closed()) {
+                return closedConflict();
+            }
+            // Each role the person holds (or the one named) ends; one not held is already as asked.
+            return Decision.accept(i.responders().stream()
+                    .filter(r -> r.name().equals(c.responder()) && (c.role() == null || r.role() == c.role()))
+                    .map(r -> (IncidentEvent) new ResponderUnassigned(r.name(), r.role()))
+                    .toList()
+                    .toArray(IncidentEvent[]::new));
         }
 
         public Decision on(AddTimelineEntry c) {

@@ -112,7 +112,22 @@ public sealed interface IncidentEvent {
         }
     }
 
-    record ResponderAssigned(String responder, ResponderRole role) implements IncidentEvent {
+    /**
+     * {@code replaces}: the commander this one takes over from (an incident has one), else null. Added after the
+     * first release as an optional field: a reader that does not know it still reads the event.
+     */
+    record ResponderAssigned(String responder, ResponderRole role, String replaces) implements IncidentEvent {
+        public ResponderAssigned(String responder, ResponderRole role) {
+            this(responder, role, null);
+        }
+
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
+    /** The person no longer holds the role. */
+    record ResponderUnassigned(String responder, ResponderRole role) implements IncidentEvent {
         public <R> R accept(Visitor<R> v) {
             return v.on(this);
         }
@@ -214,6 +229,8 @@ public sealed interface IncidentEvent {
         R on(ImpactAssessed e);
 
         R on(ResponderAssigned e);
+
+        R on(ResponderUnassigned e);
 
         R on(TimelineEntryAdded e);
 

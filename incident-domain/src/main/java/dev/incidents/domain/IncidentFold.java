@@ -22,6 +22,7 @@ import dev.incidents.domain.IncidentEvent.IncidentReopened;
 import dev.incidents.domain.IncidentEvent.IncidentResolved;
 import dev.incidents.domain.IncidentEvent.PostmortemPublished;
 import dev.incidents.domain.IncidentEvent.ResponderAssigned;
+import dev.incidents.domain.IncidentEvent.ResponderUnassigned;
 import dev.incidents.domain.IncidentEvent.RootCauseIdentified;
 import dev.incidents.domain.IncidentEvent.SeverityChanged;
 import dev.incidents.domain.IncidentEvent.StatusUpdatePosted;
@@ -205,7 +206,22 @@ public final class IncidentFold {
         }
 
         public Void on(ResponderAssigned e) {
+            if (e.role() == ResponderRole.COMMANDER) {
+                // One commander: the new one takes over.
+                b.responders = b.responders.stream().anyMatch(r -> r.role() == ResponderRole.COMMANDER)
+                        ? SharedLog.of(b.responders.stream()
+                                .filter(r -> r.role() != ResponderRole.COMMANDER)
+                                .toList())
+                        : b.responders;
+            }
             b.responders = b.responders.plus(new Responder(e.responder(), e.role(), at));
+            return null;
+        }
+
+        public Void on(ResponderUnassigned e) {
+            b.responders = SharedLog.of(b.responders.stream()
+                    .filter(r -> !(r.name().equals(e.responder()) && r.role() == e.role()))
+                    .toList());
             return null;
         }
 

@@ -15,6 +15,7 @@ import dev.incidents.domain.IncidentEvent.IncidentReopened;
 import dev.incidents.domain.IncidentEvent.IncidentResolved;
 import dev.incidents.domain.IncidentEvent.PostmortemPublished;
 import dev.incidents.domain.IncidentEvent.ResponderAssigned;
+import dev.incidents.domain.IncidentEvent.ResponderUnassigned;
 import dev.incidents.domain.IncidentEvent.RootCauseIdentified;
 import dev.incidents.domain.IncidentEvent.SeverityChanged;
 import dev.incidents.domain.IncidentEvent.StatusUpdatePosted;
@@ -107,7 +108,16 @@ public final class TimelineLines implements IncidentEvent.Visitor<List<TimelineL
         return line(
                 at,
                 TimelineKind.ACTION,
-                e.responder() + " assigned as " + e.role().name().toLowerCase(Locale.ROOT),
+                e.responder() + " assigned as " + e.role().name().toLowerCase(Locale.ROOT)
+                        + (e.replaces() == null ? "" : ", taking over from " + e.replaces()),
+                env.actor());
+    }
+
+    public List<Line> on(ResponderUnassigned e) {
+        return line(
+                at,
+                TimelineKind.ACTION,
+                e.responder() + " is no longer " + e.role().name().toLowerCase(Locale.ROOT),
                 env.actor());
     }
 

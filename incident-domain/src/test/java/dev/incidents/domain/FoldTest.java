@@ -43,7 +43,7 @@ class FoldTest {
         assertTrue(i.actionItems().get(0).completed());
         assertEquals("investigating", i.statusUpdates().get(0).status());
         assertEquals(16, i.postmortem().atSequence());
-        assertEquals(20, i.sequence());
+        assertEquals(21, i.sequence());
         assertEquals(List.of("0189c3a0-7d2e-7000-8000-000000000009"), i.duplicates());
         assertEquals("0189c3a0-7d2e-7000-8000-000000000010", i.mergedInto());
         assertTrue(
@@ -86,6 +86,44 @@ class FoldTest {
                 "each cycle with its own milestones");
         assertEquals(java.time.Duration.ofMinutes(15), done.cycles().get(1).timeToMitigate());
         assertEquals(java.time.Duration.ofMinutes(30), done.cycles().get(1).timeToResolve());
+    }
+
+    @Test
+    void anIncidentHasOneCommander_aNewOneTakesOver_onTheTimeline_andRolesCanBeGivenUp() {
+        TestStream s = new TestStream()
+                .ok(DeciderTest.declare(), DeciderTest.T0)
+                .ok(new IncidentCommand.AssignResponder("ada", ResponderRole.COMMANDER), wat("2023-08-07T08:35"))
+                .ok(new IncidentCommand.AssignResponder("ada", ResponderRole.RESPONDER), wat("2023-08-07T08:35"))
+                .ok(new IncidentCommand.AssignResponder("bob", ResponderRole.ASSIGNEE), wat("2023-08-07T08:36"))
+                .ok(new IncidentCommand.AssignResponder("grace", ResponderRole.COMMANDER), wat("2023-08-07T09:00"));
+
+        assertEquals(
+                List.of("ada responder", "bob assignee", "grace commander"),
+                roles(s.incident()),
+                "grace replaced ada as commander; ada stays a responder");
+        assertEquals(
+                new IncidentEvent.ResponderAssigned("grace", ResponderRole.COMMANDER, "ada"),
+                s.events.get(s.events.size() - 1).data());
+        assertTrue(
+                s.incident().timeline().stream()
+                        .anyMatch(t -> t.text().equals("grace assigned as commander, taking over from ada")),
+                "the handover is on the timeline");
+
+        int before = s.events.size();
+        s.ok(new IncidentCommand.UnassignResponder("nobody", null), wat("2023-08-07T09:05"));
+        assertEquals(before, s.events.size(), "giving up a role one does not hold changes nothing");
+        s.ok(new IncidentCommand.AssignResponder("bob", ResponderRole.RESPONDER), wat("2023-08-07T09:06"))
+                .ok(new IncidentCommand.UnassignResponder("bob", ResponderRole.ASSIGNEE), wat("2023-08-07T09:10"));
+        assertEquals(List.of("ada responder", "grace commander", "bob responder"), roles(s.incident()));
+        s.ok(new IncidentCommand.UnassignResponder("ada", null), wat("2023-08-07T09:20"));
+        assertEquals(List.of("grace commander", "bob responder"), roles(s.incident()));
+        assertTrue(s.incident().timeline().stream().anyMatch(t -> t.text().equals("ada is no longer responder")));
+    }
+
+    private static List<String> roles(Incident i) {
+        return i.responders().stream()
+                .map(r -> r.name() + " " + r.role().name().toLowerCase(java.util.Locale.ROOT))
+                .toList();
     }
 
     /** Folding in one go, in chunks, or one event at a time, with entries out of time order, gives one state. */

@@ -79,6 +79,8 @@ final class Samples {
         put(m, new IncidentEvent.IncidentClosed("Reviewed in the weekly postmortem meeting"));
         put(m, new IncidentEvent.PostmortemPublished(16, "sha256:9f2c"));
         put(m, new IncidentEvent.IncidentMerged("0189c3a0-7d2e-7000-8000-000000000010"));
+        // Added with version 0.2; last, so that the events before keep their sequences (and snapshots).
+        put(m, new IncidentEvent.ResponderUnassigned("ada", ResponderRole.RESPONDER));
         return m;
     }
 

@@ -159,10 +159,22 @@ public class IncidentResource {
 
     @POST
     @Path("/{id}/responders")
-    @Operation(summary = "Assign a responder or the incident commander")
+    @Operation(
+            summary = "Assign a responder, the assignee, communications or the incident commander",
+            description = "An incident has one commander: assigning another replaces the current one (the timeline"
+                    + " says who took over from whom).")
     public Response responders(@PathParam("id") String id, @NotNull @Valid Requests.AssignResponder r) {
         ResponderRole role = r.role() != null ? r.role() : ResponderRole.RESPONDER;
         return run(id, r, "responders", new IncidentCommand.AssignResponder(r.responder(), role));
+    }
+
+    @POST
+    @Path("/{id}/responders/unassign")
+    @Operation(
+            summary = "A person gives up a role, or every role they hold on the incident (no role given)",
+            description = "Giving up a role the person does not hold changes nothing and answers 202.")
+    public Response unassign(@PathParam("id") String id, @NotNull @Valid Requests.UnassignResponder r) {
+        return run(id, r, "responders/unassign", new IncidentCommand.UnassignResponder(r.responder(), r.role()));
     }
 
     @POST

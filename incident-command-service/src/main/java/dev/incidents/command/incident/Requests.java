@@ -112,6 +112,12 @@ public final class Requests {
             ResponderRole role,
             @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
+    /** {@code role} absent: every role the person holds. */
+    public record UnassignResponder(
+            @NotBlank @Size(max = 200) String responder,
+            ResponderRole role,
+            @SaneTime OffsetDateTime occurredAt) implements Timed {}
+
     public record ActionItem(
             @NotNull ActionItemKind kind,
             @NotBlank @Size(max = 10_000) String description,
