@@ -261,6 +261,24 @@ class IncidentCommandsTest {
     }
 
     @Test
+    void aTimelineEntryOfAKindPeopleDoNotWrite_isRefusedWithOneListOfTheKindsThatAre() {
+        String id = declare();
+        for (String kind : List.of("note", "milestone", "alert")) {
+            given().contentType(ContentType.JSON)
+                    .body("{\"kind\": \"" + kind + "\", \"text\": \"t\"}")
+                    .when()
+                    .post("/api/v1/incidents/{id}/timeline", id)
+                    .then()
+                    .statusCode(400)
+                    .body("errors[0].field", equalTo("kind"))
+                    .body(
+                            "errors[0].message",
+                            equalTo("'" + kind + "' is not one of action, observation, communication"));
+        }
+        assertEquals(List.of("IncidentDeclared"), store.types(id));
+    }
+
+    @Test
     void concurrentResolves_exactlyOneWins_theOthersGet409() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

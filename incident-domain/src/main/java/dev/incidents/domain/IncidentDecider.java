@@ -392,7 +392,7 @@ public final class IncidentDecider {
 
         public Decision on(IncidentCommand.MergeInto c) {
             if (c.targetIncidentId().equals(i.incidentId())) {
-                return Decision.invalid("targetIncidentId", "an incident cannot be merged into itself");
+                return Decision.invalid("into", "an incident cannot be merged into itself");
             }
             return closed()
                     ? closedConflict()

@@ -176,9 +176,14 @@ public final class PostmortemMarkdown {
                 : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
+    /** "Africa/Lagos, UTC+01:00", "Europe/London, UTC", or just "UTC". */
     static String zoneLabel(PostmortemReport r) {
         OffsetDateTime s = r.startedAt();
-        return r.position().zone() + ", UTC"
+        String zone = r.position().zone();
+        if (zone.equals("UTC") || zone.equals("Z")) {
+            return "UTC";
+        }
+        return zone + ", UTC"
                 + (s.getOffset().getTotalSeconds() == 0 ? "" : s.getOffset().getId());
     }
 

@@ -315,7 +315,7 @@ class DeciderTest {
     void merge_intoItself_isInvalid_andIntoAClosedIncident_isAConflict() {
         TestStream s = in(IncidentStatus.TRIGGERED);
         assertEquals(
-                "targetIncidentId",
+                "into",
                 rejected(s.run(new IncidentCommand.MergeInto(s.incidentId), T0)).field());
         assertEquals(
                 Kind.CONFLICT,

@@ -163,6 +163,38 @@ class PostmortemQueryTest {
     }
 
     @Test
+    void aPositionPastTheEndOfTheLog_is400AtOnce_namingAtSequence() {
+        Events events = resolvedIncident();
+        given().queryParam("minSequence", 5).when().get("/api/v1/incidents/{id}", events.incidentId);
+        // Before, the position was waited for (10 s) and the answer was 504.
+        given().queryParam("atSequence", 99)
+                .accept("application/json")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("atSequence"));
+    }
+
+    @Test
+    void withoutTz_theZoneIsNamedUtc_notZ() {
+        Events events = resolvedIncident();
+        given().queryParam("minSequence", 5)
+                .when()
+                .get("/api/v1/incidents/{id}/timeline", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("zone", equalTo("UTC"));
+        given().accept("text/markdown")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body(containsString("## Timeline (all times UTC)"));
+    }
+
+    @Test
     void postmortem_isJsonByDefault_andForStarSlashStar_and406ForWhatItCannotRender() {
         Events events = resolvedIncident();
         given().queryParam("minSequence", 5)

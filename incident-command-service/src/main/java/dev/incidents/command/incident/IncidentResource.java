@@ -91,7 +91,7 @@ public class IncidentResource {
     @Path("/{id}/timeline")
     @Operation(summary = "Add a timeline entry", description = "Backdate it with occurredAt.")
     public Response timeline(@PathParam("id") String id, @NotNull @Valid Requests.TimelineEntry r) {
-        return run(id, r, "timeline", new IncidentCommand.AddTimelineEntry(r.kind(), r.text(), r.by()));
+        return run(id, r, "timeline", new IncidentCommand.AddTimelineEntry(r.kind().timelineKind, r.text(), r.by()));
     }
 
     @POST

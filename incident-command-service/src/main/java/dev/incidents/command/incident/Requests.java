@@ -40,8 +40,27 @@ public final class Requests {
     public record Acknowledge(
             @Size(max = 200) String by, @SaneTime OffsetDateTime occurredAt) implements Timed {}
 
+    /**
+     * The kinds of entry people write. Milestones and alerts are the events' own lines, never posted: with its own
+     * type, a wrong kind is refused naming exactly these three, as the decider's check does.
+     */
+    public enum EntryKind {
+        @com.fasterxml.jackson.annotation.JsonProperty("action")
+        ACTION(TimelineKind.ACTION),
+        @com.fasterxml.jackson.annotation.JsonProperty("observation")
+        OBSERVATION(TimelineKind.OBSERVATION),
+        @com.fasterxml.jackson.annotation.JsonProperty("communication")
+        COMMUNICATION(TimelineKind.COMMUNICATION);
+
+        public final TimelineKind timelineKind;
+
+        EntryKind(TimelineKind timelineKind) {
+            this.timelineKind = timelineKind;
+        }
+    }
+
     public record TimelineEntry(
-            @NotNull TimelineKind kind,
+            @NotNull EntryKind kind,
             @NotBlank @Size(max = 10_000) String text,
             @Size(max = 200) String by,
             @SaneTime OffsetDateTime occurredAt)

@@ -157,11 +157,18 @@ public class IncidentQueryResource {
         ZoneId zone = zone(tz);
         Long atSequence = QueryParams.number("atSequence", atSequenceParam, 1);
         Long minSequence = QueryParams.number("minSequence", minSequenceParam, 0);
-        long wait = Math.max(minSequence == null ? 0 : minSequence, atSequence == null ? 0 : atSequence);
-        return reads.stream(caller.tenant(), id, wait).map(events -> {
-            long last = events.get(events.size() - 1).sequence();
-            return PostmortemReport.of(events, atSequence == null ? last : Math.min(atSequence, last), zone);
-        });
+        // Only minSequence waits: a position past the end of the log is a mistake to say at once, not to wait for.
+        return reads.stream(caller.tenant(), id, minSequence == null ? 0 : minSequence)
+                .map(events -> {
+                    long last = events.get(events.size() - 1).sequence();
+                    if (atSequence != null && atSequence > last) {
+                        throw new ProblemException(Problem.invalid(
+                                "atSequence",
+                                "the incident's log ends at " + last
+                                        + " here; to wait for a later write, pass it as minSequence"));
+                    }
+                    return PostmortemReport.of(events, atSequence == null ? last : atSequence, zone);
+                });
     }
 
     static ZoneId zone(String tz) {

@@ -5,7 +5,6 @@ import dev.incidents.support.problem.ProblemException;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -41,9 +40,11 @@ public final class QueryParams {
     }
 
     /** An IANA time zone (e.g. Africa/Lagos) to render or cut times in; UTC when absent or blank. */
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
     public static ZoneId zone(String field, String value) {
         if (value == null || value.isBlank()) {
-            return ZoneOffset.UTC;
+            return UTC; // named "UTC" in answers, not the offset's "Z"
         }
         try {
             return ZoneId.of(value);
