@@ -66,11 +66,7 @@ public final class EventCodec {
 
     /** Just the payload, as stored in the event store's data column. */
     public static String dataToJson(IncidentEvent data) {
-        try {
-            return MAPPER.writeValueAsString(data);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("cannot serialise " + EventTypes.nameOf(data), ex);
-        }
+        return json(data);
     }
 
     public static IncidentEvent dataFromJson(String type, int schemaVersion, String json) {

@@ -75,7 +75,20 @@ public record PostmortemReport(
             OffsetDateTime mitigatedAt,
             OffsetDateTime resolvedAt,
             Long timeToMitigateSeconds,
-            Long timeToResolveSeconds) {}
+            Long timeToResolveSeconds) {
+
+        /** A cycle of the incident, its times in {@code zone}: the report's and the incident view's shape. */
+        public static Cycle of(Incident.Cycle c, ZoneId zone) {
+            return new Cycle(
+                    c.number(),
+                    at(c.openedAt(), zone),
+                    c.reopenReason(),
+                    at(c.mitigatedAt(), zone),
+                    at(c.resolvedAt(), zone),
+                    seconds(c.timeToMitigate()),
+                    seconds(c.timeToResolve()));
+        }
+    }
 
     /**
      * The log position the report was computed from.
@@ -135,16 +148,7 @@ public record PostmortemReport(
                 i.responders().stream()
                         .map(r -> new Responder(r.name(), r.role()))
                         .toList(),
-                i.cycles().stream()
-                        .map(c -> new Cycle(
-                                c.number(),
-                                at(c.openedAt(), zone),
-                                c.reopenReason(),
-                                at(c.mitigatedAt(), zone),
-                                at(c.resolvedAt(), zone),
-                                seconds(c.timeToMitigate()),
-                                seconds(c.timeToResolve())))
-                        .toList(),
+                i.cycles().stream().map(c -> Cycle.of(c, zone)).toList(),
                 new Position(incidentId, last.sequence(), last.recordedAt(), zone.getId()),
                 null);
         // Over the report itself (its JSON without the hash), not over one rendering of it: every rendering carries

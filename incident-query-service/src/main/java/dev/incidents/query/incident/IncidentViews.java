@@ -4,6 +4,7 @@ import dev.incidents.domain.ActionItemKind;
 import dev.incidents.domain.DetectionSource;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentStatus;
+import dev.incidents.domain.PostmortemReport;
 import dev.incidents.domain.ResponderRole;
 import dev.incidents.domain.Severity;
 import dev.incidents.domain.TimelineKind;
@@ -37,18 +38,8 @@ public final class IncidentViews {
             List<ResponderView> responders,
             List<ActionItemView> actionItems,
             int reopenCount,
-            List<CycleView> cycles,
+            List<PostmortemReport.Cycle> cycles,
             long sequence) {}
-
-    /** One stretch from (re)opening to resolution, its figures measured from its own opening. */
-    public record CycleView(
-            int number,
-            OffsetDateTime openedAt,
-            String reopenReason,
-            OffsetDateTime mitigatedAt,
-            OffsetDateTime resolvedAt,
-            Long timeToMitigateSeconds,
-            Long timeToResolveSeconds) {}
 
     public record RootCauseView(String description, String category, OffsetDateTime identifiedAt) {}
 
@@ -105,20 +96,7 @@ public final class IncidentViews {
                                 at(a.completedAt(), zone)))
                         .toList(),
                 i.reopenCount(),
-                i.cycles().stream()
-                        .map(c -> new CycleView(
-                                c.number(),
-                                at(c.openedAt(), zone),
-                                c.reopenReason(),
-                                at(c.mitigatedAt(), zone),
-                                at(c.resolvedAt(), zone),
-                                c.timeToMitigate() == null
-                                        ? null
-                                        : c.timeToMitigate().getSeconds(),
-                                c.timeToResolve() == null
-                                        ? null
-                                        : c.timeToResolve().getSeconds()))
-                        .toList(),
+                i.cycles().stream().map(c -> PostmortemReport.Cycle.of(c, zone)).toList(),
                 i.sequence());
     }
 
