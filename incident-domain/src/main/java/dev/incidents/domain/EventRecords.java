@@ -2,6 +2,10 @@ package dev.incidents.domain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -14,6 +18,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -247,12 +252,19 @@ public final class EventRecords {
         if (!inBounds(e.recordedAt().atOffset(ZoneOffset.UTC).getYear())) {
             return "recordedAt " + e.recordedAt() + " is outside the years " + MIN_YEAR + "-" + MAX_YEAR;
         }
-        return timeOutOfBounds("data", e.data());
+        String found = timeOutOfBounds(e.data());
+        return found == null ? null : "data" + found;
     }
 
-    private static String timeOutOfBounds(String path, Object value) {
+    /**
+     * The path below {@code value} and the time found there outside the years allowed, or null. The path is built
+     * only for what is found: every record read by a consumer passes through here.
+     */
+    private static String timeOutOfBounds(Object value) {
         Integer year = null;
-        if (value instanceof OffsetDateTime t) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Enum<?>) {
+            return null;
+        } else if (value instanceof OffsetDateTime t) {
             year = t.getYear();
         } else if (value instanceof ZonedDateTime t) {
             year = t.getYear();
@@ -261,42 +273,67 @@ public final class EventRecords {
         } else if (value instanceof Instant i) {
             year = i.atOffset(ZoneOffset.UTC).getYear();
         } else if (value instanceof Record r) {
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
-                String found = timeOutOfBounds(path + "." + c.getName(), component(r, c));
+            for (Component c : COMPONENTS.get(r.getClass())) {
+                String found = timeOutOfBounds(c.of(r));
                 if (found != null) {
-                    return found;
+                    return "." + c.name() + found;
                 }
             }
         } else if (value instanceof Collection<?> items) {
             int i = 0;
             for (Object item : items) {
-                String found = timeOutOfBounds(path + "[" + i++ + "]", item);
+                String found = timeOutOfBounds(item);
                 if (found != null) {
-                    return found;
+                    return "[" + i + "]" + found;
                 }
+                i++;
             }
         } else if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                String found = timeOutOfBounds(path + "." + entry.getKey(), entry.getValue());
+                String found = timeOutOfBounds(entry.getValue());
                 if (found != null) {
-                    return found;
+                    return "." + entry.getKey() + found;
                 }
             }
         }
         if (year != null && !inBounds(year)) {
-            return path + " " + value + " is outside the years " + MIN_YEAR + "-" + MAX_YEAR;
+            return " " + value + " is outside the years " + MIN_YEAR + "-" + MAX_YEAR;
         }
         return null;
     }
 
-    private static Object component(Record r, RecordComponent c) {
-        try {
-            return c.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException ex) {
-            throw new IllegalStateException(
-                    "cannot read " + c.getName() + " of " + r.getClass().getSimpleName(), ex);
+    /** A record's component and its accessor, looked up once per record type. */
+    private record Component(String name, MethodHandle accessor) {
+        Object of(Record r) {
+            try {
+                return (Object) accessor.invokeExact(r);
+            } catch (Throwable ex) {
+                throw new IllegalStateException(
+                        "cannot read " + name + " of " + r.getClass().getSimpleName(), ex);
+            }
         }
     }
+
+    private static final MethodType READ = MethodType.methodType(Object.class, Record.class);
+
+    private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+            List<Component> components = new ArrayList<>();
+            for (RecordComponent c : type.getRecordComponents()) {
+                try {
+                    Method accessor = c.getAccessor();
+                    accessor.setAccessible(true);
+                    components.add(new Component(
+                            c.getName(),
+                            MethodHandles.lookup().unreflect(accessor).asType(READ)));
+                } catch (IllegalAccessException ex) {
+                    throw new IllegalStateException("cannot read " + c.getName() + " of " + type.getSimpleName(), ex);
+                }
+            }
+            return List.copyOf(components);
+        }
+    };
 
     /** Where in the tree a NUL character is (a field name or a text), or null. */
     private static String nulIn(JsonNode node, String path) {
