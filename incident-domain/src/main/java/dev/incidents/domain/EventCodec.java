@@ -34,6 +34,16 @@ public final class EventCodec {
     private EventCodec() {}
 
     public static String toJson(EventEnvelope e) {
+        ObjectNode root = tree(e);
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialise " + e.type(), ex);
+        }
+    }
+
+    /** The envelope's JSON as a tree: what {@link #toJson} writes, and what {@link EventChain} hashes. */
+    static ObjectNode tree(EventEnvelope e) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("eventId", e.eventId().toString());
         root.put("incidentId", e.incidentId());
@@ -46,12 +56,11 @@ public final class EventCodec {
             root.put("actor", e.actor());
         }
         root.put("tenant", e.tenant());
-        root.set("data", MAPPER.valueToTree(e.data()));
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("cannot serialise " + e.type(), ex);
+        if (e.chainHash() != null) {
+            root.put(EventChain.FIELD, e.chainHash());
         }
+        root.set("data", MAPPER.valueToTree(e.data()));
+        return root;
     }
 
     /** Any value of the domain (a report, say) as this codec writes JSON: stable field order, nulls left out. */
@@ -110,7 +119,8 @@ public final class EventCodec {
                     Instant.parse(text(n, "recordedAt")),
                     n.hasNonNull("actor") ? n.get("actor").asText() : null,
                     text(n, "tenant"),
-                    toData(type, written, n.get("data")));
+                    toData(type, written, n.get("data")),
+                    n.hasNonNull(EventChain.FIELD) ? n.get(EventChain.FIELD).asText() : null);
         } catch (JsonProcessingException | java.time.DateTimeException | NullPointerException ex) {
             throw new IllegalArgumentException("malformed event envelope", ex);
         }

@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param actor who caused it: a user, or {@code integration:<name>} for a monitoring system
  * @param tenant the organisation the incident belongs to
  * @param data the payload
+ * @param chainHash this event's link in its incident's hash chain ({@link EventChain}): covers the event and the
+ *     previous event's link; null for an event written before the chain existed, or not stored yet
  */
 public record EventEnvelope(
         UUID eventId,
@@ -29,7 +31,23 @@ public record EventEnvelope(
         Instant recordedAt,
         String actor,
         String tenant,
-        IncidentEvent data) {
+        IncidentEvent data,
+        String chainHash) {
+
+    /** An event not (yet) linked into its incident's hash chain. */
+    public EventEnvelope(
+            UUID eventId,
+            String incidentId,
+            long sequence,
+            String type,
+            int schemaVersion,
+            OffsetDateTime occurredAt,
+            Instant recordedAt,
+            String actor,
+            String tenant,
+            IncidentEvent data) {
+        this(eventId, incidentId, sequence, type, schemaVersion, occurredAt, recordedAt, actor, tenant, data, null);
+    }
 
     public EventEnvelope {
         Objects.requireNonNull(eventId, "eventId");
@@ -45,6 +63,12 @@ public record EventEnvelope(
         if (!type.equals(EventTypes.nameOf(data))) {
             throw new IllegalArgumentException("type " + type + " does not match payload " + EventTypes.nameOf(data));
         }
+    }
+
+    /** The same event as its link in the hash chain says it, once the event store computed the link. */
+    public EventEnvelope withChainHash(String hash) {
+        return new EventEnvelope(
+                eventId, incidentId, sequence, type, schemaVersion, occurredAt, recordedAt, actor, tenant, data, hash);
     }
 
     /** An envelope for a new event at the current schema version. */

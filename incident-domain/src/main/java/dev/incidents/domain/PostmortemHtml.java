@@ -122,6 +122,11 @@ public final class PostmortemHtml {
         }
 
         h.append("<footer><p>").append(esc(PostmortemMarkdown.provenance(r))).append("</p>");
+        if (r.position().chainHash() != null) {
+            h.append("<p>Chain head: <code>")
+                    .append(esc(r.position().chainHash()))
+                    .append("</code></p>");
+        }
         if (r.contentHash() != null) {
             h.append("<p>Content hash: <code>").append(r.contentHash()).append("</code></p>");
         }

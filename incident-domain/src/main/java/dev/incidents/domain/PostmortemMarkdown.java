@@ -121,6 +121,9 @@ public final class PostmortemMarkdown {
         }
 
         md.append("\n---\n\n").append(text(provenance(r))).append("\n");
+        if (r.position().chainHash() != null) {
+            md.append("Chain head: ").append(r.position().chainHash()).append("\n");
+        }
         if (r.contentHash() != null) {
             md.append("Content hash: ").append(r.contentHash()).append("\n");
         }

@@ -96,8 +96,11 @@ public record PostmortemReport(
      * @param sequence the last event of the incident included
      * @param recordedAt when that event was recorded: what was known then is what the report says
      * @param zone the IANA zone the times are rendered in
+     * @param chainHash that event's link in the incident's hash chain ({@link EventChain}): the head of the log the
+     *     report tells, to compare with {@code GET /api/v1/incidents/{id}/verify}; null for events from before the
+     *     chain
      */
-    public record Position(String incidentId, long sequence, Instant recordedAt, String zone) {}
+    public record Position(String incidentId, long sequence, Instant recordedAt, String zone, String chainHash) {}
 
     /** The report of the incident as its first {@code atSequence} events tell it, times in {@code zone}. */
     public static PostmortemReport of(List<EventEnvelope> events, long atSequence, ZoneId zone) {
@@ -149,7 +152,7 @@ public record PostmortemReport(
                         .map(r -> new Responder(r.name(), r.role()))
                         .toList(),
                 i.cycles().stream().map(c -> Cycle.of(c, zone)).toList(),
-                new Position(incidentId, last.sequence(), last.recordedAt(), zone.getId()),
+                new Position(incidentId, last.sequence(), last.recordedAt(), zone.getId(), last.chainHash()),
                 null);
         // Over the report itself (its JSON without the hash), not over one rendering of it: every rendering carries
         // the whole report, so one hash names them all.

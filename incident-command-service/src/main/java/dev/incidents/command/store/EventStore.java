@@ -1,5 +1,6 @@
 package dev.incidents.command.store;
 
+import dev.incidents.domain.EventChain;
 import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
 import io.agroal.api.AgroalDataSource;
@@ -11,7 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The PostgreSQL event store and its outbox. Plain JDBC: the SQL is the design (a unique stream position, the
@@ -33,6 +37,38 @@ public class EventStore {
         }
     }
 
+    /**
+     * Walks the incident's stored events through its hash chain, as the store holds them (not as a reader would
+     * upcast them). Empty when the tenant has no such incident. Rows are streamed, so a long incident is not held in
+     * memory.
+     */
+    public Optional<EventChain.Verification> verify(String tenant, String incidentId) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // a cursor: PostgreSQL streams rows only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select seq, tenant, envelope::text from event_store where incident_id = ? order by seq")) {
+                ps.setFetchSize(500);
+                ps.setString(1, incidentId);
+                EventChain.Verifier verifier = new EventChain.Verifier(incidentId);
+                boolean found = false;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (!found && !tenant.equals(rs.getString(2))) {
+                            return Optional.empty();
+                        }
+                        found = true;
+                        verifier.accept(rs.getLong(1), rs.getString(3));
+                    }
+                } finally {
+                    c.rollback();
+                }
+                return found ? Optional.of(verifier.result()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read incident " + incidentId, e);
+        }
+    }
+
     /** The incident's events after {@code afterSequence}, in order: what a remembered state has not seen yet. */
     static List<EventEnvelope> loadAfter(Connection c, String incidentId, long afterSequence) throws SQLException {
         try (PreparedStatement ps =
@@ -50,10 +86,12 @@ public class EventStore {
     }
 
     /**
-     * Appends the events of a whole batch and their outbox rows, one statement per table. A position another
-     * writer took first fails the statement with a unique violation, and the caller's transaction with it.
+     * Appends the events of a whole batch and their outbox rows, one statement per table, each event linked into
+     * its incident's hash chain. A position another writer took first fails the statement with a unique violation,
+     * and the caller's transaction with it.
      */
-    static void append(Connection c, List<EventEnvelope> events) throws SQLException {
+    static void append(Connection c, List<EventEnvelope> unlinked) throws SQLException {
+        List<EventEnvelope> events = linked(c, unlinked);
         int n = events.size();
         Object[] ids = new Object[n];
         String[] incidents = new String[n];
@@ -110,5 +148,47 @@ public class EventStore {
             outbox.setArray(9, c.createArrayOf("text", recorded));
             outbox.executeUpdate();
         }
+    }
+
+    /**
+     * The batch's events with their links ({@link EventChain}): each incident's first event in the batch follows the
+     * stored event before it, read in one statement for the whole batch. That predecessor is committed and never
+     * changes; if another writer appends at the same position meanwhile, the insert fails on the stream's unique key.
+     */
+    private static List<EventEnvelope> linked(Connection c, List<EventEnvelope> events) throws SQLException {
+        Map<String, String> heads = new HashMap<>();
+        List<String> incidents = new ArrayList<>();
+        List<Long> predecessors = new ArrayList<>();
+        for (EventEnvelope e : events) {
+            if (!heads.containsKey(e.incidentId())) {
+                heads.put(e.incidentId(), null);
+                if (e.sequence() > 1) {
+                    incidents.add(e.incidentId());
+                    predecessors.add(e.sequence() - 1);
+                }
+            }
+        }
+        if (!incidents.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select e.incident_id, e.envelope ->> 'chainHash'
+                      from unnest(?::text[], ?::bigint[]) as p(incident_id, seq)
+                      join event_store e on e.incident_id = p.incident_id and e.seq = p.seq
+                    """)) {
+                ps.setArray(1, c.createArrayOf("text", incidents.toArray()));
+                ps.setArray(2, c.createArrayOf("bigint", predecessors.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        heads.put(rs.getString(1), rs.getString(2)); // null: written before the chain existed
+                    }
+                }
+            }
+        }
+        List<EventEnvelope> out = new ArrayList<>(events.size());
+        for (EventEnvelope e : events) {
+            String link = EventChain.link(heads.get(e.incidentId()), e);
+            heads.put(e.incidentId(), link);
+            out.add(e.withChainHash(link));
+        }
+        return out;
     }
 }
