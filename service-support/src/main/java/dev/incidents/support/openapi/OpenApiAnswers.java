@@ -35,7 +35,8 @@ public final class OpenApiAnswers {
             Map.entry(412, "If-Match names a state the incident is no longer in: read it again"),
             Map.entry(
                     413,
-                    "The body is larger than the service takes (1 MiB); answered before any route, without a body"),
+                    "The body is larger than the service takes (quarkus.http.limits.max-body-size); answered before any"
+                            + " route, without a body"),
             Map.entry(415, "The Content-Type is not one this route takes"),
             Map.entry(422, "The Idempotency-Key was already used for a different request"),
             Map.entry(429, "Over a rate or count limit; retry after Retry-After seconds"),
