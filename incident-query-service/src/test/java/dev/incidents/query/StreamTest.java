@@ -35,9 +35,8 @@ class StreamTest {
 
     record SseEvent(String id, String event, String data) {}
 
-    /** Opens the stream and collects {@code count} events of the given incident, or what came within 20 s. */
-    private List<SseEvent> read(String lastEventId, String incidentId, int count, Runnable afterConnect)
-            throws Exception {
+    /** Opens the stream as a browser's EventSource does. */
+    private HttpResponse<Stream<String>> open(String lastEventId) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(stream)
                 .header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer " + TestAuth.token("viewer"));
@@ -52,6 +51,13 @@ class StreamTest {
                 http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> r = response.get(10, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode());
+        return r;
+    }
+
+    /** Opens the stream and collects {@code count} events of the given incident, or what came within 20 s. */
+    private List<SseEvent> read(String lastEventId, String incidentId, int count, Runnable afterConnect)
+            throws Exception {
+        HttpResponse<Stream<String>> r = open(lastEventId);
         afterConnect.run();
         List<SseEvent> events = Collections.synchronizedList(new ArrayList<>());
         // Its own thread: on two cores the common pool has a single worker, and anything else parked there would
@@ -114,5 +120,47 @@ class StreamTest {
                         .map(ev -> ev.data().replaceAll(".*\"type\":\"([A-Za-z]+)\".*", "$1"))
                         .toList(),
                 "everything after the last seen id, in order, nothing twice");
+    }
+
+    @Test
+    void everyLineOfTheStream_isAnSseField_orAComment() throws Exception {
+        Events e = new Events();
+        HttpResponse<Stream<String>> r = open(null);
+        e.publish(e.declared());
+        // Every line as it came, up to the end of the event of this incident (or what came within 20 s).
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        Future<?> reading = reader.submit(() -> {
+            boolean ours = false;
+            Iterator<String> it = r.body().iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                lines.add(line);
+                ours |= line.startsWith("data:") && line.contains(e.incidentId);
+                if (ours && line.isEmpty()) {
+                    return;
+                }
+            }
+        });
+        try {
+            reading.get(20, TimeUnit.SECONDS);
+        } catch (TimeoutException timeout) {
+            // judged on what came
+        } finally {
+            r.body().close();
+            reader.shutdownNow();
+        }
+        List<String> seen;
+        synchronized (lines) {
+            seen = List.copyOf(lines);
+        }
+        assertTrue(
+                seen.stream().anyMatch(l -> l.startsWith("data:") && l.contains("\"type\":\"IncidentDeclared\"")),
+                "the event arrived: " + seen);
+        // The fields of the SSE format are event, data, id and retry; a line starting with a colon is a comment.
+        List<String> foreign = seen.stream()
+                .filter(l -> !l.isEmpty() && !l.startsWith(":") && !l.matches("(event|data|id|retry)(:.*)?"))
+                .toList();
+        assertEquals(List.of(), foreign, "lines that are no SSE field");
     }
 }

@@ -40,6 +40,9 @@ import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -62,6 +65,7 @@ public class GrafanaResource {
     static final String SOURCE = "grafana";
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "GrafanaWebhook", description = "Grafana alerting's webhook body; other fields are ignored")
     public record Webhook(
             String receiver,
             String status,
@@ -79,6 +83,7 @@ public class GrafanaResource {
             @NotNull List<@Valid @NotNull Alert> alerts) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "GrafanaAlert")
     public record Alert(
             @NotBlank String status,
             @NotNull Map<String, String> labels,
@@ -111,7 +116,16 @@ public class GrafanaResource {
     @POST
     @Operation(summary = "Receive a Grafana alerting webhook")
     public Response receive(
-            String raw, @Context HttpHeaders headers, @HeaderParam("Idempotency-Key") String idempotencyKey)
+            // Read as it came, to verify its signature; documented as the webhook it is.
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(implementation = Webhook.class)))
+                    String raw,
+            @Context HttpHeaders headers,
+            @HeaderParam("Idempotency-Key") String idempotencyKey)
             throws Exception {
         verifySignature(raw, headers);
         if (raw == null || raw.isBlank()) {

@@ -38,6 +38,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -74,6 +77,70 @@ public class PagerDutyResource {
             String incidentId,
             Long sequence) {}
 
+    /**
+     * The Events API v2 body as {@link #receive} reads it, for the OpenAPI document only: the route parses the body
+     * itself, to answer PagerDuty's error shape. What a trigger needs more is added by the document's filter.
+     */
+    @Schema(name = "PagerDutyEvent", description = "A PagerDuty Events API v2 event; other fields are ignored")
+    public record Event(
+            @Schema(description = "PagerDuty's integration key; not needed here (the API key authenticates)")
+            @JsonProperty("routing_key")
+            String routingKey,
+
+            @Schema(
+                    required = true,
+                    enumeration = {"trigger", "acknowledge", "resolve"})
+            @JsonProperty("event_action")
+            String eventAction,
+
+            @Schema(
+                    maxLength = 255,
+                    description = "The alert's key; required to acknowledge or resolve, generated for a"
+                            + " trigger without one")
+            @JsonProperty("dedup_key")
+            String dedupKey,
+
+            @Schema(description = "Required to trigger; ignored otherwise")
+            Payload payload,
+
+            List<Link> links,
+            List<Image> images,
+            String client,
+            @JsonProperty("client_url") String clientUrl) {}
+
+    @Schema(name = "PagerDutyPayload")
+    public record Payload(
+            @Schema(maxLength = 1024) String summary,
+
+            @Schema(description = "The host or system affected; the incident's service unless component or group")
+            String source,
+
+            @Schema(enumeration = {"critical", "error", "warning", "info"})
+            String severity,
+
+            @Schema(description = "When it happened (ISO 8601 with an offset)")
+            OffsetDateTime timestamp,
+
+            @Schema(description = "The incident's service when given")
+            String component,
+
+            @Schema(description = "The incident's service when given and no component")
+            String group,
+
+            @JsonProperty("class") String eventClass,
+
+            @Schema(
+                    description = "Free-form details kept on the alert: an object, as PagerDuty has it (any other"
+                            + " JSON value is kept as text)")
+            @JsonProperty("custom_details")
+            Object customDetails) {}
+
+    @Schema(name = "PagerDutyLink")
+    public record Link(String href, String text) {}
+
+    @Schema(name = "PagerDutyImage")
+    public record Image(String src, String href, String alt) {}
+
     @Inject
     AlertIngest ingest;
 
@@ -91,7 +158,16 @@ public class PagerDutyResource {
 
     @POST
     @Operation(summary = "Receive a PagerDuty Events API v2 event (trigger, acknowledge, resolve)")
-    public Response receive(String raw, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Response receive(
+            // Read as it came, to answer PagerDuty's own errors; documented as the event it is.
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(implementation = Event.class)))
+                    String raw,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         JsonNode event;
         try {
             event = raw == null || raw.isBlank() ? null : mapper.readTree(raw);

@@ -139,10 +139,11 @@ public class StreamResource {
     }
 
     private static void send(SseEventSink sink, Sse sse, ChangeFeed.Change c) {
+        // The data is the envelope's JSON as a string, written as it is. No media type: RESTEasy writes an event's
+        // media type as a "content-type:" line, which is no SSE field (event, data, id, retry).
         sink.send(sse.newEventBuilder()
                         .id(Long.toString(c.position()))
                         .name("incident")
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(c.envelopeJson())
                         .build())
                 .toCompletableFuture()
