@@ -222,6 +222,10 @@ final class CrossTenantSweep {
                 "B's incident list",
                 Http.send("GET", system.queryUrl() + "/api/v1/incidents?limit=200", b, null),
                 secrets);
+        leak(
+                "B's action items",
+                Http.send("GET", system.queryUrl() + "/api/v1/action-items?limit=200", b, null),
+                List.of(incident, "A's item", "alice"));
         leak("B's subscriptions", Http.send("GET", system.notifierUrl() + "/api/v1/subscriptions", b, null), secrets);
         leak(
                 "B's deliveries",

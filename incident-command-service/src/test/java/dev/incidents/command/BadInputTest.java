@@ -32,6 +32,7 @@ class BadInputTest {
             "/api/v1/incidents/%s/responders",
             "/api/v1/incidents/%s/responders/unassign",
             "/api/v1/incidents/%s/action-items",
+            "/api/v1/incidents/%s/action-items/%s/update",
             "/api/v1/incidents/%s/status-updates",
             "/api/v1/incidents/%s/merge",
             "/api/v1/events",
@@ -61,6 +62,8 @@ class BadInputTest {
     EventStoreProbe store;
 
     private static String incidentId;
+    /** An action item of the target, so that its edits are refused for their body, not as unknown. */
+    private static String itemId;
 
     @BeforeEach
     void authenticateAndDeclareATarget() {
@@ -76,6 +79,19 @@ class BadInputTest {
                 .statusCode(201)
                 .extract()
                 .path("incidentId");
+        itemId = given().contentType("application/json")
+                .body("{\"kind\": \"corrective\", \"description\": \"Target item\"}")
+                .when()
+                .post("/api/v1/incidents/" + incidentId + "/action-items")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("actionItemId");
+    }
+
+    /** The path with the target's ids in it. */
+    private static String target(String path) {
+        return path.formatted(incidentId, itemId);
     }
 
     static Stream<Arguments> requests() {
@@ -94,7 +110,7 @@ class BadInputTest {
         // A JSON null where the body is optional is the same as no body: a valid command.
         org.junit.jupiter.api.Assumptions.assumeFalse(body.equals("null") && optionalBody(path));
         long before = store.totalEvents();
-        Response r = given().contentType("application/json").body(body).when().post(path.formatted(incidentId));
+        Response r = given().contentType("application/json").body(body).when().post(target(path));
         int status = r.statusCode();
         assertTrue(status >= 400 && status < 500, path + " answered " + status + " to " + body + ": " + r.asString());
         String type = r.contentType();
@@ -109,11 +125,7 @@ class BadInputTest {
     @ParameterizedTest(name = "{0} without a body")
     @MethodSource("pathsThatNeedABody")
     void missingBody_is400(String path) {
-        given().contentType("application/json")
-                .when()
-                .post(path.formatted(incidentId))
-                .then()
-                .statusCode(400);
+        given().contentType("application/json").when().post(target(path)).then().statusCode(400);
     }
 
     static Stream<String> pathsThatNeedABody() {
@@ -130,7 +142,7 @@ class BadInputTest {
         given().contentType("text/plain")
                 .body("hello")
                 .when()
-                .post(path.formatted(incidentId))
+                .post(target(path))
                 .then()
                 .statusCode(415)
                 .contentType("application/problem+json");

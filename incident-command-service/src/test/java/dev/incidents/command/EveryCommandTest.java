@@ -91,18 +91,28 @@ class EveryCommandTest {
         post("/{id}/resolve", "{\"description\": \"Patched\", \"occurredAt\": \"2023-08-07T11:17:00+01:00\"}", id);
         post("/{id}/reopen", "{\"reason\": \"errors again\"}", id);
         post("/{id}/resolve", "{\"description\": \"Patched for good\"}", id);
-        post(
-                "/{id}/action-items",
-                "{\"kind\": \"preventive\", \"description\": \"Test migrations against the code\", \"owner\": \"grace\", \"dueDate\": \"2023-09-01\"}",
-                id);
-        String itemId = store.events(id).get(12).data() instanceof dev.incidents.domain.IncidentEvent.ActionItemAdded a
-                ? a.actionItemId()
-                : null;
+        String itemId = given().contentType(ContentType.JSON)
+                .body(
+                        "{\"kind\": \"preventive\", \"description\": \"Test migrations against the code\", \"owner\": \"grace\", \"dueDate\": \"2023-09-01\"}")
+                .when()
+                .post("/api/v1/incidents/{id}/action-items", id)
+                .then()
+                .statusCode(202)
+                .body("sequence", equalTo(13))
+                .extract()
+                .path("actionItemId");
+        assertEquals(
+                itemId,
+                ((dev.incidents.domain.IncidentEvent.ActionItemAdded)
+                                store.events(id).get(12).data())
+                        .actionItemId(),
+                "the add answers the id of the item it added");
+        post("/{id}/action-items/{item}/update", "{\"owner\": \"linus\", \"status\": \"in_progress\"}", id, itemId);
         post("/{id}/action-items/{item}/complete", "{}", id, itemId);
         post("/{id}/close", "{\"note\": \"reviewed\"}", id);
         long last = post("/{id}/postmortem/publish", "{\"atSequence\": 15, \"tz\": \"Africa/Lagos\"}", id);
         var publishedEvent = (dev.incidents.domain.IncidentEvent.PostmortemPublished)
-                store.events(id).get(15).data();
+                store.events(id).get(16).data();
         assertEquals(15, publishedEvent.atSequence());
         assertEquals(
                 dev.incidents.domain.PostmortemReport.of(store.events(id), 15, java.time.ZoneId.of("Africa/Lagos"))
@@ -124,6 +134,7 @@ class EveryCommandTest {
                 "IncidentReopened",
                 "IncidentResolved",
                 "ActionItemAdded",
+                "ActionItemUpdated",
                 "ActionItemCompleted",
                 "IncidentClosed",
                 "PostmortemPublished");

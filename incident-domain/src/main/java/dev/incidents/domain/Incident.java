@@ -86,6 +86,10 @@ public record Incident(
     public record TimelineEntry(
             OffsetDateTime occurredAt, TimelineKind kind, String text, String by, long sequence, String eventType) {}
 
+    /**
+     * {@code completed} is {@code status == DONE} (the field readers had before there was a status); {@code
+     * completedAt} is when it was last done, null while it is not.
+     */
     public record ActionItem(
             String actionItemId,
             ActionItemKind kind,
@@ -93,7 +97,36 @@ public record Incident(
             String owner,
             LocalDate dueDate,
             boolean completed,
-            OffsetDateTime completedAt) {}
+            OffsetDateTime completedAt,
+            ActionItemStatus status) {
+
+        static ActionItem added(IncidentEvent.ActionItemAdded e) {
+            return new ActionItem(
+                    e.actionItemId(),
+                    e.kind(),
+                    e.description(),
+                    e.owner(),
+                    e.dueDate(),
+                    false,
+                    null,
+                    ActionItemStatus.OPEN);
+        }
+
+        /** This item with the fields the edit set; done from another status at {@code at}. */
+        ActionItem updated(IncidentEvent.ActionItemUpdated e, OffsetDateTime at) {
+            ActionItemStatus next = e.status() != null ? e.status() : status;
+            boolean done = next == ActionItemStatus.DONE;
+            return new ActionItem(
+                    actionItemId,
+                    kind,
+                    e.description() != null ? e.description() : description,
+                    e.owner() != null ? e.owner() : owner,
+                    e.dueDate() != null ? e.dueDate() : dueDate,
+                    done,
+                    !done ? null : status == ActionItemStatus.DONE ? completedAt : at,
+                    next);
+        }
+    }
 
     public record StatusUpdate(
             OffsetDateTime postedAt, String status, String message, boolean audiencePublic, String by) {}

@@ -147,6 +147,15 @@ public sealed interface IncidentCommand {
         }
     }
 
+    /** Sets the fields given (null: leave as it is); at least one must be given. */
+    record UpdateActionItem(
+            String actionItemId, String owner, LocalDate dueDate, String description, ActionItemStatus status)
+            implements IncidentCommand {
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
     record PostStatusUpdate(String status, String message, boolean audiencePublic) implements IncidentCommand {
         public <R> R accept(Visitor<R> v) {
             return v.on(this);
@@ -204,6 +213,8 @@ public sealed interface IncidentCommand {
         R on(AddActionItem c);
 
         R on(CompleteActionItem c);
+
+        R on(UpdateActionItem c);
 
         R on(PostStatusUpdate c);
 

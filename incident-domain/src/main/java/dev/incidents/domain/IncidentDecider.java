@@ -18,8 +18,10 @@ import dev.incidents.domain.IncidentCommand.ReopenIncident;
 import dev.incidents.domain.IncidentCommand.ResolveAlert;
 import dev.incidents.domain.IncidentCommand.ResolveIncident;
 import dev.incidents.domain.IncidentCommand.UnassignResponder;
+import dev.incidents.domain.IncidentCommand.UpdateActionItem;
 import dev.incidents.domain.IncidentEvent.ActionItemAdded;
 import dev.incidents.domain.IncidentEvent.ActionItemCompleted;
+import dev.incidents.domain.IncidentEvent.ActionItemUpdated;
 import dev.incidents.domain.IncidentEvent.AlertFired;
 import dev.incidents.domain.IncidentEvent.AlertResolved;
 import dev.incidents.domain.IncidentEvent.ImpactAssessed;
@@ -36,6 +38,7 @@ import dev.incidents.domain.IncidentEvent.RootCauseIdentified;
 import dev.incidents.domain.IncidentEvent.SeverityChanged;
 import dev.incidents.domain.IncidentEvent.StatusUpdatePosted;
 import dev.incidents.domain.IncidentEvent.TimelineEntryAdded;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.List;
@@ -367,21 +370,57 @@ public final class IncidentDecider {
                     new ActionItemAdded(c.actionItemId(), c.kind(), c.description(), c.owner(), c.dueDate()));
         }
 
-        public Decision on(CompleteActionItem c) {
-            Incident.ActionItem item = i.actionItems().stream()
-                    .filter(a -> a.actionItemId().equals(c.actionItemId()))
+        private Incident.ActionItem actionItem(String actionItemId) {
+            return i.actionItems().stream()
+                    .filter(a -> a.actionItemId().equals(actionItemId))
                     .findFirst()
                     .orElse(null);
+        }
+
+        private static Decision noSuchActionItem(String actionItemId) {
+            return new Decision.Rejected(
+                    Decision.Rejected.Kind.NOT_FOUND,
+                    "actionItemId",
+                    "action item " + actionItemId + " does not exist");
+        }
+
+        public Decision on(CompleteActionItem c) {
+            Incident.ActionItem item = actionItem(c.actionItemId());
             if (item == null) {
-                return new Decision.Rejected(
-                        Decision.Rejected.Kind.NOT_FOUND,
-                        "actionItemId",
-                        "action item " + c.actionItemId() + " does not exist");
+                return noSuchActionItem(c.actionItemId());
             }
             if (item.completed()) {
                 return Decision.conflict("action item " + c.actionItemId() + " is already completed");
             }
             return Decision.accept(new ActionItemCompleted(c.actionItemId()));
+        }
+
+        /**
+         * Records only the fields that change. An edit that changes nothing is accepted and appends nothing, as
+         * assigning a role already held is: setting a value is naturally repeatable. Allowed on a closed incident,
+         * whose action items live on.
+         */
+        public Decision on(UpdateActionItem c) {
+            if (c.owner() == null && c.dueDate() == null && c.description() == null && c.status() == null) {
+                return Decision.invalid("body", "give at least one of owner, dueDate, description, status");
+            }
+            Incident.ActionItem item = actionItem(c.actionItemId());
+            if (item == null) {
+                return noSuchActionItem(c.actionItemId());
+            }
+            String owner = changed(c.owner(), item.owner());
+            LocalDate dueDate = changed(c.dueDate(), item.dueDate());
+            String description = changed(c.description(), item.description());
+            ActionItemStatus status = changed(c.status(), item.status());
+            if (owner == null && dueDate == null && description == null && status == null) {
+                return Decision.accept();
+            }
+            return Decision.accept(new ActionItemUpdated(c.actionItemId(), owner, dueDate, description, status));
+        }
+
+        /** The wanted value when it differs from the current one, else null (unchanged). */
+        private static <T> T changed(T wanted, T current) {
+            return wanted == null || wanted.equals(current) ? null : wanted;
         }
 
         public Decision on(PostStatusUpdate c) {

@@ -186,6 +186,18 @@ public sealed interface IncidentEvent {
         }
     }
 
+    /**
+     * An action item was edited. Only what changed is set; a null field was left as it was (an owner or a due date
+     * cannot be removed, only changed). {@code status} DONE means the same as {@link ActionItemCompleted}.
+     */
+    record ActionItemUpdated(
+            String actionItemId, String owner, LocalDate dueDate, String description, ActionItemStatus status)
+            implements IncidentEvent {
+        public <R> R accept(Visitor<R> v) {
+            return v.on(this);
+        }
+    }
+
     /** A message meant for subscribers (status page, chat); {@code audiencePublic} false keeps it internal. */
     record StatusUpdatePosted(String status, String message, boolean audiencePublic) implements IncidentEvent {
         public <R> R accept(Visitor<R> v) {
@@ -247,6 +259,8 @@ public sealed interface IncidentEvent {
         R on(ActionItemAdded e);
 
         R on(ActionItemCompleted e);
+
+        R on(ActionItemUpdated e);
 
         R on(StatusUpdatePosted e);
 

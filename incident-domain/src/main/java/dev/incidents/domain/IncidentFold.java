@@ -264,15 +264,16 @@ public final class IncidentFold {
         }
 
         public Void on(ActionItemAdded e) {
-            b.actionItems.add(
-                    new ActionItem(e.actionItemId(), e.kind(), e.description(), e.owner(), e.dueDate(), false, null));
+            b.actionItems.add(ActionItem.added(e));
             return null;
         }
 
         public Void on(ActionItemCompleted e) {
-            b.actionItems.replaceAll(a -> a.actionItemId().equals(e.actionItemId())
-                    ? new ActionItem(a.actionItemId(), a.kind(), a.description(), a.owner(), a.dueDate(), true, at)
-                    : a);
+            return on(new IncidentEvent.ActionItemUpdated(e.actionItemId(), null, null, null, ActionItemStatus.DONE));
+        }
+
+        public Void on(IncidentEvent.ActionItemUpdated e) {
+            b.actionItems.replaceAll(a -> a.actionItemId().equals(e.actionItemId()) ? a.updated(e, at) : a);
             return null;
         }
 

@@ -111,7 +111,7 @@ public final class PostmortemHtml {
             }
             h.append("<ul>\n");
             for (PostmortemReport.ActionItem a : items) {
-                String details = PostmortemMarkdown.ownerAndDue(a, PostmortemHtml::esc);
+                String details = PostmortemMarkdown.itemDetails(a, PostmortemHtml::esc);
                 h.append("<li>")
                         .append(a.completed() ? "&#9745; " : "&#9744; ")
                         .append(esc(a.description()))

@@ -112,7 +112,7 @@ public final class PostmortemMarkdown {
             }
             for (PostmortemReport.ActionItem a : items) {
                 md.append("- [").append(a.completed() ? "x" : " ").append("] ").append(text(a.description()));
-                String details = ownerAndDue(a, PostmortemMarkdown::text);
+                String details = itemDetails(a, PostmortemMarkdown::text);
                 if (!details.isEmpty()) {
                     md.append(" (").append(details).append(")");
                 }
@@ -206,11 +206,24 @@ public final class PostmortemMarkdown {
                         : "; category: " + r.rootCause().category()) + ".";
     }
 
-    /** "owner: ada, due 2023-08-14", or empty. */
-    static String ownerAndDue(PostmortemReport.ActionItem a, java.util.function.UnaryOperator<String> escape) {
-        String owner = a.owner() == null ? "" : "owner: " + escape.apply(a.owner());
-        String due = a.dueDate() == null ? "" : "due " + a.dueDate();
-        return owner + (!owner.isEmpty() && !due.isEmpty() ? ", " : "") + due;
+    /**
+     * "owner: ada, due 2023-08-14, in progress", or empty. The box says done or not; the words say in progress and
+     * won't do, so each rendering tells all four statuses apart, as the JSON does.
+     */
+    static String itemDetails(PostmortemReport.ActionItem a, java.util.function.UnaryOperator<String> escape) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (a.owner() != null) {
+            parts.add("owner: " + escape.apply(a.owner()));
+        }
+        if (a.dueDate() != null) {
+            parts.add("due " + a.dueDate());
+        }
+        if (a.status() == ActionItemStatus.IN_PROGRESS) {
+            parts.add("in progress");
+        } else if (a.status() == ActionItemStatus.WONT_DO) {
+            parts.add(escape.apply("won't do"));
+        }
+        return String.join(", ", parts);
     }
 
     /** Detection, acknowledgement, mitigation and resolution, one sentence each (times only, nothing to escape). */

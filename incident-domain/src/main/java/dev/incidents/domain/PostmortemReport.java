@@ -54,13 +54,15 @@ public record PostmortemReport(
 
     public record RootCause(String description, String category, OffsetDateTime identifiedAt) {}
 
+    /** {@code completed} is {@code status == done}, kept for readers from before there was a status. */
     public record ActionItem(
             String actionItemId,
             ActionItemKind kind,
             String description,
             String owner,
             LocalDate dueDate,
-            boolean completed) {}
+            boolean completed,
+            ActionItemStatus status) {}
 
     public record Responder(String name, ResponderRole role) {}
 
@@ -146,7 +148,13 @@ public record PostmortemReport(
                                 at(i.rootCause().identifiedAt(), zone)),
                 i.actionItems().stream()
                         .map(a -> new ActionItem(
-                                a.actionItemId(), a.kind(), a.description(), a.owner(), a.dueDate(), a.completed()))
+                                a.actionItemId(),
+                                a.kind(),
+                                a.description(),
+                                a.owner(),
+                                a.dueDate(),
+                                a.completed(),
+                                a.status()))
                         .toList(),
                 i.responders().stream()
                         .map(r -> new Responder(r.name(), r.role()))

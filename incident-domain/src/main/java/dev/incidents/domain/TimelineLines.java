@@ -153,6 +153,11 @@ public final class TimelineLines implements IncidentEvent.Visitor<List<TimelineL
         return List.of();
     }
 
+    /** Like adding and completing one, editing an action item is the review's business, not the outage's story. */
+    public List<Line> on(IncidentEvent.ActionItemUpdated e) {
+        return List.of();
+    }
+
     public List<Line> on(StatusUpdatePosted e) {
         return line(at, TimelineKind.COMMUNICATION, "Status update (" + e.status() + "): " + e.message(), env.actor());
     }

@@ -23,6 +23,8 @@ import dev.incidents.domain.IncidentCommand.PublishPostmortem;
 import dev.incidents.domain.IncidentCommand.ReopenIncident;
 import dev.incidents.domain.IncidentCommand.ResolveAlert;
 import dev.incidents.domain.IncidentCommand.ResolveIncident;
+import dev.incidents.domain.IncidentCommand.UpdateActionItem;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +185,7 @@ class DeciderTest {
                 new CloseIncident(null),
                 new AddActionItem("x", ActionItemKind.CORRECTIVE, "d", null, null),
                 new CompleteActionItem("x"),
+                new UpdateActionItem("x", "o", null, null, null),
                 new PostStatusUpdate("s", "m", true),
                 new PublishPostmortem(1, "h"),
                 new ResolveAlert("am", "k"),
@@ -276,6 +279,52 @@ class DeciderTest {
                 Kind.CONFLICT,
                 rejected(s.run(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "dup", null, null), T0))
                         .kind());
+    }
+
+    @Test
+    void actionItemUpdate_recordsOnlyWhatChanges_andAnEditThatChangesNothingAppendsNothing() {
+        TestStream s = in(IncidentStatus.CLOSED)
+                .ok(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "fix", "ada", null), T0.plusDays(2));
+
+        List<IncidentEvent> events = accepted(s.run(
+                new UpdateActionItem("a1", "ada", LocalDate.parse("2023-09-01"), "fix", ActionItemStatus.IN_PROGRESS),
+                T0.plusDays(2)));
+        assertEquals(
+                List.of(new IncidentEvent.ActionItemUpdated(
+                        "a1", null, LocalDate.parse("2023-09-01"), null, ActionItemStatus.IN_PROGRESS)),
+                events,
+                "owner and description were already so; a closed incident's items can still be edited");
+
+        int before = s.events.size();
+        assertEquals(List.of(), accepted(s.run(new UpdateActionItem("a1", "ada", null, null, null), T0.plusDays(3))));
+        assertEquals(before, s.events.size());
+    }
+
+    @Test
+    void actionItemUpdate_isNotFoundForAnUnknownItem_andInvalidWithoutAnyField() {
+        TestStream s = in(IncidentStatus.TRIGGERED)
+                .ok(new AddActionItem("a1", ActionItemKind.CORRECTIVE, "fix", "ada", null), T0.plusHours(1));
+
+        Decision.Rejected unknown =
+                rejected(s.run(new UpdateActionItem("zz", "bob", null, null, null), T0.plusHours(2)));
+        assertEquals(Kind.NOT_FOUND, unknown.kind());
+        assertEquals("actionItemId", unknown.field());
+
+        Decision.Rejected empty = rejected(s.run(new UpdateActionItem("a1", null, null, null, null), T0.plusHours(2)));
+        assertEquals(Kind.INVALID, empty.kind());
+        assertEquals("body", empty.field());
+    }
+
+    @Test
+    void completingAnItemMarkedWontDo_isAccepted_butCompletingADoneOneIsAConflict() {
+        TestStream s = in(IncidentStatus.RESOLVED)
+                .ok(new AddActionItem("a1", ActionItemKind.PREVENTIVE, "alert", null, null), T0.plusHours(2))
+                .ok(new UpdateActionItem("a1", null, null, null, ActionItemStatus.WONT_DO), T0.plusHours(3))
+                .ok(new CompleteActionItem("a1"), T0.plusHours(4));
+        assertEquals(ActionItemStatus.DONE, s.incident().actionItems().get(0).status());
+        assertEquals(
+                Kind.CONFLICT,
+                rejected(s.run(new CompleteActionItem("a1"), T0.plusHours(5))).kind());
     }
 
     @Test

@@ -116,6 +116,9 @@ class EventRecordsTest {
         EventEnvelope due = at(
                 ok, new IncidentEvent.ActionItemAdded("a", ActionItemKind.CORRECTIVE, "d", "o", LocalDate.of(0, 1, 1)));
         refused(decode(due, Map.of()), Refusal.OUT_OF_BOUNDS);
+        EventEnvelope moved =
+                at(ok, new IncidentEvent.ActionItemUpdated("a", null, LocalDate.of(10_000, 1, 1), null, null));
+        refused(decode(moved, Map.of()), Refusal.OUT_OF_BOUNDS);
 
         OffsetDateTime first = OffsetDateTime.of(LocalDateTime.of(1, 1, 1, 0, 0), ZoneOffset.UTC);
         OffsetDateTime last = OffsetDateTime.of(LocalDateTime.of(9999, 12, 31, 23, 59, 59), ZoneOffset.UTC);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -40,10 +41,12 @@ class FoldTest {
         assertFalse(i.alerts().get("a3f1c2e4b5d60718").firing(), "AlertResolved");
         assertEquals("change", i.rootCause().category());
         assertEquals(1, i.reopenCount());
-        assertTrue(i.actionItems().get(0).completed());
+        assertEquals(ActionItemStatus.IN_PROGRESS, i.actionItems().get(0).status(), "ActionItemUpdated");
+        assertFalse(i.actionItems().get(0).completed(), "completed, then taken up again");
+        assertEquals("linus", i.actionItems().get(0).owner());
         assertEquals("investigating", i.statusUpdates().get(0).status());
         assertEquals(16, i.postmortem().atSequence());
-        assertEquals(21, i.sequence());
+        assertEquals(22, i.sequence());
         assertEquals(List.of("0189c3a0-7d2e-7000-8000-000000000009"), i.duplicates());
         assertEquals("0189c3a0-7d2e-7000-8000-000000000010", i.mergedInto());
         assertTrue(
@@ -118,6 +121,51 @@ class FoldTest {
         s.ok(new IncidentCommand.UnassignResponder("ada", null), wat("2023-08-07T09:20"));
         assertEquals(List.of("grace commander", "bob responder"), roles(s.incident()));
         assertTrue(s.incident().timeline().stream().anyMatch(t -> t.text().equals("ada is no longer responder")));
+    }
+
+    @Test
+    void actionItemEdits_changeOnlyWhatTheyName_andDoneIsCompletedWithItsTime() {
+        TestStream s = new TestStream()
+                .ok(DeciderTest.declare(), DeciderTest.T0)
+                .ok(
+                        new IncidentCommand.AddActionItem(
+                                "a1", ActionItemKind.CORRECTIVE, "Rotate keys", "ada", LocalDate.parse("2023-08-20")),
+                        wat("2023-08-07T09:00"));
+        Incident.ActionItem added = s.incident().actionItems().get(0);
+        assertEquals(ActionItemStatus.OPEN, added.status(), "an item is added open");
+
+        s.ok(
+                new IncidentCommand.UpdateActionItem("a1", "bob", null, null, ActionItemStatus.IN_PROGRESS),
+                wat("2023-08-07T09:10"));
+        Incident.ActionItem taken = s.incident().actionItems().get(0);
+        assertEquals(
+                new Incident.ActionItem(
+                        "a1",
+                        ActionItemKind.CORRECTIVE,
+                        "Rotate keys",
+                        "bob",
+                        LocalDate.parse("2023-08-20"),
+                        false,
+                        null,
+                        ActionItemStatus.IN_PROGRESS),
+                taken);
+
+        s.ok(
+                new IncidentCommand.UpdateActionItem("a1", null, null, null, ActionItemStatus.DONE),
+                wat("2023-08-07T09:20"));
+        assertTrue(s.incident().actionItems().get(0).completed());
+        assertEquals(wat("2023-08-07T09:20"), s.incident().actionItems().get(0).completedAt());
+
+        s.ok(
+                new IncidentCommand.UpdateActionItem("a1", null, null, null, ActionItemStatus.WONT_DO),
+                wat("2023-08-07T09:30"));
+        Incident.ActionItem dropped = s.incident().actionItems().get(0);
+        assertFalse(dropped.completed(), "won't do is not done");
+        assertNull(dropped.completedAt());
+
+        s.ok(new IncidentCommand.CompleteActionItem("a1"), wat("2023-08-07T09:40"));
+        assertEquals(ActionItemStatus.DONE, s.incident().actionItems().get(0).status(), "complete is status done");
+        assertEquals(wat("2023-08-07T09:40"), s.incident().actionItems().get(0).completedAt());
     }
 
     private static List<String> roles(Incident i) {

@@ -121,7 +121,17 @@ class PostmortemReportTest {
                                 "Alert before keys expire",
                                 "grace",
                                 java.time.LocalDate.parse("2023-08-21")),
-                        TestStream.wat("2023-08-07T10:05"));
+                        TestStream.wat("2023-08-07T10:05"))
+                .ok(
+                        new IncidentCommand.AddActionItem(
+                                "ai-2", ActionItemKind.CORRECTIVE, "Rotate the signing key by hand", "bob", null),
+                        TestStream.wat("2023-08-07T10:06"))
+                .ok(
+                        new IncidentCommand.UpdateActionItem("ai-2", null, null, null, ActionItemStatus.WONT_DO),
+                        TestStream.wat("2023-08-07T10:07"))
+                .ok(
+                        new IncidentCommand.UpdateActionItem("ai-1", null, null, null, ActionItemStatus.IN_PROGRESS),
+                        TestStream.wat("2023-08-07T10:08"));
     }
 
     @Test
@@ -155,17 +165,22 @@ class PostmortemReportTest {
                 "Logins fail in eu-west (bob)",
                 "grace (commander)",
                 "Identified at 09:50; category: configuration.",
-                "Alert before keys expire (owner: grace, due 2023-08-21)",
+                "Alert before keys expire (owner: grace, due 2023-08-21, in progress)",
+                "Rotate the signing key by hand (owner: bob, won",
                 r.contentHash());
         for (String piece : content) {
             assertTrue(md.contains(piece), "Markdown lacks \"" + piece + "\":\n" + md);
             assertTrue(html.contains(piece), "HTML lacks \"" + piece + "\":\n" + html);
         }
+        assertTrue(md.contains("- [ ] Rotate the signing key by hand (owner: bob, won't do)"), md);
+        assertTrue(html.contains("&#9744; Rotate the signing key by hand (owner: bob, won&#39;t do)"), html);
         for (String field : List.of(
                 "\"category\":\"configuration\"",
                 "\"dueDate\":\"2023-08-21\"",
                 "\"reopenReason\":\"errors are back\"",
-                "\"role\":\"commander\"")) {
+                "\"role\":\"commander\"",
+                "\"status\":\"in_progress\"",
+                "\"status\":\"wont_do\"")) {
             assertTrue(json.contains(field), "JSON lacks " + field + ": " + json);
         }
     }

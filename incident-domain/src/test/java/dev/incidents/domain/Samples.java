@@ -81,6 +81,14 @@ final class Samples {
         put(m, new IncidentEvent.IncidentMerged("0189c3a0-7d2e-7000-8000-000000000010"));
         // Added with version 0.2; last, so that the events before keep their sequences (and snapshots).
         put(m, new IncidentEvent.ResponderUnassigned("ada", ResponderRole.RESPONDER));
+        put(
+                m,
+                new IncidentEvent.ActionItemUpdated(
+                        "7c1e0d1a-0000-4000-8000-000000000002",
+                        "linus",
+                        LocalDate.of(2023, 9, 15),
+                        "Test every migration against the code that reads the schema",
+                        ActionItemStatus.IN_PROGRESS));
         return m;
     }
 

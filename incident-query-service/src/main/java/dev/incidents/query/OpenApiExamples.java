@@ -22,7 +22,8 @@ public class OpenApiExamples implements OASFilter {
             "/api/v1/incidents/{id}/postmortem", "postmortem",
             "/api/v1/metrics", "metrics",
             "/api/v1/admin/rebuild", "rebuild",
-            "/api/v1/admin/parked-records", "parked-records");
+            "/api/v1/admin/parked-records", "parked-records",
+            "/api/v1/action-items", "action-items");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

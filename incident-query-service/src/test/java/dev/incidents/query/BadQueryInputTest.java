@@ -31,6 +31,13 @@ class BadQueryInputTest {
                 "/api/v1/incidents/0190aaaa-0000-7000-8000-000000000000/timeline | knownAt | 1e10",
                 "/api/v1/incidents/0190aaaa-0000-7000-8000-000000000000/postmortem | atSequence | 1.5",
                 "/api/v1/metrics | from | +999999999-12-31T23:59:59Z",
+                "/api/v1/action-items | status | finished",
+                "/api/v1/action-items | overdue | maybe",
+                "/api/v1/action-items | tz | Mars/Olympus_Mons",
+                "/api/v1/action-items | limit | 0",
+                "/api/v1/action-items | cursor | not-a-cursor",
+                "/api/v1/action-items | cursor | bm8.bm8.bm8",
+                "/api/v1/action-items | owner | a\u0000b",
             })
     void malformedParameter_is400NamingIt(String path, String parameter, String value) {
         given().auth()

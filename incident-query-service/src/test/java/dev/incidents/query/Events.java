@@ -16,6 +16,16 @@ import java.util.UUID;
 final class Events {
 
     final String incidentId = UUID.randomUUID().toString();
+    final String tenant;
+
+    Events() {
+        this("default");
+    }
+
+    /** The events of an incident of another tenant than the default one. */
+    Events(String tenant) {
+        this.tenant = tenant;
+    }
 
     static OffsetDateTime wat(String time) {
         return OffsetDateTime.parse("2023-08-07T" + time + ":00+01:00");
@@ -29,7 +39,7 @@ final class Events {
                 occurredAt,
                 Instant.parse("2023-08-07T10:30:00Z").plusSeconds(seq),
                 "test",
-                "default",
+                tenant,
                 data);
     }
 

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.incidents.domain.ActionItemKind;
+import dev.incidents.domain.ActionItemStatus;
 import dev.incidents.domain.IncidentEvent;
 import dev.incidents.testsupport.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,6 +67,44 @@ class PostmortemQueryTest {
                 .body("actionItems[0].kind", equalTo("preventive"))
                 .body("position.sequence", equalTo(5))
                 .body("position.zone", equalTo("Africa/Lagos"));
+    }
+
+    @Test
+    void anEditedActionItem_showsItsStatus_inTheIncident_andInEveryRenderingOfTheReport() {
+        Events events = resolvedIncident();
+        events.publish(events.envelope(
+                6,
+                wat("15:00"),
+                new IncidentEvent.ActionItemUpdated(
+                        "a1", "linus", java.time.LocalDate.parse("2023-09-15"), null, ActionItemStatus.WONT_DO)));
+
+        given().queryParam("minSequence", 6)
+                .when()
+                .get("/api/v1/incidents/{id}", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("actionItems[0].status", equalTo("wont_do"))
+                .body("actionItems[0].completed", equalTo(false))
+                .body("actionItems[0].owner", equalTo("linus"));
+        given().accept("application/json")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("actionItems[0].status", equalTo("wont_do"))
+                .body("actionItems[0].dueDate", equalTo("2023-09-15"));
+        given().accept("text/markdown")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body(containsString("- [ ] Test migrations (owner: linus, due 2023-09-15, won't do)"));
+        given().accept("text/html")
+                .when()
+                .get("/api/v1/incidents/{id}/postmortem", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body(containsString("Test migrations (owner: linus, due 2023-09-15, won&#39;t do)"));
     }
 
     @Test

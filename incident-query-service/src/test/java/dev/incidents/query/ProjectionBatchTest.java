@@ -2,7 +2,10 @@ package dev.incidents.query;
 
 import static dev.incidents.query.Events.wat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.incidents.domain.ActionItemKind;
+import dev.incidents.domain.ActionItemStatus;
 import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.IncidentEvent;
@@ -40,7 +43,7 @@ class ProjectionBatchTest {
     @org.junit.jupiter.api.AfterEach
     void forgetWhatWasNeverPublished() throws Exception {
         try (Connection c = dataSource.getConnection()) {
-            for (String table : List.of("incident_event", "incident_view", "pending_event")) {
+            for (String table : List.of("incident_event", "incident_view", "pending_event", "action_item_view")) {
                 try (PreparedStatement ps =
                         c.prepareStatement("delete from " + table + " where incident_id = any(?)")) {
                     ps.setArray(1, c.createArrayOf("text", projectedHere.toArray()));
@@ -92,6 +95,37 @@ class ProjectionBatchTest {
         assertEquals(
                 List.of(1L, 2L, 3L, 4L),
                 numbers("select seq from incident_event where incident_id = ? order by seq", a.incidentId));
+    }
+
+    @Test
+    void actionItems_areWrittenWithTheirIncidentsView_inTheBatchsTransaction() throws Exception {
+        Events a = new Events();
+        Events broken = new Events();
+        projectedHere.addAll(List.of(a.incidentId, broken.incidentId));
+        EventEnvelope added = a.envelope(
+                2,
+                wat("09:00"),
+                new IncidentEvent.ActionItemAdded("a1", ActionItemKind.CORRECTIVE, "Rotate keys", "ada", null));
+        EventEnvelope edited = a.envelope(
+                3, wat("09:10"), new IncidentEvent.ActionItemUpdated("a1", "bob", null, null, ActionItemStatus.DONE));
+        // A stream that does not start with its declaration fails the whole poll: nothing of it may stay.
+        EventEnvelope undeclared = broken.envelope(1, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada"));
+
+        assertThrows(
+                RuntimeException.class,
+                () -> projector.applyAll(Stream.of(a.declared(), added, undeclared)
+                        .map(ProjectionBatchTest::decoded)
+                        .toList()));
+        assertEquals(0, number("select count(*) from action_item_view where incident_id = ?", a.incidentId));
+        assertEquals(0, number("select count(*) from incident_view where incident_id = ?", a.incidentId));
+
+        projector.applyAll(Stream.of(a.declared(), added, edited)
+                .map(ProjectionBatchTest::decoded)
+                .toList());
+        assertEquals(3, number("select last_sequence from incident_view where incident_id = ?", a.incidentId));
+        assertEquals(
+                "bob done",
+                text("select owner || ' ' || status from action_item_view where incident_id = ?", a.incidentId));
     }
 
     private long number(String sql, String id) throws Exception {

@@ -4,15 +4,17 @@ import static dev.incidents.query.Events.wat;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.incidents.domain.ActionItemKind;
+import dev.incidents.domain.ActionItemStatus;
 import dev.incidents.domain.EventCodec;
 import dev.incidents.domain.EventEnvelope;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentEvent;
 import dev.incidents.domain.IncidentFold;
+import dev.incidents.domain.Severity;
 import dev.incidents.domain.TimelineKind;
 import dev.incidents.testsupport.TestAuth;
 import dev.incidents.testsupport.TestInfrastructure;
@@ -26,6 +28,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +75,21 @@ class RebuildTest {
                     rows.add(row.toString());
                 }
             }
+            try (ResultSet rs = s.executeQuery("select incident_id, action_item_id, tenant, incident_title,"
+                    + " incident_severity, kind, description, owner, due_date, status, completed_at"
+                    + " from action_item_view order by incident_id, action_item_id")) {
+                while (rs.next()) {
+                    StringBuilder row = new StringBuilder("item");
+                    for (int i = 1; i <= 11; i++) {
+                        row.append('|').append(rs.getString(i));
+                    }
+                    rows.add(row.toString());
+                }
+            }
             // The rebuild drops secondary indexes while it loads: they must all be back, as defined (names aside).
             try (ResultSet rs = s.executeQuery("select tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON')"
-                    + " from pg_indexes where tablename in ('incident_event', 'incident_view', 'pending_event')"
+                    + " from pg_indexes where tablename in ('incident_event', 'incident_view', 'pending_event',"
+                    + " 'action_item_view')"
                     + " order by 1, 2")) {
                 while (rs.next()) {
                     rows.add("index|" + rs.getString(1) + "|" + rs.getString(2));
@@ -90,27 +105,48 @@ class RebuildTest {
         Events a = new Events();
         a.publish(a.declared());
         a.publish(a.envelope(2, wat("09:00"), new IncidentEvent.IncidentAcknowledged("ada")));
+        // Action items, one edited, and a severity change that each of b's items carries: the rebuild fills their list.
+        a.publish(a.envelope(
+                3,
+                wat("09:10"),
+                new IncidentEvent.ActionItemAdded(
+                        "a1", ActionItemKind.CORRECTIVE, "Rotate keys", "ada", LocalDate.parse("2023-08-20"))));
+        a.publish(a.envelope(
+                4,
+                wat("09:20"),
+                new IncidentEvent.ActionItemUpdated("a1", "bob", null, null, ActionItemStatus.IN_PROGRESS)));
         Events b = new Events();
         b.publish(b.declared());
         b.publish(b.envelope(
                 2, wat("09:30"), new IncidentEvent.TimelineEntryAdded(TimelineKind.ACTION, "rolled back", "ada")));
         b.publish(b.envelope(3, wat("10:00"), new IncidentEvent.IncidentResolved("fixed")));
+        b.publish(b.envelope(
+                4,
+                wat("10:10"),
+                new IncidentEvent.ActionItemAdded("b1", ActionItemKind.PREVENTIVE, "Alert", null, null)));
+        b.publish(b.envelope(5, wat("10:20"), new IncidentEvent.ActionItemCompleted("b1")));
+        b.publish(b.envelope(6, wat("10:30"), new IncidentEvent.SeverityChanged(Severity.SEV1, Severity.SEV3, "less")));
         given().auth()
                 .oauth2(admin)
-                .queryParam("minSequence", 2)
+                .queryParam("minSequence", 4)
                 .when()
                 .get("/api/v1/incidents/{id}", a.incidentId)
                 .then()
                 .statusCode(200);
         given().auth()
                 .oauth2(admin)
-                .queryParam("minSequence", 3)
+                .queryParam("minSequence", 6)
                 .when()
                 .get("/api/v1/incidents/{id}", b.incidentId)
                 .then()
                 .statusCode(200);
         List<String> before = snapshot();
-        assertFalse(before.isEmpty());
+        assertTrue(before.contains("item|" + a.incidentId + "|a1|default|Login returns 500|SEV1|corrective|Rotate keys"
+                + "|bob|2023-08-20|in_progress|null"));
+        assertTrue(
+                before.stream()
+                        .anyMatch(r -> r.startsWith("item|" + b.incidentId + "|b1|default|Login returns 500|SEV3")),
+                "b's item carries its incident's severity as it is now");
 
         given().auth().oauth2(admin).when().post("/api/v1/admin/rebuild").then().statusCode(202);
         String state = "running";
@@ -129,10 +165,10 @@ class RebuildTest {
         given().auth().oauth2(admin).when().get("/api/v1/admin/rebuild").then().body("percent", equalTo(100.0f));
         assertEquals(before, snapshot(), "the rebuilt read models equal the live ones");
 
-        a.publish(a.envelope(3, wat("11:17"), new IncidentEvent.IncidentResolved("patched")));
+        a.publish(a.envelope(5, wat("11:17"), new IncidentEvent.IncidentResolved("patched")));
         given().auth()
                 .oauth2(admin)
-                .queryParam("minSequence", 3)
+                .queryParam("minSequence", 5)
                 .when()
                 .get("/api/v1/incidents/{id}", a.incidentId)
                 .then()

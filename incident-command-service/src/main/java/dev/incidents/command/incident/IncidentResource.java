@@ -179,14 +179,37 @@ public class IncidentResource {
 
     @POST
     @Path("/{id}/action-items")
-    @Operation(summary = "Add a corrective or preventive action item")
+    @Operation(
+            summary = "Add a corrective or preventive action item",
+            description = "Answers the new item's id as actionItemId beside incidentId and sequence; a retry with the"
+                    + " same Idempotency-Key answers the same id. The item starts open.")
     public Response actionItem(@PathParam("id") String id, @NotNull @Valid Requests.ActionItem r) {
+        requireId(id);
         String itemId = UUID.randomUUID().toString();
+        CommandContext ctx = context(id, r, "action-items");
+        var command = new IncidentCommand.AddActionItem(itemId, r.kind(), r.description(), r.owner(), r.dueDate());
+        return WriteSupport.answer(handler.addActionItem(ctx, id, command));
+    }
+
+    @POST
+    @Path("/{id}/action-items/{itemId}/update")
+    @Operation(
+            summary = "Edit an action item: its owner, due date, description or status",
+            description =
+                    "Give only the fields to change (at least one); absent or null leaves a field as it is. status"
+                            + " is open, in_progress, done (the same as /complete) or wont_do. An edit that changes nothing"
+                            + " appends nothing and answers 202 with the incident's current sequence. An unknown item is 404"
+                            + " naming actionItemId. Allowed on a closed incident.")
+    public Response updateActionItem(
+            @PathParam("id") String id,
+            @PathParam("itemId") String itemId,
+            @NotNull @Valid Requests.UpdateActionItem r) {
+        requireItemId(itemId);
         return run(
                 id,
                 r,
-                "action-items",
-                new IncidentCommand.AddActionItem(itemId, r.kind(), r.description(), r.owner(), r.dueDate()));
+                "update:" + itemId,
+                new IncidentCommand.UpdateActionItem(itemId, r.owner(), r.dueDate(), r.description(), r.status()));
     }
 
     @POST
@@ -245,6 +268,12 @@ public class IncidentResource {
         requireId(incidentId);
         CommandContext ctx = context(incidentId, body, operation);
         return WriteSupport.answer(handler.handle(ctx, incidentId, command, 202));
+    }
+
+    private static void requireItemId(String itemId) {
+        if (itemId == null || itemId.isBlank() || itemId.length() > 64) {
+            throw new ProblemException(Problem.invalid("actionItemId", "not an action item id"));
+        }
     }
 
     private static void requireId(String incidentId) {

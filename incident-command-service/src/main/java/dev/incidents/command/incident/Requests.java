@@ -2,6 +2,7 @@ package dev.incidents.command.incident;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.incidents.domain.ActionItemKind;
+import dev.incidents.domain.ActionItemStatus;
 import dev.incidents.domain.DetectionSource;
 import dev.incidents.domain.ResponderRole;
 import dev.incidents.domain.Severity;
@@ -11,6 +12,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -20,6 +22,9 @@ import java.util.List;
 public final class Requests {
 
     private Requests() {}
+
+    /** Some character that is not white space: {@code @NotBlank} for a field that may be absent. */
+    private static final String NOT_BLANK = "(?s).*\\S.*";
 
     /** Implemented by every body: when the thing happened in the world, if not now. */
     public interface Timed {
@@ -142,6 +147,23 @@ public final class Requests {
             @NotBlank @Size(max = 10_000) String description,
             @Size(max = 200) String owner,
             @SaneTime LocalDate dueDate,
+            @SaneTime OffsetDateTime occurredAt)
+            implements Timed {}
+
+    /**
+     * The fields of an action item to change; absent or null: as it is (at least one is needed: the decider says so).
+     * A blank owner or description is refused rather than taken for "remove": neither can be removed.
+     */
+    public record UpdateActionItem(
+            @Pattern(regexp = NOT_BLANK, message = "must not be blank") @Size(max = 200)
+            String owner,
+
+            @SaneTime LocalDate dueDate,
+
+            @Pattern(regexp = NOT_BLANK, message = "must not be blank") @Size(max = 10_000)
+            String description,
+
+            ActionItemStatus status,
             @SaneTime OffsetDateTime occurredAt)
             implements Timed {}
 

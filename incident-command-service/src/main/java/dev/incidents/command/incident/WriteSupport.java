@@ -38,8 +38,16 @@ public class WriteSupport {
     @ConfigProperty(name = "incidents.command.max-clock-skew", defaultValue = "PT5M")
     Duration maxClockSkew;
 
-    /** The JSON body of every write answer. */
-    public record WriteAnswer(String incidentId, long sequence) {}
+    /** The JSON body of every write answer; {@code actionItemId} only in the answer to adding an action item. */
+    public record WriteAnswer(
+            String incidentId,
+            long sequence,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String actionItemId) {
+
+        public WriteAnswer(String incidentId, long sequence) {
+            this(incidentId, sequence, null);
+        }
+    }
 
     /**
      * The context of a write by the current caller (tenant and actor from their token or API key). With an
@@ -97,7 +105,7 @@ public class WriteSupport {
     public static Response answer(WriteResult r) {
         return Response.status(r.status())
                 .tag(new EntityTag(Long.toString(r.sequence())))
-                .entity(new WriteAnswer(r.incidentId(), r.sequence()))
+                .entity(new WriteAnswer(r.incidentId(), r.sequence(), r.actionItemId()))
                 .build();
     }
 

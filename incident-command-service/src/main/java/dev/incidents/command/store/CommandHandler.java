@@ -108,6 +108,17 @@ public class CommandHandler {
         }));
     }
 
+    /**
+     * Adds an action item under the id given: the answer names it, and is what a retry with the same
+     * Idempotency-Key gets, id included.
+     */
+    public WriteResult addActionItem(CommandContext ctx, String incidentId, IncidentCommand.AddActionItem command) {
+        return transact(ctx, GroupCommit.Work.reading(WriteBatch.Reads.incident(incidentId), batch -> {
+            WriteBatch.Appended a = batch.append(ctx, incidentId, command);
+            return new WriteResult(a.incidentId(), a.sequence(), 202, command.actionItemId());
+        }));
+    }
+
     /** A command that opens a new incident (201). */
     public WriteResult open(CommandContext ctx, IncidentCommand command) {
         return transact(ctx, batch -> {
@@ -132,7 +143,8 @@ public class CommandHandler {
     public static Problem toProblem(Decision.Rejected r) {
         return switch (r.kind()) {
             case CONFLICT -> Problem.conflict(r.reason());
-            case NOT_FOUND -> Problem.notFound(r.reason());
+            case NOT_FOUND ->
+                r.field() != null ? Problem.notFound(r.field(), r.reason()) : Problem.notFound(r.reason());
             case INVALID -> Problem.invalid(r.field() != null ? r.field() : "body", r.reason());
         };
     }

@@ -249,7 +249,7 @@ public final class WriteBatch {
             return staged;
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "select request_hash, response_status, response_body from idempotency_key where tenant = ? and idem_key = ?")) {
+                "select request_hash, response_status, response_body, action_item_id from idempotency_key where tenant = ? and idem_key = ?")) {
             ps.setString(1, tenant);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -258,7 +258,9 @@ public final class WriteBatch {
                 }
                 // response_body holds "incidentId sequence": the whole answer of a write.
                 String[] body = rs.getString(3).split(" ", 2);
-                return new Stored(rs.getString(1), new WriteResult(body[0], Long.parseLong(body[1]), rs.getInt(2)));
+                return new Stored(
+                        rs.getString(1),
+                        new WriteResult(body[0], Long.parseLong(body[1]), rs.getInt(2), rs.getString(4)));
             }
         }
     }
@@ -478,6 +480,7 @@ public final class WriteBatch {
         String[] hashes = new String[n];
         Integer[] statuses = new Integer[n];
         String[] bodies = new String[n];
+        String[] actionItemIds = new String[n];
         int i = 0;
         for (Map.Entry<IdempotencyKey, Stored> e : idempotency.entrySet()) {
             tenants[i] = e.getKey().tenant();
@@ -486,17 +489,19 @@ public final class WriteBatch {
             statuses[i] = e.getValue().result().status();
             bodies[i] = e.getValue().result().incidentId() + " "
                     + e.getValue().result().sequence();
+            actionItemIds[i] = e.getValue().result().actionItemId();
             i++;
         }
         try (PreparedStatement ps = connection.prepareStatement("""
-                insert into idempotency_key (tenant, idem_key, request_hash, response_status, response_body)
-                select * from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[]) on conflict do nothing
+                insert into idempotency_key (tenant, idem_key, request_hash, response_status, response_body, action_item_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[]) on conflict do nothing
                 """)) {
             ps.setArray(1, connection.createArrayOf("text", tenants));
             ps.setArray(2, connection.createArrayOf("text", keys));
             ps.setArray(3, connection.createArrayOf("text", hashes));
             ps.setArray(4, connection.createArrayOf("int4", statuses));
             ps.setArray(5, connection.createArrayOf("text", bodies));
+            ps.setArray(6, connection.createArrayOf("text", actionItemIds));
             if (ps.executeUpdate() != n) {
                 throw new ConcurrencyConflict("a request with the same Idempotency-Key was running");
             }

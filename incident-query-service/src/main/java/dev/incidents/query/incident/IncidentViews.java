@@ -1,6 +1,7 @@
 package dev.incidents.query.incident;
 
 import dev.incidents.domain.ActionItemKind;
+import dev.incidents.domain.ActionItemStatus;
 import dev.incidents.domain.DetectionSource;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentStatus;
@@ -52,7 +53,8 @@ public final class IncidentViews {
             String owner,
             LocalDate dueDate,
             boolean completed,
-            OffsetDateTime completedAt) {}
+            OffsetDateTime completedAt,
+            ActionItemStatus status) {}
 
     public record TimelineEntryView(
             OffsetDateTime occurredAt, TimelineKind kind, String text, String by, long sequence) {}
@@ -93,7 +95,8 @@ public final class IncidentViews {
                                 a.owner(),
                                 a.dueDate(),
                                 a.completed(),
-                                at(a.completedAt(), zone)))
+                                at(a.completedAt(), zone),
+                                a.status()))
                         .toList(),
                 i.reopenCount(),
                 i.cycles().stream().map(c -> PostmortemReport.Cycle.of(c, zone)).toList(),
@@ -111,7 +114,7 @@ public final class IncidentViews {
                         .toList());
     }
 
-    static OffsetDateTime at(OffsetDateTime t, ZoneId zone) {
+    public static OffsetDateTime at(OffsetDateTime t, ZoneId zone) {
         return t == null ? null : t.atZoneSameInstant(zone).toOffsetDateTime();
     }
 }

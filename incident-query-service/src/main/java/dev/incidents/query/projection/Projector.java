@@ -63,10 +63,11 @@ public class Projector {
     }
 
     /** The tables a projection writes: the live ones, or a rebuild's fresh copies. */
-    public record Tables(String events, String view, String pending) {
-        public static final Tables LIVE = new Tables("incident_event", "incident_view", "pending_event");
-        public static final Tables REBUILD =
-                new Tables("incident_event_rebuild", "incident_view_rebuild", "pending_event_rebuild");
+    public record Tables(String events, String view, String pending, String actionItems) {
+        public static final Tables LIVE =
+                new Tables("incident_event", "incident_view", "pending_event", "action_item_view");
+        public static final Tables REBUILD = new Tables(
+                "incident_event_rebuild", "incident_view_rebuild", "pending_event_rebuild", "action_item_view_rebuild");
 
         /** Events ahead of a gap wait here (the gap policy every consumer shares). */
         public PendingEvents pendingEvents() {
@@ -102,6 +103,7 @@ public class Projector {
             takeFeedOrder(c, t);
             insertEvents(c, t, rows);
             upsertViews(c, t, List.of((Incident) state));
+            upsertActionItems(c, t, List.of((Incident) state));
             folded.putOnCommit(transactions, t, (Incident) state);
             return Result.APPLIED;
         } catch (SQLException e) {
@@ -171,6 +173,7 @@ public class Projector {
                 insertEvents(c, t, rows);
             }
             upsertViews(c, t, views);
+            upsertActionItems(c, t, views);
             for (Incident v : views) {
                 folded.putOnCommit(transactions, t, v);
             }
@@ -317,6 +320,47 @@ public class Projector {
             for (Incident i : views) {
                 bindView(c, ps, i);
                 ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The action items of the incidents that have any, each incident's title and severity copied on them, in one batch
+     * of upserts. A row that would not change is not written again (the {@code where} of the update), so an incident's
+     * events that touch neither its items nor its title or severity cost a comparison, not a write. Items are never
+     * removed (no event removes one).
+     */
+    private static void upsertActionItems(Connection c, Tables t, List<Incident> views) throws SQLException {
+        if (views.stream().allMatch(i -> i.actionItems().isEmpty())) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into " + t.actionItems()
+                        + " as a (incident_id, action_item_id, tenant, incident_title, incident_severity, kind, description,"
+                        + " owner, due_date, status, completed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " on conflict (incident_id, action_item_id) do update set incident_title = excluded.incident_title,"
+                        + " incident_severity = excluded.incident_severity, kind = excluded.kind,"
+                        + " description = excluded.description, owner = excluded.owner, due_date = excluded.due_date,"
+                        + " status = excluded.status, completed_at = excluded.completed_at"
+                        + " where (a.incident_title, a.incident_severity, a.kind, a.description, a.owner, a.due_date, a.status,"
+                        + " a.completed_at) is distinct from (excluded.incident_title, excluded.incident_severity, excluded.kind,"
+                        + " excluded.description, excluded.owner, excluded.due_date, excluded.status, excluded.completed_at)")) {
+            for (Incident i : views) {
+                for (Incident.ActionItem item : i.actionItems()) {
+                    ps.setString(1, i.incidentId());
+                    ps.setString(2, item.actionItemId());
+                    ps.setString(3, i.tenant());
+                    ps.setString(4, i.title());
+                    ps.setString(5, i.severity().name());
+                    ps.setString(6, item.kind().name().toLowerCase(java.util.Locale.ROOT));
+                    ps.setString(7, item.description());
+                    ps.setString(8, item.owner());
+                    ps.setObject(9, item.dueDate());
+                    ps.setString(10, item.status().wireName());
+                    ps.setObject(11, item.completedAt());
+                    ps.addBatch();
+                }
             }
             ps.executeBatch();
         }

@@ -103,13 +103,16 @@ public class Rebuild {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             execute(
-                    "drop table if exists incident_event_rebuild, incident_view_rebuild, pending_event_rebuild",
+                    "drop table if exists incident_event_rebuild, incident_view_rebuild, pending_event_rebuild,"
+                            + " action_item_view_rebuild",
                     "create table incident_event_rebuild (like incident_event including all)",
                     "create table incident_view_rebuild (like incident_view including all)",
-                    "create table pending_event_rebuild (like pending_event including all)");
+                    "create table pending_event_rebuild (like pending_event including all)",
+                    "create table action_item_view_rebuild (like action_item_view including all)");
             // Secondary indexes cost more row by row than built once at the end; the keys the projection needs stay.
             List<String> indexes = QuarkusTransaction.requiringNew()
-                    .call(() -> dropSecondaryIndexes("incident_event_rebuild", "incident_view_rebuild"));
+                    .call(() -> dropSecondaryIndexes(
+                            "incident_event_rebuild", "incident_view_rebuild", "action_item_view_rebuild"));
             projector.forgetFolded();
             // Rebuilt rows get stream positions after every live one, so that a resumed stream never goes back.
             execute("select setval(pg_get_serial_sequence('incident_event_rebuild', 'position'),"
@@ -138,8 +141,9 @@ public class Rebuild {
             long before = applied;
             long tail = QuarkusTransaction.requiringNew().call(() -> {
                 // The live projector locks incident_view first (its row, for update), then incident_event,
-                // pending_event.
-                statements("lock table incident_view, incident_event, pending_event in access exclusive mode");
+                // pending_event, action_item_view.
+                statements("lock table incident_view, incident_event, pending_event, action_item_view"
+                        + " in access exclusive mode");
                 Map<TopicPartition, Long> head = consumer.endOffsets(partitions);
                 long last = replay(
                         consumer, head, started, before + behind(consumer, head), before); // joins this transaction
@@ -150,11 +154,14 @@ public class Rebuild {
                         "alter table incident_event rename to incident_event_replaced",
                         "alter table incident_view rename to incident_view_replaced",
                         "alter table pending_event rename to pending_event_replaced",
+                        "alter table action_item_view rename to action_item_view_replaced",
                         "alter table incident_event_rebuild rename to incident_event",
                         "alter table incident_view_rebuild rename to incident_view",
                         "alter table pending_event_rebuild rename to pending_event",
+                        "alter table action_item_view_rebuild rename to action_item_view",
                         // Dropping the old tables also invalidates plans cached against them.
-                        "drop table incident_event_replaced, incident_view_replaced, pending_event_replaced");
+                        "drop table incident_event_replaced, incident_view_replaced, pending_event_replaced,"
+                                + " action_item_view_replaced");
                 return last;
             });
             projector.forgetFolded(); // states remembered for the old tables and under the rebuild's names

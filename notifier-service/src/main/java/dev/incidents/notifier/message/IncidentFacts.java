@@ -70,9 +70,28 @@ public record IncidentFacts(
         if (event.data() instanceof IncidentEvent.ActionItemCompleted c) {
             return "Action item completed: " + c.actionItemId();
         }
+        if (event.data() instanceof IncidentEvent.ActionItemUpdated u) {
+            return "Action item updated: " + updateText(u);
+        }
         if (event.data() instanceof IncidentEvent.PostmortemPublished) {
             return "Postmortem published";
         }
         return event.type();
+    }
+
+    /** What the edit set: its description when it gave one (the notifier keeps none), else the item's id. */
+    private static String updateText(IncidentEvent.ActionItemUpdated u) {
+        StringBuilder changes = new StringBuilder();
+        if (u.status() != null) {
+            changes.append("status ").append(u.status().wireName());
+        }
+        if (u.owner() != null) {
+            changes.append(changes.isEmpty() ? "" : ", ").append("owner ").append(u.owner());
+        }
+        if (u.dueDate() != null) {
+            changes.append(changes.isEmpty() ? "" : ", ").append("due ").append(u.dueDate());
+        }
+        return (u.description() != null ? u.description() : u.actionItemId())
+                + (changes.isEmpty() ? "" : " (" + changes + ")");
     }
 }

@@ -66,6 +66,23 @@ class IncidentFactsTest {
                                 LocalDate.parse("2023-09-01"))));
         assertEquals("Action item added: Alert on login errors (owner ada)", a.headline());
         assertEquals(IncidentStatus.MITIGATED, a.facts().status());
+
+        a = IncidentFacts.apply(
+                a.facts(),
+                event(
+                        5,
+                        new IncidentEvent.ActionItemUpdated(
+                                "ai-1",
+                                "bob",
+                                LocalDate.parse("2023-09-15"),
+                                null,
+                                dev.incidents.domain.ActionItemStatus.IN_PROGRESS)));
+        assertEquals("Action item updated: ai-1 (status in_progress, owner bob, due 2023-09-15)", a.headline());
+        a = IncidentFacts.apply(
+                a.facts(),
+                event(6, new IncidentEvent.ActionItemUpdated("ai-1", null, null, "Alert on every login error", null)));
+        assertEquals("Action item updated: Alert on every login error", a.headline());
+        assertEquals(IncidentStatus.MITIGATED, a.facts().status());
     }
 
     @Test

@@ -60,6 +60,12 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("/problems/not-found", "Not found", 404, message, null, null);
     }
 
+    /** Something the request names inside a resource that exists (an action item of an incident), naming the field. */
+    public static Problem notFound(String field, String message) {
+        return new Problem(
+                "/problems/not-found", "Not found", 404, message, null, List.of(new FieldError(field, message)));
+    }
+
     public static Problem of(int status, String title, String detail) {
         return new Problem("/problems/http-" + status, title, status, detail, null, null);
     }
