@@ -33,8 +33,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The whole system on one machine: a Kafka broker (KRaft) in a JVM of its own, PostgreSQL, the three services
- * from their packaged jars, and a demo webhook receiver the notifier delivers to. Data lives under one folder
- * the user can wipe. Environment variables point it at an existing Kafka or PostgreSQL instead (README).
+ * from their packaged jars, and a demo webhook receiver the notifier delivers to. Data lives under one
+ * folder the user can wipe. Environment variables point it at an existing Kafka or PostgreSQL instead (README).
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -60,6 +60,7 @@ public final class LocalSystem implements AutoCloseable {
      * @param externalKafka bootstrap servers of an existing Kafka, or null to start one
      * @param externalPostgresUrl e.g. {@code jdbc:postgresql://db:5432/}, or null to start one
      * @param ports kafka, postgres, command, query, notifier, receiver; 0 picks a free port
+     * @param keepReceived how many webhooks the receiver keeps (the last ones)
      */
     public record Options(
             Path projectRoot,
@@ -77,7 +78,54 @@ public final class LocalSystem implements AutoCloseable {
             int topicPartitions,
             int kafkaNodes,
             int queryInstances,
-            int notifierInstances) {
+            int notifierInstances,
+            int keepReceived) {
+
+        /**
+         * What the receiver keeps when started from code: tests and benchmarks audit every webhook
+         * that arrived ({@link SystemAudit} refuses to audit if any was dropped), so this is generous.
+         */
+        public static final int KEEP_FOR_AUDIT = 100_000;
+
+        /**
+         * Several Kafka nodes and instances, {@link #KEEP_FOR_AUDIT} webhooks kept.
+         */
+        public Options(
+                Path projectRoot,
+                Path dataDir,
+                String externalKafka,
+                String externalPostgresUrl,
+                String postgresUser,
+                String postgresPassword,
+                int kafkaPort,
+                int postgresPort,
+                int commandPort,
+                int queryPort,
+                int notifierPort,
+                int receiverPort,
+                int topicPartitions,
+                int kafkaNodes,
+                int queryInstances,
+                int notifierInstances) {
+            this(
+                    projectRoot,
+                    dataDir,
+                    externalKafka,
+                    externalPostgresUrl,
+                    postgresUser,
+                    postgresPassword,
+                    kafkaPort,
+                    postgresPort,
+                    commandPort,
+                    queryPort,
+                    notifierPort,
+                    receiverPort,
+                    topicPartitions,
+                    kafkaNodes,
+                    queryInstances,
+                    notifierInstances,
+                    KEEP_FOR_AUDIT);
+        }
 
         /** One Kafka node, one instance of each service. */
         public Options(
@@ -143,7 +191,10 @@ public final class LocalSystem implements AutoCloseable {
                     notifierInstances);
         }
 
-        /** Defaults of the local run, overridden by environment variables. */
+        /**
+         * Defaults of the local run, overridden by environment variables. The receiver keeps the last 1000 webhooks
+         * (INCIDENTS_RECEIVER_KEEP), so that a long run does not grow the launcher.
+         */
         public static Options fromEnvironment(Path projectRoot) {
             Map<String, String> env = System.getenv();
             return new Options(
@@ -161,7 +212,12 @@ public final class LocalSystem implements AutoCloseable {
                     Integer.parseInt(env.getOrDefault("INCIDENTS_QUERY_PORT", "8082")),
                     Integer.parseInt(env.getOrDefault("INCIDENTS_NOTIFIER_PORT", "8083")),
                     Integer.parseInt(env.getOrDefault("INCIDENTS_RECEIVER_PORT", "8089")),
-                    3);
+                    3,
+                    1,
+                    1,
+                    1,
+                    Integer.parseInt(
+                            env.getOrDefault("INCIDENTS_RECEIVER_KEEP", Integer.toString(RecentLog.DEFAULT_KEEP))));
         }
     }
 
@@ -334,7 +390,7 @@ public final class LocalSystem implements AutoCloseable {
         // The key the notifier encrypts webhook signing secrets under (id "local"), kept with the data like the others.
         secretsKey = devSecret(o.dataDir(), "notifier-secrets-key.txt", "local:");
         tokens = DevTokens.loadOrGenerate(o.dataDir().resolve(TOKEN_KEY_FILE));
-        receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, onWebhook);
+        receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, o.keepReceived(), onWebhook);
         started.add(receiver);
 
         int commandPort = freeIfZero(o.commandPort());
@@ -832,7 +888,8 @@ public final class LocalSystem implements AutoCloseable {
                 + system.managementUrl("incident-command-service") + "/q/openapi, /q/health, /q/metrics)");
         System.out.println("  query service     " + system.queryUrl());
         System.out.println("  notifier service  " + system.notifierUrl());
-        System.out.println("  webhook receiver  " + system.receiver().url() + "   (GET lists what arrived)");
+        System.out.println("  webhook receiver  " + system.receiver().url()
+                + "   (GET pages what arrived, oldest first: ?limit=100&after=<id>)");
         System.out.println("  webhook secret    " + system.webhookSecret());
         System.out.println("  API key           " + system.apiKey() + "   (X-Api-Key, for integrations)");
         System.out.println(
