@@ -119,7 +119,8 @@ public final class MailSink implements AutoCloseable {
                     from,
                     recipient.getEmail(),
                     subject == null ? "" : subject,
-                    text == null ? "" : cut(text),
+                    // SMTP carries lines ending in CRLF; shown and listed as the sender wrote them.
+                    text == null ? "" : cut(text.replace("\r\n", "\n")),
                     deliveryId));
         } catch (Exception e) {
             // A message the sink cannot read is still accepted (the sender did nothing wrong); it is listed as such.

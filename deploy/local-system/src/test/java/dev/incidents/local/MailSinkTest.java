@@ -77,7 +77,8 @@ class MailSinkTest {
             assertEquals(
                     "[SEV1] Login returns 500 is declared: café down",
                     item.path("subject").asText());
-            assertEquals(TEXT.strip(), item.path("text").asText().strip().replace("\r\n", "\n"));
+            // Line ends as written (SMTP carried them as CRLF); a final line break may not survive transport.
+            assertEquals(TEXT.strip(), item.path("text").asText().strip());
             assertEquals("d-17", item.path("deliveryId").asText());
             assertTrue(page.path("nextCursor").isNull());
         }
