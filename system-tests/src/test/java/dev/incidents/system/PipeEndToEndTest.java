@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidents.local.LocalSystem;
+import dev.incidents.local.MailSink;
 import dev.incidents.local.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The pipe, end to end, on the packaged services started exactly as the local run starts them: a command is
  * appended and relayed through the real Kafka, projected by the query service and delivered by the notifier
- * to a webhook receiver that checks its signature on its own.
+ * to a webhook receiver that checks its signature on its own, and by e-mail to the local SMTP sink.
  */
 class PipeEndToEndTest {
 
@@ -82,6 +83,51 @@ class PipeEndToEndTest {
         assertTrue(
                 webhooks.get(1).body().contains("\"type\":\"incident.IncidentAcknowledged\""),
                 webhooks.get(1).body());
+    }
+
+    @Test
+    void emailSubscription_deliversThroughTheLocalSmtpSink_listedAtGetMails() throws Exception {
+        // A service of its own, so that the other tests' incidents do not mail this address.
+        HttpResponse<String> subscribed = post(system.notifierUrl() + "/api/v1/subscriptions", """
+                {"channel": "email", "target": "oncall@example.com", "services": ["mail-e2e"]}""");
+        assertEquals(201, subscribed.statusCode(), subscribed.body());
+
+        HttpResponse<String> declared = post(
+                system.commandUrl() + "/api/v1/incidents",
+                "{\"title\": \"Mail pipe is down\", \"severity\": \"SEV2\", \"services\": [\"mail-e2e\"]}");
+        assertEquals(201, declared.statusCode(), declared.body());
+        String incidentId = field(declared.body(), "incidentId");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<MailSink.Mail> mine = List.of();
+        while (mine.isEmpty() && System.nanoTime() < deadline) {
+            mine = system.mailSink().received().stream()
+                    .filter(m -> m.text().contains(incidentId))
+                    .toList();
+            Thread.sleep(100);
+        }
+        assertEquals(
+                1,
+                mine.size(),
+                "one mail for " + incidentId + ": " + system.mailSink().received());
+        MailSink.Mail mail = mine.get(0);
+        assertEquals("oncall@example.com", mail.to());
+        assertEquals("incidents@localhost", mail.from());
+        assertTrue(mail.subject().contains("Mail pipe is down"), mail.subject());
+
+        HttpResponse<String> listed = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.receiver().baseUrl() + "/mails?after=" + (mail.id() - 1)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals(
+                mail.subject(),
+                JSON.readTree(listed.body())
+                        .path("items")
+                        .get(0)
+                        .path("subject")
+                        .asText(),
+                listed.body());
     }
 
     @Test

@@ -33,8 +33,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The whole system on one machine: a Kafka broker (KRaft) in a JVM of its own, PostgreSQL, the three services
- * from their packaged jars, and a demo webhook receiver the notifier delivers to. Data lives under one folder
- * the user can wipe. Environment variables point it at an existing Kafka or PostgreSQL instead (README).
+ * from their packaged jars, a demo webhook receiver the notifier delivers to, and an SMTP sink for its e-mails. Data
+ * lives under one folder the user can wipe. Environment variables point it at an existing Kafka or PostgreSQL instead (README).
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -59,7 +59,8 @@ public final class LocalSystem implements AutoCloseable {
      * @param projectRoot where the services' jars are built ({@code <module>/target/quarkus-app/quarkus-run.jar})
      * @param externalKafka bootstrap servers of an existing Kafka, or null to start one
      * @param externalPostgresUrl e.g. {@code jdbc:postgresql://db:5432/}, or null to start one
-     * @param ports kafka, postgres, command, query, notifier, receiver; 0 picks a free port
+     * @param ports kafka, postgres, command, query, notifier, receiver, smtpPort; 0 picks a free port
+     * @param keepReceived how many webhooks, and how many mails, the receiver and the SMTP sink keep (the last ones)
      */
     public record Options(
             Path projectRoot,
@@ -77,7 +78,57 @@ public final class LocalSystem implements AutoCloseable {
             int topicPartitions,
             int kafkaNodes,
             int queryInstances,
-            int notifierInstances) {
+            int notifierInstances,
+            int smtpPort,
+            int keepReceived) {
+
+        /**
+         * What the receiver and the SMTP sink keep when started from code: tests and benchmarks audit every webhook
+         * that arrived ({@link SystemAudit} refuses to audit if any was dropped), so this is generous.
+         */
+        public static final int KEEP_FOR_AUDIT = 100_000;
+
+        /**
+         * Several Kafka nodes and instances, the SMTP sink on a free port, {@link #KEEP_FOR_AUDIT} webhooks and mails
+         * kept.
+         */
+        public Options(
+                Path projectRoot,
+                Path dataDir,
+                String externalKafka,
+                String externalPostgresUrl,
+                String postgresUser,
+                String postgresPassword,
+                int kafkaPort,
+                int postgresPort,
+                int commandPort,
+                int queryPort,
+                int notifierPort,
+                int receiverPort,
+                int topicPartitions,
+                int kafkaNodes,
+                int queryInstances,
+                int notifierInstances) {
+            this(
+                    projectRoot,
+                    dataDir,
+                    externalKafka,
+                    externalPostgresUrl,
+                    postgresUser,
+                    postgresPassword,
+                    kafkaPort,
+                    postgresPort,
+                    commandPort,
+                    queryPort,
+                    notifierPort,
+                    receiverPort,
+                    topicPartitions,
+                    kafkaNodes,
+                    queryInstances,
+                    notifierInstances,
+                    0,
+                    KEEP_FOR_AUDIT);
+        }
 
         /** One Kafka node, one instance of each service. */
         public Options(
@@ -143,7 +194,10 @@ public final class LocalSystem implements AutoCloseable {
                     notifierInstances);
         }
 
-        /** Defaults of the local run, overridden by environment variables. */
+        /**
+         * Defaults of the local run, overridden by environment variables. The receiver and the SMTP sink keep the last
+         * 1000 webhooks and mails each (INCIDENTS_RECEIVER_KEEP), so that a long run does not grow the launcher.
+         */
         public static Options fromEnvironment(Path projectRoot) {
             Map<String, String> env = System.getenv();
             return new Options(
@@ -161,7 +215,13 @@ public final class LocalSystem implements AutoCloseable {
                     Integer.parseInt(env.getOrDefault("INCIDENTS_QUERY_PORT", "8082")),
                     Integer.parseInt(env.getOrDefault("INCIDENTS_NOTIFIER_PORT", "8083")),
                     Integer.parseInt(env.getOrDefault("INCIDENTS_RECEIVER_PORT", "8089")),
-                    3);
+                    3,
+                    1,
+                    1,
+                    1,
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_SMTP_PORT", "2525")),
+                    Integer.parseInt(
+                            env.getOrDefault("INCIDENTS_RECEIVER_KEEP", Integer.toString(RecentLog.DEFAULT_KEEP))));
         }
     }
 
@@ -203,6 +263,7 @@ public final class LocalSystem implements AutoCloseable {
     private String notifierUrl;
     private String webhookSecret;
     private WebhookReceiver receiver;
+    private MailSink mailSink;
     private DevTokens tokens;
     private String apiKey;
     private String secretsKey;
@@ -234,9 +295,19 @@ public final class LocalSystem implements AutoCloseable {
     /** Starts everything and returns once every service answers its readiness probe. */
     public static LocalSystem start(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook)
             throws Exception {
+        return start(o, progress, onWebhook, mail -> {});
+    }
+
+    /** The same, with a callback for each mail the SMTP sink accepts. */
+    public static LocalSystem start(
+            Options o,
+            Consumer<String> progress,
+            Consumer<WebhookReceiver.Received> onWebhook,
+            Consumer<MailSink.Mail> onMail)
+            throws Exception {
         LocalSystem s = new LocalSystem();
         try {
-            s.startAll(o, progress, onWebhook);
+            s.startAll(o, progress, onWebhook, onMail);
             return s;
         } catch (Exception | Error e) {
             s.close();
@@ -244,7 +315,11 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private void startAll(Options o, Consumer<String> progress, Consumer<WebhookReceiver.Received> onWebhook)
+    private void startAll(
+            Options o,
+            Consumer<String> progress,
+            Consumer<WebhookReceiver.Received> onWebhook,
+            Consumer<MailSink.Mail> onMail)
             throws Exception {
         Path logs = o.dataDir().resolve("logs");
         Files.createDirectories(logs);
@@ -334,8 +409,12 @@ public final class LocalSystem implements AutoCloseable {
         // The key the notifier encrypts webhook signing secrets under (id "local"), kept with the data like the others.
         secretsKey = devSecret(o.dataDir(), "notifier-secrets-key.txt", "local:");
         tokens = DevTokens.loadOrGenerate(o.dataDir().resolve(TOKEN_KEY_FILE));
-        receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, onWebhook);
+        receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, o.keepReceived(), onWebhook);
         started.add(receiver);
+        // E-mail subscriptions go to this sink; the receiver lists what it got at GET /mails.
+        mailSink = MailSink.start(o.smtpPort(), o.keepReceived(), onMail);
+        started.add(mailSink);
+        receiver.serve("/mails", mailSink::serve);
 
         int commandPort = freeIfZero(o.commandPort());
         progress.accept("starting the services ...");
@@ -373,6 +452,7 @@ public final class LocalSystem implements AutoCloseable {
                     user,
                     password,
                     // The demo receiver is on loopback: the local run allows it, production refuses it (SSRF).
+                    // E-mails go to the SMTP sink, which offers no TLS (STARTTLS would be refused, not skipped).
                     Map.of(
                             "NOTIFIER_WEBHOOK_URL",
                             receiver.url(),
@@ -381,7 +461,13 @@ public final class LocalSystem implements AutoCloseable {
                             "NOTIFIER_ALLOW_PRIVATE_TARGETS",
                             "true",
                             "NOTIFIER_SECRETS_KEY",
-                            secretsKey),
+                            secretsKey,
+                            "QUARKUS_MAILER_HOST",
+                            "127.0.0.1",
+                            "QUARKUS_MAILER_PORT",
+                            Integer.toString(mailSink.port()),
+                            "QUARKUS_MAILER_START_TLS",
+                            "DISABLED"),
                     logs));
             notifierUrls.add("http://127.0.0.1:" + port);
         }
@@ -771,6 +857,11 @@ public final class LocalSystem implements AutoCloseable {
         return receiver;
     }
 
+    /** The SMTP sink the notifier sends e-mails to. */
+    public MailSink mailSink() {
+        return mailSink;
+    }
+
     /** The integration API key of the default tenant. */
     public String apiKey() {
         return apiKey;
@@ -785,7 +876,7 @@ public final class LocalSystem implements AutoCloseable {
         return tokens.token("developer", tenant, List.of(roles), Duration.ofDays(7));
     }
 
-    /** Stops in reverse order of start: services first, then the receiver, PostgreSQL and Kafka. */
+    /** Stops in reverse order of start: services first, then the SMTP sink, the receiver, PostgreSQL and Kafka. */
     @Override
     public void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
@@ -807,6 +898,21 @@ public final class LocalSystem implements AutoCloseable {
         return (type.find() ? type.group(1) : "?") + " " + (incident.find() ? incident.group(1) : "");
     }
 
+    /** One mail on the console: who to whom, the subject, then the first lines of its text, indented. */
+    static String console(MailSink.Mail m) {
+        StringBuilder out = new StringBuilder("[mail]    ")
+                .append(m.from())
+                .append(" -> ")
+                .append(m.to())
+                .append("  \"")
+                .append(m.subject())
+                .append('"');
+        for (String line : m.firstLines(4)) {
+            out.append(System.lineSeparator()).append("[mail]      ").append(line);
+        }
+        return out.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("incidents.project-root", "."))
                 .toAbsolutePath()
@@ -817,7 +923,8 @@ public final class LocalSystem implements AutoCloseable {
                 options,
                 msg -> System.out.println("[local] " + msg),
                 r -> System.out.println("[webhook] " + (r.signatureValid() ? "signature ok     " : "SIGNATURE INVALID")
-                        + " " + r.webhookId() + " " + summary(r.body())));
+                        + " " + r.webhookId() + " " + summary(r.body())),
+                m -> System.out.println(console(m)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -832,7 +939,10 @@ public final class LocalSystem implements AutoCloseable {
                 + system.managementUrl("incident-command-service") + "/q/openapi, /q/health, /q/metrics)");
         System.out.println("  query service     " + system.queryUrl());
         System.out.println("  notifier service  " + system.notifierUrl());
-        System.out.println("  webhook receiver  " + system.receiver().url() + "   (GET lists what arrived)");
+        System.out.println("  webhook receiver  " + system.receiver().url()
+                + "   (GET pages what arrived, oldest first: ?limit=100&after=<id>)");
+        System.out.println("  SMTP sink         127.0.0.1:" + system.mailSink().port()
+                + "   (e-mail subscriptions; GET " + system.receiver().baseUrl() + "/mails pages what arrived)");
         System.out.println("  webhook secret    " + system.webhookSecret());
         System.out.println("  API key           " + system.apiKey() + "   (X-Api-Key, for integrations)");
         System.out.println(
