@@ -70,6 +70,16 @@ class SeedPostmortemReplayTest {
         return r.body();
     }
 
+    private static JsonNode verify(String id) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents/" + id + "/verify"))
+                        .header("Authorization", "Bearer " + system.token("viewer"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
     private static String wat(String time) {
         return "2023-08-07T" + time + ":00+01:00";
     }
@@ -129,10 +139,21 @@ class SeedPostmortemReplayTest {
         assertEquals("2023-08-07T11:17:00+01:00", json.get("resolvedAt").asText());
         assertEquals(last, json.get("position").get("sequence").asLong());
 
+        // The report names the head of the hash chain it was computed from: the command service's own walk
+        // of the stored log ends at the same hash, so the published report can be checked against the log.
+        JsonNode verified = verify(id);
+        assertTrue(verified.get("intact").asBoolean(), verified.toString());
+        assertEquals(last, verified.get("events").asLong());
+        assertTrue(verified.get("headHash").asText().startsWith("sha256:"), verified.toString());
+        assertEquals(
+                verified.get("headHash").asText(),
+                json.get("position").get("chainHash").asText());
+
         String md = report(id, last, "text/markdown");
         assertTrue(md.contains("From 08:30 to 11:17 on 7 August 2023 (Africa/Lagos, UTC+01:00), 2 h 47 min."), md);
         assertTrue(md.contains("- 11:17: Resolved: 100% back online"), md);
         assertTrue(!md.contains("12:15"), "the summary cannot disagree with the timeline");
+        assertTrue(md.contains("Chain head: " + verified.get("headHash").asText()), md);
     }
 
     @Test
