@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.models.media.MediaType;
 
 /**
  * Puts an example request body on every write of the OpenAPI document, from {@code openapi-examples/<name>.json}
- * where the name is the path's last segment ({@code acknowledge}, {@code alertmanager}, ...) or {@code declare}.
+ * (or {@code .ndjson}, shown as text) where the name is the path's last segment ({@code acknowledge}, {@code alertmanager}, ...) or {@code declare}.
  * Kept as files so that an example is a whole, valid request a reader can paste.
  */
 public class OpenApiExamples implements OASFilter {
@@ -59,10 +59,15 @@ public class OpenApiExamples implements OASFilter {
         if (name == null) {
             return null;
         }
-        try (InputStream in = OpenApiExamples.class.getResourceAsStream("/openapi-examples/" + name + ".json")) {
-            return in == null
-                    ? null
-                    : new ObjectMapper().readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), Object.class);
+        try (InputStream in = OpenApiExamples.class.getResourceAsStream("/openapi-examples/" + name + ".json");
+                InputStream lines =
+                        OpenApiExamples.class.getResourceAsStream("/openapi-examples/" + name + ".ndjson")) {
+            if (in != null) {
+                return new ObjectMapper()
+                        .readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), Object.class);
+            }
+            // Lines of JSON (an import) are shown as the text they are.
+            return lines == null ? null : new String(lines.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -54,8 +54,12 @@ class OpenApiTest {
             posts++;
             JsonNode content = post.path("requestBody").path("content");
             boolean example = content.isObject() && content.size() > 0;
-            for (JsonNode media : content) {
-                example &= media.has("example") && media.get("example").isObject();
+            for (var media = content.fields(); media.hasNext(); ) {
+                var m = media.next();
+                // NDJSON (an import) is lines of JSON: its example is text.
+                boolean lines = m.getKey().equals("application/x-ndjson");
+                JsonNode given = m.getValue().path("example");
+                example &= lines ? given.isTextual() && !given.asText().isBlank() : given.isObject();
             }
             if (!example || !post.has("summary")) {
                 missing.add(path.getKey());
@@ -141,6 +145,9 @@ class OpenApiTest {
     private static String expectedSuccess(String method, String path) {
         if (method.equals("delete")) {
             return "204";
+        }
+        if (path.equals("/api/v1/import")) {
+            return "200"; // done when answered: the report of what was imported
         }
         return path.equals("/api/v1/incidents") || path.equals("/api/v1/admin/api-keys") ? "201" : "202";
     }

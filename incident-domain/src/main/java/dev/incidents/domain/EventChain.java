@@ -39,7 +39,24 @@ public final class EventChain {
     public static String link(String previous, EventEnvelope event) {
         ObjectNode tree = EventCodec.tree(event);
         tree.remove(FIELD);
-        return link(previous, tree);
+        return link(previous, (JsonNode) tree);
+    }
+
+    /**
+     * The link of an envelope given as JSON (an imported one, say), after a predecessor whose link is {@code previous}:
+     * its own {@code chainHash} field, if any, is left out of the hash.
+     */
+    public static String link(String previous, ObjectNode envelope) {
+        ObjectNode withoutLink = envelope.deepCopy();
+        withoutLink.remove(FIELD);
+        return link(previous, (JsonNode) withoutLink);
+    }
+
+    /** The canonical JSON of a tree: two trees that say the same thing, however printed, give the same text. */
+    public static String canonical(JsonNode tree) {
+        StringBuilder out = new StringBuilder(1024);
+        canonical(tree, out);
+        return out.toString();
     }
 
     private static String link(String previous, JsonNode envelopeWithoutLink) {

@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadataBuilder;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,6 +50,12 @@ public class OutboxRelay {
     private static final long RELAY_LOCK = 0x6f7574626f78L;
 
     private static final URI SOURCE = URI.create("/incident-command-service");
+
+    /**
+     * The CloudEvents extension ({@code ce_imported} header) of an event imported from another installation's log:
+     * history, not news, so subscribers are not told again.
+     */
+    public static final String IMPORTED = "imported";
 
     @Inject
     AgroalDataSource dataSource;
@@ -104,7 +111,7 @@ public class OutboxRelay {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             try (PreparedStatement ps = leader.prepareStatement(
                     "select id, event_id, incident_id, seq, envelope, tenant, type, schema_version,"
-                            + " occurred_at, recorded_at from outbox order by id limit ?")) {
+                            + " occurred_at, recorded_at, imported from outbox order by id limit ?")) {
                 ps.setInt(1, batchSize);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -118,7 +125,8 @@ public class OutboxRelay {
                                 rs.getString(7),
                                 rs.getInt(8),
                                 rs.getString(9),
-                                rs.getString(10))));
+                                rs.getString(10),
+                                rs.getBoolean(11))));
                     }
                 }
             }
@@ -194,14 +202,15 @@ public class OutboxRelay {
             String type,
             int schemaVersion,
             String occurredAt,
-            String recordedAt) {}
+            String recordedAt,
+            boolean imported) {}
 
     private CompletableFuture<Void> send(Row row) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(row.incidentId())
                 .build();
-        OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
+        OutgoingCloudEventMetadataBuilder<Object> attributes = OutgoingCloudEventMetadata.builder()
                 .withId(row.eventId())
                 .withSource(SOURCE)
                 .withType("dev.incidents." + row.type())
@@ -211,8 +220,11 @@ public class OutboxRelay {
                 .withExtension("sequence", Long.toString(row.sequence()))
                 .withExtension("schemaversion", Integer.toString(row.schemaVersion()))
                 .withExtension("tenant", row.tenant())
-                .withExtension("recordedat", row.recordedAt())
-                .build();
+                .withExtension("recordedat", row.recordedAt());
+        if (row.imported()) {
+            attributes.withExtension(IMPORTED, "true");
+        }
+        OutgoingCloudEventMetadata<Object> ce = attributes.build();
         Message<String> message = Message.of(
                 row.envelope(),
                 Metadata.of(kafka, ce),

@@ -92,8 +92,48 @@ public class EventStore {
      */
     static void append(Connection c, List<EventEnvelope> unlinked) throws SQLException {
         List<EventEnvelope> events = linked(c, unlinked);
-        int n = events.size();
-        Object[] ids = new Object[n];
+        List<Row> rows = new ArrayList<>(events.size());
+        for (EventEnvelope e : events) {
+            rows.add(new Row(
+                    e.eventId().toString(),
+                    e.incidentId(),
+                    e.sequence(),
+                    e.type(),
+                    e.schemaVersion(),
+                    DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt()),
+                    e.recordedAt().toString(),
+                    e.actor(),
+                    e.tenant(),
+                    EventCodec.toJson(e)));
+        }
+        insert(c, rows, false);
+    }
+
+    /**
+     * An event as stored: the envelope JSON as written (already linked), and the columns taken from it.
+     *
+     * @param occurredAt ISO-8601 with the offset it was reported in
+     * @param recordedAt ISO-8601
+     */
+    public record Row(
+            String eventId,
+            String incidentId,
+            long sequence,
+            String type,
+            int schemaVersion,
+            String occurredAt,
+            String recordedAt,
+            String actor,
+            String tenant,
+            String envelope) {}
+
+    /**
+     * Inserts events and their outbox rows as given, one statement per table. {@code imported}: they come from
+     * another installation's log (the relay marks them so, and the notifier does not announce them again).
+     */
+    public static void insert(Connection c, List<Row> rows, boolean imported) throws SQLException {
+        int n = rows.size();
+        String[] ids = new String[n];
         String[] incidents = new String[n];
         Long[] seqs = new Long[n];
         String[] types = new String[n];
@@ -104,17 +144,17 @@ public class EventStore {
         String[] tenants = new String[n];
         String[] envelopes = new String[n];
         for (int i = 0; i < n; i++) {
-            EventEnvelope e = events.get(i);
-            ids[i] = e.eventId();
-            incidents[i] = e.incidentId();
-            seqs[i] = e.sequence();
-            types[i] = e.type();
-            versions[i] = e.schemaVersion();
-            occurred[i] = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt());
-            recorded[i] = e.recordedAt().toString();
-            actors[i] = e.actor();
-            tenants[i] = e.tenant();
-            envelopes[i] = EventCodec.toJson(e);
+            Row r = rows.get(i);
+            ids[i] = r.eventId();
+            incidents[i] = r.incidentId();
+            seqs[i] = r.sequence();
+            types[i] = r.type();
+            versions[i] = r.schemaVersion();
+            occurred[i] = r.occurredAt();
+            recorded[i] = r.recordedAt();
+            actors[i] = r.actor();
+            tenants[i] = r.tenant();
+            envelopes[i] = r.envelope();
         }
         try (PreparedStatement event = c.prepareStatement("""
                 insert into event_store (event_id, incident_id, seq, type, schema_version, occurred_at, recorded_at, actor, tenant, envelope)
@@ -123,10 +163,10 @@ public class EventStore {
                        as e(id, incident, seq, type, version, occurred, recorded, actor, tenant, envelope)
                 """);
                 PreparedStatement outbox = c.prepareStatement("""
-                        insert into outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version, occurred_at, recorded_at)
-                        select * from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
+                        insert into outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version, occurred_at, recorded_at, imported)
+                        select *, ?::boolean from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
                         """)) {
-            event.setArray(1, c.createArrayOf("uuid", ids));
+            event.setArray(1, c.createArrayOf("text", ids));
             event.setArray(2, c.createArrayOf("text", incidents));
             event.setArray(3, c.createArrayOf("bigint", seqs));
             event.setArray(4, c.createArrayOf("text", types));
@@ -137,15 +177,16 @@ public class EventStore {
             event.setArray(9, c.createArrayOf("text", tenants));
             event.setArray(10, c.createArrayOf("text", envelopes));
             event.executeUpdate();
-            outbox.setArray(1, c.createArrayOf("uuid", ids));
-            outbox.setArray(2, c.createArrayOf("text", incidents));
-            outbox.setArray(3, c.createArrayOf("bigint", seqs));
-            outbox.setArray(4, c.createArrayOf("text", envelopes));
-            outbox.setArray(5, c.createArrayOf("text", tenants));
-            outbox.setArray(6, c.createArrayOf("text", types));
-            outbox.setArray(7, c.createArrayOf("int4", versions));
-            outbox.setArray(8, c.createArrayOf("text", occurred));
-            outbox.setArray(9, c.createArrayOf("text", recorded));
+            outbox.setBoolean(1, imported);
+            outbox.setArray(2, c.createArrayOf("text", ids));
+            outbox.setArray(3, c.createArrayOf("text", incidents));
+            outbox.setArray(4, c.createArrayOf("bigint", seqs));
+            outbox.setArray(5, c.createArrayOf("text", envelopes));
+            outbox.setArray(6, c.createArrayOf("text", tenants));
+            outbox.setArray(7, c.createArrayOf("text", types));
+            outbox.setArray(8, c.createArrayOf("int4", versions));
+            outbox.setArray(9, c.createArrayOf("text", occurred));
+            outbox.setArray(10, c.createArrayOf("text", recorded));
             outbox.executeUpdate();
         }
     }

@@ -64,7 +64,15 @@ public class DeliveryPlanner {
     /** One event on its own (the fallback when its poll's batch failed); true when it was new to this consumer. */
     @Transactional
     public boolean plan(EventEnvelope event) {
-        return planAll(List.of(new ParkedRecords.Decoded(event, EventCodec.toJson(event))));
+        return plan(event, false);
+    }
+
+    /** One event; {@code imported}: history from another installation's log, recorded but not announced. */
+    @Transactional
+    public boolean plan(EventEnvelope event, boolean imported) {
+        return planAll(
+                List.of(new ParkedRecords.Decoded(event, EventCodec.toJson(event))),
+                imported ? Set.of(event.eventId()) : Set.of());
     }
 
     /** A delivery decided, to insert with the others of the poll. */
@@ -78,6 +86,16 @@ public class DeliveryPlanner {
      */
     @Transactional
     public boolean planAll(List<ParkedRecords.Decoded> batch) {
+        return planAll(batch, Set.of());
+    }
+
+    /**
+     * As {@link #planAll(List)}; the events named in {@code imported} came from another installation's log (the relay
+     * marks them): subscribers were told of them there, so they move the incident's facts and position on but cause
+     * no delivery.
+     */
+    @Transactional
+    public boolean planAll(List<ParkedRecords.Decoded> batch, Set<UUID> imported) {
         Map<String, List<ParkedRecords.Decoded>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
         for (ParkedRecords.Decoded d : batch) {
             byIncident
@@ -108,7 +126,8 @@ public class DeliveryPlanner {
                             waiting.add(id);
                             continue;
                         case NEXT:
-                            facts = planEvent(event, facts, subscriptions, planned);
+                            facts = planEvent(
+                                    event, facts, subscriptions, planned, !imported.contains(event.eventId()));
                             position = event.sequence();
                             last = event;
                     }
@@ -116,7 +135,12 @@ public class DeliveryPlanner {
                 if (last != null && waiting.contains(id)) {
                     ParkedRecords.Decoded next;
                     while ((next = PENDING.take(c, id, position + 1)) != null) {
-                        facts = planEvent(next.event(), facts, subscriptions, planned);
+                        facts = planEvent(
+                                next.event(),
+                                facts,
+                                subscriptions,
+                                planned,
+                                !imported.contains(next.event().eventId()));
                         position = next.event().sequence();
                         last = next.event();
                     }
@@ -139,9 +163,13 @@ public class DeliveryPlanner {
             EventEnvelope event,
             IncidentFacts before,
             Map<String, List<ActiveSubscriptions.Active>> subscriptions,
-            List<Planned> planned) {
+            List<Planned> planned,
+            boolean announce) {
         IncidentFacts.Applied applied = IncidentFacts.apply(before, event);
         IncidentFacts facts = applied.facts();
+        if (!announce) {
+            return facts;
+        }
         Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
         if (config.webhookUrl().isPresent()) {
             planned.add(
