@@ -99,4 +99,45 @@ class GrafanaIngestTest {
                 .contentType("application/problem+json");
         assertEquals(before, store.totalEvents());
     }
+
+    @Test
+    void aSignedRequestSentAgainAfterItsWindow_is401_andStoresNothing_whileARetryWithinItChangesNothing()
+            throws Exception {
+        String body = body("c" + System.nanoTime());
+        long now = System.currentTimeMillis() / 1000;
+        String captured = Long.toString(now - 301); // signed 5 min 1 s ago: a captured request, sent again
+        long before = store.totalEvents();
+        given().contentType(ContentType.JSON)
+                .header("X-Grafana-Alerting-Signature-Timestamp", captured)
+                .header("X-Grafana-Alerting-Signature", sign(captured, body))
+                .body(body)
+                .when()
+                .post("/api/v1/integrations/grafana")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("replayed"));
+        String ahead = Long.toString(now + 400); // from a clock far ahead
+        given().contentType(ContentType.JSON)
+                .header("X-Grafana-Alerting-Signature-Timestamp", ahead)
+                .header("X-Grafana-Alerting-Signature", sign(ahead, body))
+                .body(body)
+                .post("/api/v1/integrations/grafana")
+                .then()
+                .statusCode(401);
+        assertEquals(before, store.totalEvents());
+
+        String recent = Long.toString(now - 240); // within the window, in milliseconds as some senders write it
+        String millis = recent + "000";
+        for (int attempt = 0; attempt < 2; attempt++) {
+            given().contentType(ContentType.JSON)
+                    .header("X-Grafana-Alerting-Signature-Timestamp", millis)
+                    .header("X-Grafana-Alerting-Signature", sign(millis, body))
+                    .body(body)
+                    .post("/api/v1/integrations/grafana")
+                    .then()
+                    .statusCode(202);
+        }
+        assertEquals(before + 2, store.totalEvents(), "declared and fired, once");
+    }
 }

@@ -48,7 +48,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Grafana alerting's webhook contact point, body unchanged: Alertmanager's shape plus title, state, message,
  * each alert's values and dashboard/panel/silence URLs. With a secret configured, the contact point's HMAC
- * signature (hex HMAC-SHA256 of [timestamp ":"] body) must verify, or nothing is taken (401).
+ * signature (hex HMAC-SHA256 of [timestamp ":"] body) must verify, and a signed timestamp be within
+ * {@code max-signature-age} of now, or nothing is taken (401).
  */
 @Path("/api/v1/integrations/grafana")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -176,6 +177,30 @@ public class GrafanaResource {
         if (!MessageDigest.isEqual(expected, given)) {
             throw new ProblemException(
                     Problem.of(401, "Unauthorized", config.grafana().signatureHeader() + " does not verify"));
+        }
+        if (timestamp != null) {
+            refuseStale(timestamp.trim());
+        }
+    }
+
+    /** A signed timestamp (Unix seconds; milliseconds accepted) too far from now: a replay, or a clock to fix. */
+    private void refuseStale(String timestamp) {
+        String header = config.grafana().timestampHeader().orElseThrow();
+        long maxAge = config.grafana().maxSignatureAge().toSeconds();
+        long signedAt;
+        try {
+            long value = Long.parseLong(timestamp);
+            signedAt = value > 100_000_000_000L ? value / 1000 : value;
+        } catch (NumberFormatException e) {
+            throw new ProblemException(Problem.of(401, "Unauthorized", header + " is not a Unix time"));
+        }
+        long away = Math.abs(System.currentTimeMillis() / 1000 - signedAt);
+        if (away > maxAge) {
+            throw new ProblemException(Problem.of(
+                    401,
+                    "Unauthorized",
+                    header + " is " + away + " s from now, more than the " + maxAge
+                            + " s a signature is good for: a replayed request, or a clock to set right"));
         }
     }
 

@@ -75,6 +75,13 @@ public interface IngestConfig {
 
         /** The contact point's timestamp header, when one is configured there. */
         Optional<String> timestampHeader();
+
+        /**
+         * How far a signed timestamp may be from now, either way: a signed request captured and sent again later is
+         * refused once this has passed (a retry within it changes nothing: alerts are deduplicated).
+         */
+        @WithDefault("5M")
+        java.time.Duration maxSignatureAge();
     }
 
     Generic generic();
