@@ -123,6 +123,14 @@ public class OpenApiDocument implements OASFilter {
         } else if (path.equals(API_KEYS) && method == PathItem.HttpMethod.POST) {
             succeeds(op, 201, "Created: the key, shown this once", JSON, ref("ApiKeyCreated"));
             problems(op, 503);
+        } else if (path.equals(API_KEYS + "/{keyId}/grafana-signing")) {
+            if (method == PathItem.HttpMethod.DELETE) {
+                succeeds(op, 204, "Taken away: the installation's secret applies to the key again", null, null);
+                problems(op, 404, 503);
+            } else {
+                // Set at once: 200 with the settings (and a made secret, this once). 409: no secrets key here.
+                problems(op, 404, 409, 503);
+            }
         } else if (path.equals(API_KEYS + "/{keyId}") && method == PathItem.HttpMethod.DELETE) {
             succeeds(op, 204, "Revoked", null, null);
             problems(op, 404, 503);

@@ -31,7 +31,7 @@ class GrafanaIngestTest {
     @Inject
     EventStoreProbe store;
 
-    private static String body(String unique) {
+    static String body(String unique) {
         return Fixtures.read("grafana-firing.json")
                 .replace("57c6d9296de2ad39", "fp-" + unique)
                 .replace(
@@ -41,8 +41,13 @@ class GrafanaIngestTest {
 
     /** What a Grafana contact point with an HMAC secret and a timestamp header sends: hex HMAC-SHA256 of "ts:body". */
     static String sign(String timestamp, String body) throws Exception {
+        return sign(SECRET, timestamp, body);
+    }
+
+    /** The same, under another secret (a key's own). */
+    static String sign(String secret, String timestamp, String body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return HexFormat.of().formatHex(mac.doFinal((timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
     }
 

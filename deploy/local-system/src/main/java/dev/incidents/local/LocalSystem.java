@@ -267,6 +267,7 @@ public final class LocalSystem implements AutoCloseable {
     private DevTokens tokens;
     private String apiKey;
     private String secretsKey;
+    private String commandSecretsKey;
 
     private LocalSystem() {}
 
@@ -408,6 +409,8 @@ public final class LocalSystem implements AutoCloseable {
         apiKey = devSecret(o.dataDir(), "api-key.txt", "ik_dev_");
         // The key the notifier encrypts webhook signing secrets under (id "local"), kept with the data like the others.
         secretsKey = devSecret(o.dataDir(), "notifier-secrets-key.txt", "local:");
+        // And the key the command service encrypts per-key Grafana secrets under.
+        commandSecretsKey = devSecret(o.dataDir(), "command-secrets-key.txt", "local:");
         tokens = DevTokens.loadOrGenerate(o.dataDir().resolve(TOKEN_KEY_FILE));
         receiver = WebhookReceiver.start(freeIfZero(o.receiverPort()), webhookSecret, o.keepReceived(), onWebhook);
         started.add(receiver);
@@ -425,7 +428,7 @@ public final class LocalSystem implements AutoCloseable {
                 jdbcBase + "incident_command",
                 user,
                 password,
-                Map.of("INCIDENTS_AUTH_BOOTSTRAP_API_KEY", apiKey),
+                Map.of("INCIDENTS_AUTH_BOOTSTRAP_API_KEY", apiKey, "INCIDENTS_SECRETS_KEY", commandSecretsKey),
                 logs);
         List<ChildProcess> readers = new ArrayList<>();
         for (int i = 1; i <= Math.max(1, o.queryInstances()); i++) {

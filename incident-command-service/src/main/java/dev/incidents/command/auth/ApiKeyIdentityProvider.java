@@ -36,6 +36,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
                         .addRole(ROLE)
                         .addAttribute(TenantAugmentor.TENANT, key.tenant())
                         .addAttribute(Caller.KEY_NAME, key.name())
+                        .addAttribute(Caller.KEY_ID, key.keyId())
                         .build())
                 .orElseThrow(() -> new AuthenticationFailedException("unknown or revoked API key")));
     }

@@ -25,8 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ApiKeys {
 
+    /** @param grafanaSigning whether Grafana requests with this key must carry its own HMAC signature */
     public record ApiKey(
-            String keyId, String tenant, String name, OffsetDateTime createdAt, OffsetDateTime revokedAt) {}
+            String keyId,
+            String tenant,
+            String name,
+            OffsetDateTime createdAt,
+            OffsetDateTime revokedAt,
+            boolean grafanaSigning) {}
 
     /** A key just created: the only moment its secret is known. */
     public record Created(ApiKey apiKey, String key) {}
@@ -87,8 +93,8 @@ public class ApiKeys {
 
     private Optional<ApiKey> lookup(String hash) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
+                PreparedStatement ps = c.prepareStatement(
+                        "select key_id, tenant, name, created_at, revoked_at, grafana_secret is not null from api_key"
                                 + " where key_hash = ? and revoked_at is null")) {
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
@@ -105,7 +111,7 @@ public class ApiKeys {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement("insert into api_key (key_id, tenant, name, key_hash) values (?, ?, ?, ?)"
-                                + " returning key_id, tenant, name, created_at, revoked_at")) {
+                                + " returning key_id, tenant, name, created_at, revoked_at, false")) {
             ps.setString(1, keyId);
             ps.setString(2, tenant);
             ps.setString(3, name);
@@ -122,8 +128,8 @@ public class ApiKeys {
 
     public List<ApiKey> list(String tenant) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("select key_id, tenant, name, created_at, revoked_at from api_key"
+                PreparedStatement ps = c.prepareStatement(
+                        "select key_id, tenant, name, created_at, revoked_at, grafana_secret is not null from api_key"
                                 + " where tenant = ? order by created_at")) {
             ps.setString(1, tenant);
             List<ApiKey> keys = new ArrayList<>();
@@ -163,7 +169,71 @@ public class ApiKeys {
                 rs.getString(2),
                 rs.getString(3),
                 rs.getObject(4, OffsetDateTime.class),
-                rs.getObject(5, OffsetDateTime.class));
+                rs.getObject(5, OffsetDateTime.class),
+                rs.getBoolean(6));
+    }
+
+    /**
+     * A Grafana contact point's signing settings for one key.
+     *
+     * @param secret as stored: encrypted ({@link IntegrationSecrets})
+     * @param timestampHeader the header the contact point sends its signed Unix time in
+     */
+    public record GrafanaSigning(String secret, String timestampHeader) {}
+
+    private record KnownSigning(Optional<GrafanaSigning> signing, long expiresAtNanos) {}
+
+    private final ConcurrentHashMap<String, KnownSigning> signings = new ConcurrentHashMap<>();
+
+    /**
+     * The key's own Grafana signing settings, if it has any; read at most once per {@code incidents.auth.api-key-cache}
+     * on a replica, like the key itself.
+     */
+    public Optional<GrafanaSigning> grafanaSigning(String keyId) {
+        long now = System.nanoTime();
+        KnownSigning known = signings.get(keyId);
+        if (known != null && now - known.expiresAtNanos() < 0) {
+            return known.signing();
+        }
+        Optional<GrafanaSigning> signing;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select grafana_secret, grafana_timestamp_header from api_key"
+                        + " where key_id = ? and grafana_secret is not null")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                signing = rs.next()
+                        ? Optional.of(new GrafanaSigning(rs.getString(1), rs.getString(2)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the signing settings of API key " + keyId, e);
+        }
+        if (signings.size() >= MAX_VERIFIED) {
+            signings.clear();
+        }
+        signings.put(keyId, new KnownSigning(signing, now + config.apiKeyCache().toNanos()));
+        return signing;
+    }
+
+    /**
+     * Sets (or, with a null secret, removes) the key's Grafana signing settings; false when the tenant has no such
+     * live key. Seen at once on this replica, on the others within the cache time.
+     */
+    public boolean setGrafanaSigning(String tenant, String keyId, String storedSecret, String timestampHeader) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("update api_key set grafana_secret = ?,"
+                        + " grafana_timestamp_header = ? where tenant = ? and key_id = ? and revoked_at is null")) {
+            ps.setString(1, storedSecret);
+            ps.setString(2, storedSecret == null ? null : timestampHeader);
+            ps.setString(3, tenant);
+            ps.setString(4, keyId);
+            boolean updated = ps.executeUpdate() == 1;
+            signings.remove(keyId);
+            verified.clear(); // the listed flag
+            return updated;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set the signing settings of API key " + keyId, e);
+        }
     }
 
     /**

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidents.command.auth.ApiKeyAuthentication;
 import dev.incidents.command.auth.ApiKeyIdentityProvider;
+import dev.incidents.command.auth.ApiKeys;
+import dev.incidents.command.auth.IntegrationSecrets;
 import dev.incidents.command.incident.WriteSupport;
 import dev.incidents.command.store.CommandContext;
 import dev.incidents.domain.AlertLink;
+import dev.incidents.support.auth.Caller;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import dev.incidents.support.validation.SaneTime;
@@ -36,6 +39,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -114,6 +118,15 @@ public class GrafanaResource {
     @Inject
     Validator validator;
 
+    @Inject
+    Caller caller;
+
+    @Inject
+    ApiKeys keys;
+
+    @Inject
+    IntegrationSecrets secrets;
+
     @POST
     @Operation(summary = "Receive a Grafana alerting webhook")
     public Response receive(
@@ -153,19 +166,41 @@ public class GrafanaResource {
                 ingest.ingest(ctx, signals, config.grafana().autoResolve()));
     }
 
+    /**
+     * The key's own secret if it has one (then a signed timestamp is required), else the installation's, if set:
+     * the signature must verify, and a signed timestamp be recent, or nothing is taken (401).
+     */
     private void verifySignature(String raw, HttpHeaders headers) throws Exception {
-        if (config.grafana().hmacSecret().isEmpty()) {
-            return;
+        String keyId = caller.keyId();
+        Optional<ApiKeys.GrafanaSigning> own = keyId == null ? Optional.empty() : keys.grafanaSigning(keyId);
+        if (own.isPresent()) {
+            verify(
+                    raw,
+                    headers,
+                    secrets.decrypt(keyId, own.get().secret()),
+                    Optional.of(own.get().timestampHeader()));
+        } else if (config.grafana().hmacSecret().isPresent()) {
+            verify(
+                    raw,
+                    headers,
+                    config.grafana().hmacSecret().get(),
+                    config.grafana().timestampHeader());
         }
+    }
+
+    private void verify(String raw, HttpHeaders headers, String secret, Optional<String> timestampHeader)
+            throws Exception {
         String signature = headers.getHeaderString(config.grafana().signatureHeader());
-        String timestamp =
-                config.grafana().timestampHeader().map(headers::getHeaderString).orElse(null);
-        if (signature == null || (config.grafana().timestampHeader().isPresent() && timestamp == null)) {
+        String timestamp = timestampHeader.map(headers::getHeaderString).orElse(null);
+        if (signature == null || (timestampHeader.isPresent() && timestamp == null)) {
             throw new ProblemException(Problem.of(
-                    401, "Unauthorized", "missing " + config.grafana().signatureHeader()));
+                    401,
+                    "Unauthorized",
+                    "missing " + config.grafana().signatureHeader()
+                            + timestampHeader.map(h -> " or " + h).orElse("")));
         }
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(config.grafana().hmacSecret().get().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String signed = (timestamp != null ? timestamp + ":" : "") + (raw == null ? "" : raw);
         byte[] expected = mac.doFinal(signed.getBytes(StandardCharsets.UTF_8));
         byte[] given;
@@ -179,13 +214,12 @@ public class GrafanaResource {
                     Problem.of(401, "Unauthorized", config.grafana().signatureHeader() + " does not verify"));
         }
         if (timestamp != null) {
-            refuseStale(timestamp.trim());
+            refuseStale(timestampHeader.get(), timestamp.trim());
         }
     }
 
     /** A signed timestamp (Unix seconds; milliseconds accepted) too far from now: a replay, or a clock to fix. */
-    private void refuseStale(String timestamp) {
-        String header = config.grafana().timestampHeader().orElseThrow();
+    private void refuseStale(String header, String timestamp) {
         long maxAge = config.grafana().maxSignatureAge().toSeconds();
         long signedAt;
         try {

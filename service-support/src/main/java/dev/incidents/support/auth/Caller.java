@@ -21,6 +21,14 @@ public class Caller {
     @Inject
     SecurityIdentity identity;
 
+    /** Identity attribute of an integration API key's id. */
+    public static final String KEY_ID = "incidents.key-id";
+
+    /** The id of the integration API key the caller presented; null for people. */
+    public String keyId() {
+        return identity.getAttribute(KEY_ID);
+    }
+
     /** The name of the integration API key the caller presented; null for people. */
     public String keyName() {
         return identity.getAttribute(KEY_NAME);
