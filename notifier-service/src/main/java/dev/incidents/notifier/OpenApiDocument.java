@@ -70,6 +70,10 @@ public class OpenApiDocument implements OASFilter {
             succeeds(op, 202, "Scheduled again: the delivery as it now is", JSON, ref("Delivery"));
             // Still being tried, or its subscription deleted or disabled.
             problems(op, 409);
+        } else if (path.endsWith("/replay")) {
+            succeeds(op, 202, "Scheduled again: how many, and the cursor to ask after next", JSON, ref("Replay"));
+            // The subscription is not active (disabled by a 410, say): enable it first.
+            problems(op, 409);
         } else if (path.endsWith("/enable")) {
             succeeds(op, 200, "Enabled (or already active): the subscription", JSON, ref("Subscription"));
         }

@@ -37,7 +37,8 @@ class OpenApiTest {
             "POST /api/v1/subscriptions", "201",
             "DELETE /api/v1/subscriptions/{id}", "204",
             "POST /api/v1/subscriptions/{id}/enable", "200",
-            "POST /api/v1/deliveries/{id}/redeliver", "202");
+            "POST /api/v1/deliveries/{id}/redeliver", "202",
+            "POST /api/v1/subscriptions/{id}/replay", "202");
 
     private JsonNode paths() throws Exception {
         RestAssured.requestSpecification = null;

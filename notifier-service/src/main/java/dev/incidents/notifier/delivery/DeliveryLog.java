@@ -159,6 +159,53 @@ public class DeliveryLog {
                 .orElse(Redelivery.NOT_FOUND);
     }
 
+    /**
+     * What a replay scheduled.
+     *
+     * @param scheduled deliveries sent again
+     * @param until the last delivery id scheduled (the cursor to ask after next), or null when none
+     * @param more whether more than the limit were due: ask again after {@code until}
+     */
+    public record Replayed(int scheduled, Long until, boolean more) {}
+
+    /**
+     * Sends a subscription's delivered and dead deliveries after {@code after} (a delivery id: the
+     * {@code webhook-cursor} of the last webhook the subscriber took) again, oldest first, at most {@code limit}: each
+     * with its webhook-id and a fresh attempt budget, like a redelivery. Those still being tried are on their way.
+     */
+    public Replayed replay(String tenant, UUID subscription, long after, int limit) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("""
+                        with due as (
+                            select id from delivery
+                             where %s and subscription_id = ? and id > ? and status in ('delivered', 'dead')
+                             order by id limit ?)
+                        update delivery d set status = 'pending', next_attempt_at = now(), leased_until = null,
+                               attempt_base = attempts, last_error = null, delivered_at = null
+                          from due where d.id = due.id
+                        returning d.id
+                        """.formatted(TENANT_ROWS))) {
+            ps.setString(1, tenant);
+            ps.setObject(2, subscription);
+            ps.setLong(3, after);
+            ps.setInt(4, limit + 1);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            ids.sort(null);
+            if (ids.size() > limit) {
+                // One more than asked, to know whether more are due: it goes out too, and the cursor names it.
+                return new Replayed(ids.size(), ids.get(ids.size() - 1), true);
+            }
+            return new Replayed(ids.size(), ids.isEmpty() ? null : ids.get(ids.size() - 1), false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot replay the deliveries of " + subscription, e);
+        }
+    }
+
     private static List<Delivery> withAttempts(Connection c, List<Delivery> rows) throws SQLException {
         if (rows.isEmpty()) {
             return rows;

@@ -43,6 +43,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class HttpChannel {
 
+    /** The header with a webhook's delivery id, the cursor {@code POST /api/v1/subscriptions/{id}/replay} takes. */
+    static final String CURSOR_HEADER = "webhook-cursor";
+
     private static final Logger LOG = Logger.getLogger(HttpChannel.class);
     private static final long MAX_CONNECT_MILLIS = 5_000;
 
@@ -131,7 +134,10 @@ class HttpChannel {
                 .putHeader(HttpHeaders.USER_AGENT, "incident-tracker-notifier");
         if (d.channel().equals("webhook")) {
             long timestamp = Instant.now().getEpochSecond();
-            options.putHeader("webhook-id", d.webhookId()).putHeader("webhook-timestamp", Long.toString(timestamp));
+            options.putHeader("webhook-id", d.webhookId())
+                    .putHeader("webhook-timestamp", Long.toString(timestamp))
+                    // This subscriber's position in its feed: ask for a replay after the last one taken.
+                    .putHeader(CURSOR_HEADER, Long.toString(d.id()));
             if (d.secret() != null) {
                 options.putHeader(
                         "webhook-signature", WebhookSignature.sign(d.secret(), d.webhookId(), timestamp, d.payload()));

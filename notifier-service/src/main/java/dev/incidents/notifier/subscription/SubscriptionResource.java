@@ -1,11 +1,16 @@
 package dev.incidents.notifier.subscription;
 
 import dev.incidents.notifier.NotifierConfig;
+import dev.incidents.notifier.delivery.DeliveryLog;
+import dev.incidents.notifier.delivery.DeliverySender;
 import dev.incidents.support.auth.Caller;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -19,6 +24,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -40,6 +48,12 @@ public class SubscriptionResource {
 
     @Inject
     Caller caller;
+
+    @Inject
+    DeliveryLog deliveries;
+
+    @Inject
+    DeliverySender sender;
 
     @POST
     @Operation(
@@ -86,6 +100,49 @@ public class SubscriptionResource {
                     + " dead deliveries can be redelivered. An active one is answered as it is.")
     public Subscription enable(@PathParam("id") String id) {
         return subscriptions.enable(caller.tenant(), uuid(id)).orElseThrow(() -> notFound(id));
+    }
+
+    /** @param after the {@code webhook-cursor} of the last webhook the subscriber took (0: from its first) */
+    public record ReplayRequest(@NotNull @PositiveOrZero Long after) {}
+
+    /**
+     * What a replay scheduled.
+     *
+     * @param scheduled deliveries sent again, in their order
+     * @param until the cursor of the last one scheduled; null when none was due
+     * @param more more were due than one request schedules: replay again after {@code until}
+     */
+    public record Replay(UUID subscription, long after, int scheduled, Long until, boolean more) {}
+
+    /** Deliveries one replay request schedules at most. */
+    static final int REPLAY_LIMIT = 1000;
+
+    @POST
+    @Path("/{id}/replay")
+    @Operation(
+            summary = "Send a webhook subscription's deliveries again from a position in its feed",
+            description = "Every webhook carries its position in the subscriber's feed (the webhook-cursor header)."
+                    + " A subscriber that lost what it received after some position asks for everything after it:"
+                    + " delivered and dead deliveries are sent again, oldest first, each with its webhook-id (so a"
+                    + " receiver drops what it already has) and a fresh attempt budget; those still being tried are"
+                    + " on their way. At most 1000 per request: with more, ask again after until.")
+    @APIResponse(
+            responseCode = "202",
+            description = "Scheduled again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Replay.class)))
+    public Response replay(@PathParam("id") String id, @NotNull @Valid ReplayRequest body) {
+        UUID subscription = uuid(id);
+        Subscription s = subscriptions.find(caller.tenant(), subscription).orElseThrow(() -> notFound(id));
+        if (!"active".equals(s.status())) {
+            throw new ProblemException(
+                    Problem.conflict("subscription " + id + " is " + s.status() + ": enable it, then replay"));
+        }
+        DeliveryLog.Replayed r = deliveries.replay(caller.tenant(), subscription, body.after(), REPLAY_LIMIT);
+        if (r.scheduled() > 0) {
+            sender.wakeUp();
+        }
+        return Response.accepted(new Replay(subscription, body.after(), r.scheduled(), r.until(), r.more()))
+                .build();
     }
 
     @DELETE
