@@ -86,6 +86,92 @@ class PipeEndToEndTest {
     }
 
     @Test
+    void theGrafanaDashboard_readsMetricsAndAnApiTheServicesServe() throws Exception {
+        HttpResponse<String> alert = post(system.commandUrl() + "/api/v1/events", """
+                {"source": "probe", "dedupKey": "dashboard-e2e", "status": "firing", "title": "Dashboard probe",
+                 "severity": "SEV1", "service": "dashboard-e2e"}""");
+        assertEquals(202, alert.statusCode(), alert.body());
+        String incidentId = field(alert.body(), "incidentId");
+        awaitWebhooks(incidentId, 1, Duration.ofSeconds(30));
+
+        // The open-incident gauge is counted every 15 s, not at each scrape.
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        String scraped = scrapeAll();
+        while (!scraped.contains("service=\"dashboard-e2e\"") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            scraped = scrapeAll();
+        }
+        assertTrue(
+                scraped.lines()
+                        .anyMatch(l -> l.startsWith("incidents_open{")
+                                && l.contains("service=\"dashboard-e2e\"")
+                                && l.contains("severity=\"SEV1\"")
+                                && l.endsWith(" 1.0")),
+                "the SEV1 incident is open on the gauge");
+        assertTrue(scraped.lines()
+                .anyMatch(l -> l.startsWith("incidents_alerts_received_total{")
+                        && l.contains("integration=\"events\"")
+                        && l.contains("status=\"firing\"")));
+        assertTrue(scraped.lines()
+                .anyMatch(l -> l.startsWith("incidents_deliveries_total{") && l.contains("outcome=\"delivered\"")));
+
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        com.fasterxml.jackson.databind.JsonNode dashboard =
+                JSON.readTree(Files.readString(root.resolve("deploy/grafana/incidents-dashboard.json")));
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        int apiPanels = 0;
+        for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.path("panels")) {
+            for (com.fasterxml.jackson.databind.JsonNode target : panel.path("targets")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bincidents_[a-z_]+")
+                        .matcher(target.path("expr").asText(""));
+                while (m.find()) {
+                    used.add(m.group());
+                }
+                if (target.has("url")) {
+                    apiPanels++;
+                    String url = target.path("url").asText().replace("${query_url}", system.queryUrl())
+                            + "?groupBy=week&from=2020-01-01T00:00:00Z&to=2020-03-01T00:00:00Z";
+                    HttpResponse<String> answer = get(url);
+                    assertEquals(200, answer.statusCode(), url + ": " + answer.body());
+                    com.fasterxml.jackson.databind.JsonNode rows = JSON.readTree(answer.body())
+                            .path(target.path("root_selector").asText());
+                    assertTrue(rows.size() > 0, answer.body());
+                    for (com.fasterxml.jackson.databind.JsonNode column : target.path("columns")) {
+                        com.fasterxml.jackson.databind.JsonNode value = rows.get(0);
+                        for (String step : column.path("selector").asText().split("\\.")) {
+                            assertTrue(value.has(step), column + " in " + rows.get(0));
+                            value = value.get(step);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(used.size() >= 8, "metrics the dashboard reads: " + used);
+        assertEquals(1, apiPanels);
+        for (String metric : used) {
+            assertTrue(
+                    scraped.lines().anyMatch(l -> l.startsWith(metric + "{") || l.startsWith(metric + " ")),
+                    metric + " is read by the dashboard but no service serves it");
+        }
+    }
+
+    /** Every service's Prometheus scrape, one after the other. */
+    private static String scrapeAll() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (String service : List.of("incident-command-service", "incident-query-service", "notifier-service")) {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(system.managementUrl(service) + "/q/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), service);
+            all.append(r.body()).append('\n');
+        }
+        return all.toString();
+    }
+
+    @Test
     void emailSubscription_deliversThroughTheLocalSmtpSink_listedAtGetMails() throws Exception {
         // A service of its own, so that the other tests' incidents do not mail this address.
         HttpResponse<String> subscribed = post(system.notifierUrl() + "/api/v1/subscriptions", """

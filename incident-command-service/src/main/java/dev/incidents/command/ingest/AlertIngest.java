@@ -12,11 +12,15 @@ import dev.incidents.domain.IncidentCommand.FireAlert;
 import dev.incidents.domain.IncidentCommand.ResolveAlert;
 import dev.incidents.domain.IncidentDecider;
 import dev.incidents.support.problem.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Alerts from monitoring systems, whatever their format: a firing alert attaches to the open incident its
@@ -36,7 +40,36 @@ public class AlertIngest {
         List<WriteResult> results = new ArrayList<>();
         WriteResult first = handler.transact(ctx, work(ctx, signals, autoResolve, results));
         // An Idempotency-Key replay ran nothing and answers the stored first result.
-        return results.isEmpty() ? List.of(first) : List.copyOf(results);
+        if (results.isEmpty()) {
+            return List.of(first);
+        }
+        for (AlertSignal s : signals) {
+            received(s.source(), s.firing()).increment();
+        }
+        return List.copyOf(results);
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, Counter> receivedCounters = new ConcurrentHashMap<>();
+
+    /** The integrations with a route of their own; the generic event's source is the caller's text. */
+    private static final java.util.Set<String> INTEGRATIONS = java.util.Set.of("alertmanager", "grafana", "pagerduty");
+
+    /**
+     * {@code incidents_alerts_received_total{integration, status}}: alerts taken (and stored), by integration (a
+     * generic event's own source is not a label: callers choose it, so it could make series without end).
+     */
+    private Counter received(String source, boolean firing) {
+        String integration = INTEGRATIONS.contains(source) ? source : "events";
+        String status = firing ? "firing" : "resolved";
+        return receivedCounters.computeIfAbsent(
+                integration + "/" + status,
+                k -> Counter.builder("incidents_alerts_received_total")
+                        .description("Alerts taken from monitoring, by integration and status")
+                        .tags("integration", integration, "status", status)
+                        .register(registry));
     }
 
     /** The writes of one webhook call; each alert's answer goes to {@code results}, the first incident's is returned. */
@@ -83,11 +116,13 @@ public class AlertIngest {
     }
 
     public WriteResult fire(CommandContext ctx, String routeKey, FireAlert command) {
-        return handler.transact(
+        WriteResult r = handler.transact(
                 ctx,
                 GroupCommit.Work.reading(
                         WriteBatch.Reads.route(ctx.tenant(), command.source(), routeKey),
                         batch -> fire(batch, ctx, routeKey, command)));
+        received(command.source(), true).increment();
+        return r;
     }
 
     private static WriteResult fire(WriteBatch batch, CommandContext ctx, String routeKey, FireAlert command) {
@@ -111,11 +146,13 @@ public class AlertIngest {
 
     /** A resolved alert for a key that feeds no incident changes nothing and answers without an incident id. */
     public WriteResult resolve(CommandContext ctx, String routeKey, ResolveAlert command) {
-        return handler.transact(
+        WriteResult r = handler.transact(
                 ctx,
                 GroupCommit.Work.reading(
                         WriteBatch.Reads.route(ctx.tenant(), command.source(), routeKey),
                         batch -> resolve(batch, ctx, routeKey, command)));
+        received(command.source(), false).increment();
+        return r;
     }
 
     private static WriteResult resolve(WriteBatch batch, CommandContext ctx, String routeKey, ResolveAlert command) {

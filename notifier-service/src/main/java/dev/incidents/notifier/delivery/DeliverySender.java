@@ -388,6 +388,9 @@ public class DeliverySender {
     /** Metrics and logs of one recorded attempt. */
     private void observe(Claimed d, Outcome o, int attempt, DeliveryStatus status, String error) {
         boolean ok = o.delivered();
+        // Attempts by where they left the delivery: delivered, retrying (it failed and will be tried again), dead.
+        metrics.counter("incidents_deliveries_total", "channel", d.channel(), "outcome", status.wireName())
+                .increment();
         if (d.subscriptionId() == null) {
             // The configured webhook is the operator's, not in any tenant's delivery log: this is how it is seen.
             metrics.counter("notifier.configured.webhook.attempts", "result", status.wireName())
