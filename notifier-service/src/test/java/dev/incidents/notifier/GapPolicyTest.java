@@ -14,10 +14,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +34,8 @@ class GapPolicyTest {
     void anEventAheadOfAGap_waitsForTheMissingOne_thenBothGoOutInOrder() throws Exception {
         Stream incident = new Stream("default");
         EventEnvelope declared = incident.declare("Login returns 500", Severity.SEV1, "auth");
-        EventEnvelope acknowledged = event(incident, 2, new IncidentEvent.IncidentAcknowledged("ada"));
-        EventEnvelope resolved = event(incident, 3, new IncidentEvent.IncidentResolved("rolled back"));
+        EventEnvelope acknowledged = incident.at(2, new IncidentEvent.IncidentAcknowledged("ada"));
+        EventEnvelope resolved = incident.at(3, new IncidentEvent.IncidentResolved("rolled back"));
 
         Stream.publish(resolved); // 3 before 2
         awaitHeld(incident.incidentId, 3);
@@ -60,18 +58,6 @@ class GapPolicyTest {
         assertEquals("Resolved: rolled back", res.getString("summary"));
         assertEquals(List.of(1L, 2L, 3L), plannedSequences(incident.incidentId));
         assertEquals(0, held(incident.incidentId), "nothing left waiting");
-    }
-
-    private static EventEnvelope event(Stream stream, long sequence, IncidentEvent data) {
-        return EventEnvelope.of(
-                UUID.randomUUID(),
-                stream.incidentId,
-                sequence,
-                Stream.wat("09:0" + sequence),
-                Instant.now(),
-                "ada",
-                stream.tenant,
-                data);
     }
 
     private void awaitHeld(String incidentId, long seq) throws Exception {

@@ -16,11 +16,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,8 +36,7 @@ class ImportedHistoryTest {
     @Test
     void importedEvents_areNotAnnounced_butTheNextLiveOneReadsAsOfThem() throws Exception {
         Stream incident = new Stream("default");
-        EventEnvelope declared = event(
-                incident,
+        EventEnvelope declared = incident.at(
                 1,
                 new IncidentEvent.IncidentDeclared(
                         "Login returns 500",
@@ -50,10 +47,10 @@ class ImportedHistoryTest {
                         dev.incidents.domain.DetectionSource.MONITORING,
                         null,
                         false));
-        EventEnvelope acknowledged = event(incident, 2, new IncidentEvent.IncidentAcknowledged("ada"));
+        EventEnvelope acknowledged = incident.at(2, new IncidentEvent.IncidentAcknowledged("ada"));
         publishImported(declared);
         publishImported(acknowledged);
-        EventEnvelope resolved = event(incident, 3, new IncidentEvent.IncidentResolved("rolled back"));
+        EventEnvelope resolved = incident.at(3, new IncidentEvent.IncidentResolved("rolled back"));
         Stream.publish(resolved);
 
         List<Request> got = TestEndpoints.receiver.await(
@@ -77,18 +74,6 @@ class ImportedHistoryTest {
                 e.incidentId(),
                 EventCodec.toJson(e),
                 Map.of("ce_id", e.eventId().toString(), "ce_imported", "true"));
-    }
-
-    private static EventEnvelope event(Stream stream, long sequence, IncidentEvent data) {
-        return EventEnvelope.of(
-                UUID.randomUUID(),
-                stream.incidentId,
-                sequence,
-                Stream.wat("09:0" + sequence),
-                Instant.now(),
-                "ada",
-                stream.tenant,
-                data);
     }
 
     private List<Long> plannedSequences(String incidentId) throws Exception {

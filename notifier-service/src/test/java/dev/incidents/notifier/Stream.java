@@ -36,6 +36,12 @@ final class Stream {
         return e;
     }
 
+    /** An event of this incident at {@code sequence}, not published, not counted: for tests that send out of turn. */
+    EventEnvelope at(long sequence, IncidentEvent data) {
+        return EventEnvelope.of(
+                UUID.randomUUID(), incidentId, sequence, wat("09:0" + sequence), Instant.now(), "ada", tenant, data);
+    }
+
     static void publish(EventEnvelope e) {
         TopicProbe.produce(
                 "incident-events",
