@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.BeforeEach;
@@ -228,6 +229,18 @@ class ExportImportTest {
         ((ObjectNode) forged.get("data").get("data")).put("title", "Nothing happened");
         ObjectNode disagreeing = (ObjectNode) JSON.readTree(movedLines.get(0));
         disagreeing.put("subject", "another-incident");
+        ObjectNode intoLocal = (ObjectNode) JSON.readTree(keptLines.get(3));
+        ((ObjectNode) intoLocal.get("data"))
+                .put("eventId", UUID.randomUUID().toString())
+                .put("sequence", 5);
+        intoLocal.put("id", intoLocal.get("data").get("eventId").asText()).put("sequence", "5");
+        ObjectNode oddLink = (ObjectNode) JSON.readTree(movedLines.get(0));
+        ((ObjectNode) oddLink.get("data")).put("chainHash", 42);
+        ObjectNode undeclared = (ObjectNode) JSON.readTree(movedLines.get(1));
+        ((ObjectNode) undeclared.get("data"))
+                .put("sequence", 1)
+                .put("incidentId", "never-declared-" + UUID.randomUUID());
+        undeclared.remove(List.of("sequence", "subject"));
 
         String file = String.join(
                 "\n",
@@ -241,17 +254,21 @@ class ExportImportTest {
                 keptLines.get(0), // 8: already here
                 movedLines.get(0), // 9: imported
                 movedLines.get(1), // 10: imported now that 1 is here
-                "{\"specversion\": \"1.0\", \"data\": \"x\"}"); // 11: data not an object
+                "{\"specversion\": \"1.0\", \"data\": \"x\"}", // 11: data not an object
+                intoLocal.toString(), // 12: adds to an incident written here
+                oddLink.toString(), // 13: a chain hash that is not one
+                undeclared.toString(), // 14: an incident that starts without its declaration
+                disagreeing.put("subject", "x".repeat(100_000)).toString()); // 15: quoted short in the report
         Response report = importLines(file);
         report.then()
                 .statusCode(200)
-                .body("lines", equalTo(11))
+                .body("lines", equalTo(15))
                 .body("imported", equalTo(2))
                 .body("alreadyPresent", equalTo(1))
-                .body("refused", equalTo(8))
+                .body("refused", equalTo(12))
                 .body("complete", equalTo(true));
         List<Integer> refusedLines = report.path("refusals.line");
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 11), refusedLines, report.asString());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15), refusedLines, report.asString());
         assertTrue(reason(report, 1).startsWith("not JSON"), report.asString());
         assertTrue(reason(report, 2).startsWith("eventId"), report.asString());
         assertTrue(reason(report, 3).startsWith("data.tenant"), report.asString());
@@ -260,6 +277,10 @@ class ExportImportTest {
         assertTrue(reason(report, 6).startsWith("sequence"), report.asString());
         assertTrue(reason(report, 7).startsWith("subject"), report.asString());
         assertTrue(reason(report, 11).startsWith("data"), report.asString());
+        assertTrue(reason(report, 12).contains("written events of this incident itself"), report.asString());
+        assertTrue(reason(report, 13).startsWith("data.chainHash"), report.asString());
+        assertTrue(reason(report, 14).startsWith("data.type"), report.asString());
+        assertTrue(reason(report, 15).length() < 300, "a refusal quotes the file briefly");
 
         assertEquals(4, rows(kept).size());
         assertTrue(rows(kept).get(1).contains("\"ada\""), "the stored event is untouched");

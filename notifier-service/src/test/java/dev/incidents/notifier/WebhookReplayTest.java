@@ -106,6 +106,12 @@ class WebhookReplayTest {
                 .post("/api/v1/subscriptions/" + subscription + "/replay")
                 .then()
                 .statusCode(400);
+        String email = api.subscribe("email", "oncall@example.com").getString("id");
+        api.as()
+                .body("{\"after\": 0}")
+                .post("/api/v1/subscriptions/" + email + "/replay")
+                .then()
+                .statusCode(409);
         RestAssured.given()
                 .auth()
                 .oauth2(TestAuth.tokenFor(api.tenant, "viewer"))

@@ -69,8 +69,8 @@ final class CloudEventLines {
                     && !attribute.asText().equals(envelope.path(pair[1]).asText())) {
                 return new Parsed(
                         null,
-                        pair[0] + ": says " + attribute.asText() + ", the data's " + pair[1] + " says "
-                                + envelope.path(pair[1]).asText());
+                        pair[0] + ": says " + shown(attribute.asText()) + ", the data's " + pair[1] + " says "
+                                + shown(envelope.path(pair[1]).asText()));
             }
         }
         JsonNode type = ce.get("type");
@@ -78,9 +78,14 @@ final class CloudEventLines {
                 && !type.asText().equals(TYPE_PREFIX + envelope.path("type").asText())) {
             return new Parsed(
                     null,
-                    "type: says " + type.asText() + ", the data's type says "
-                            + envelope.path("type").asText());
+                    "type: says " + shown(type.asText()) + ", the data's type says "
+                            + shown(envelope.path("type").asText()));
         }
         return new Parsed(envelope, null);
+    }
+
+    /** A value from the file, as a refusal quotes it: short, so that a report of many refusals stays small. */
+    static String shown(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 80) + "...";
     }
 }

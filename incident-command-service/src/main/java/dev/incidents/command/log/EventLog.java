@@ -211,6 +211,8 @@ public class EventLog {
         }
     }
 
+    private static final java.util.regex.Pattern LINK = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
+
     /** A line that reads as an event envelope, with the fields the store needs taken out of it. */
     private record Candidate(
             long line,
@@ -260,6 +262,14 @@ public class EventLog {
             if (sequence < 1) {
                 return "data.sequence: not a positive number";
             }
+            JsonNode link = envelope.get(EventChain.FIELD);
+            if (link != null
+                    && !(link.isTextual() && LINK.matcher(link.textValue()).matches())) {
+                return "data.chainHash: not a link (sha256: and 64 hex digits)";
+            }
+            if (sequence == 1 && !"IncidentDeclared".equals(type)) {
+                return "data.type: an incident's first event is its declaration";
+            }
             if (!callerTenant.equals(tenant)) {
                 return "data.tenant: the event belongs to another tenant than the one importing it";
             }
@@ -272,7 +282,8 @@ public class EventLog {
             try {
                 EventCodec.fromJson(envelope.toString());
             } catch (RuntimeException e) {
-                return "data: not an event this installation reads: " + e.getMessage();
+                return "data: not an event this installation reads: "
+                        + CloudEventLines.shown(String.valueOf(e.getMessage()));
             }
             return null;
         }
@@ -305,8 +316,11 @@ public class EventLog {
         }
     }
 
-    /** An incident's last stored (or accepted) event: where the next one must follow. */
-    private record Head(long sequence, String chainHash, String tenant) {}
+    /**
+     * An incident's last stored (or accepted) event: where the next one must follow; {@code importedOnly}: every
+     * event of it here came by import.
+     */
+    private record Head(long sequence, String chainHash, String tenant, boolean importedOnly) {}
 
     /** A stored event with the same id as a line's. */
     private record Stored(String incidentId, long sequence, String canonical) {}
@@ -333,7 +347,9 @@ public class EventLog {
                     return;
                 } catch (SQLException e) {
                     c.rollback();
-                    if (!"23505".equals(e.getSQLState()) || attempt == 3) {
+                    // Another writer took a position (unique violation), or two imports crossed (deadlock).
+                    boolean race = "23505".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+                    if (!race || attempt == 3) {
                         throw e;
                     }
                 }
@@ -370,9 +386,15 @@ public class EventLog {
                 }
                 continue;
             }
-            Head head = heads.getOrDefault(k.incidentId(), new Head(0, null, tenant));
+            Head head = heads.getOrDefault(k.incidentId(), new Head(0, null, tenant, true));
             if (!tenant.equals(head.tenant())) {
                 refusals.add(k.refusal("incidentId: already taken in this installation"));
+                continue;
+            }
+            if (!head.importedOnly()) {
+                // Its history here was written here: an import must not add to it in someone else's name.
+                refusals.add(k.refusal("incidentId: this installation has written events of this incident itself;"
+                        + " an import only adds to incidents it brought"));
                 continue;
             }
             if (k.sequence() <= head.sequence()) {
@@ -396,7 +418,7 @@ public class EventLog {
                 refusals.add(k.refusal("chainHash: missing, though the incident's earlier events have one"));
                 continue;
             }
-            heads.put(k.incidentId(), new Head(k.sequence(), link, tenant));
+            heads.put(k.incidentId(), new Head(k.sequence(), link, tenant, true));
             acceptedHere.put(k.eventId(), canonical);
             accepted.add(k);
         }
@@ -432,9 +454,11 @@ public class EventLog {
     private static Map<String, Head> heads(Connection c, List<Candidate> batch) throws SQLException {
         Map<String, Head> heads = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                select distinct on (incident_id) incident_id, seq, envelope ->> 'chainHash', tenant
-                  from event_store where incident_id = any(?)
-                 order by incident_id, seq desc
+                select h.incident_id, h.seq, h.envelope ->> 'chainHash', h.tenant,
+                       (select bool_and(x.imported) from event_store x where x.incident_id = h.incident_id)
+                  from (select distinct on (incident_id) incident_id, seq, envelope, tenant
+                          from event_store where incident_id = any(?)
+                         order by incident_id, seq desc) h
                 """)) {
             ps.setArray(
                     1,
@@ -443,7 +467,9 @@ public class EventLog {
                             batch.stream().map(Candidate::incidentId).distinct().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    heads.put(rs.getString(1), new Head(rs.getLong(2), rs.getString(3), rs.getString(4)));
+                    heads.put(
+                            rs.getString(1),
+                            new Head(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getBoolean(5)));
                 }
             }
         }

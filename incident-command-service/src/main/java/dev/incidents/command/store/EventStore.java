@@ -157,8 +157,8 @@ public class EventStore {
             envelopes[i] = r.envelope();
         }
         try (PreparedStatement event = c.prepareStatement("""
-                insert into event_store (event_id, incident_id, seq, type, schema_version, occurred_at, recorded_at, actor, tenant, envelope)
-                select id, incident, seq, type, version, occurred::timestamptz, recorded::timestamptz, actor, tenant, envelope::jsonb
+                insert into event_store (event_id, incident_id, seq, type, schema_version, occurred_at, recorded_at, actor, tenant, envelope, imported)
+                select id, incident, seq, type, version, occurred::timestamptz, recorded::timestamptz, actor, tenant, envelope::jsonb, ?::boolean
                   from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                        as e(id, incident, seq, type, version, occurred, recorded, actor, tenant, envelope)
                 """);
@@ -166,16 +166,17 @@ public class EventStore {
                         insert into outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version, occurred_at, recorded_at, imported)
                         select *, ?::boolean from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
                         """)) {
-            event.setArray(1, c.createArrayOf("text", ids));
-            event.setArray(2, c.createArrayOf("text", incidents));
-            event.setArray(3, c.createArrayOf("bigint", seqs));
-            event.setArray(4, c.createArrayOf("text", types));
-            event.setArray(5, c.createArrayOf("int4", versions));
-            event.setArray(6, c.createArrayOf("text", occurred));
-            event.setArray(7, c.createArrayOf("text", recorded));
-            event.setArray(8, c.createArrayOf("text", actors));
-            event.setArray(9, c.createArrayOf("text", tenants));
-            event.setArray(10, c.createArrayOf("text", envelopes));
+            event.setBoolean(1, imported);
+            event.setArray(2, c.createArrayOf("text", ids));
+            event.setArray(3, c.createArrayOf("text", incidents));
+            event.setArray(4, c.createArrayOf("bigint", seqs));
+            event.setArray(5, c.createArrayOf("text", types));
+            event.setArray(6, c.createArrayOf("int4", versions));
+            event.setArray(7, c.createArrayOf("text", occurred));
+            event.setArray(8, c.createArrayOf("text", recorded));
+            event.setArray(9, c.createArrayOf("text", actors));
+            event.setArray(10, c.createArrayOf("text", tenants));
+            event.setArray(11, c.createArrayOf("text", envelopes));
             event.executeUpdate();
             outbox.setBoolean(1, imported);
             outbox.setArray(2, c.createArrayOf("text", ids));

@@ -22,7 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * {@code incidents_open{tenant, severity, service}}: the incidents not yet resolved or closed, from the read model,
  * counted every {@code incidents.metrics.open-interval} (not at each scrape: a scrape must not cost a query). An
- * incident of several services counts once for each; one of none under service "none". At most
+ * incident of several services counts once for each; one of none under service "none". Beside it
+ * {@code incidents_open_by_severity{tenant, severity}} counts each incident once. Every query replica reports the
+ * same numbers: take {@code max}, not {@code sum}, across them. At most
  * {@value #MAX_SERIES} series, the largest, so that a tenant with thousands of services cannot flood Prometheus.
  */
 @ApplicationScoped
@@ -43,11 +45,15 @@ public class OpenIncidentsGauge {
     Duration interval;
 
     private MultiGauge gauge;
+    private MultiGauge bySeverity;
     private WorkLoop loop;
 
     void start(@Observes StartupEvent ignored) {
         gauge = MultiGauge.builder(METRIC)
                 .description("Incidents not yet resolved or closed, by tenant, severity and service")
+                .register(registry);
+        bySeverity = MultiGauge.builder(METRIC + "_by_severity")
+                .description("Incidents not yet resolved or closed, by tenant and severity (each counted once)")
                 .register(registry);
         loop = new WorkLoop("open-incidents-gauge", interval, LOG, () -> {
             count();
@@ -83,5 +89,18 @@ public class OpenIncidentsGauge {
             }
         }
         gauge.register(rows, true); // series no longer open go away
+        List<MultiGauge.Row<?>> severities = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select tenant, severity, count(*) from incident_view"
+                        + " where status not in ('resolved', 'closed') group by 1, 2 order by 3 desc limit ?")) {
+            ps.setInt(1, MAX_SERIES);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    severities.add(MultiGauge.Row.of(
+                            Tags.of("tenant", rs.getString(1), "severity", rs.getString(2)), rs.getLong(3)));
+                }
+            }
+        }
+        bySeverity.register(severities, true);
     }
 }

@@ -170,37 +170,46 @@ public class DeliveryLog {
 
     /**
      * Sends a subscription's delivered and dead deliveries after {@code after} (a delivery id: the
-     * {@code webhook-cursor} of the last webhook the subscriber took) again, oldest first, at most {@code limit}: each
-     * with its webhook-id and a fresh attempt budget, like a redelivery. Those still being tried are on their way.
+     * {@code webhook-cursor} the subscriber is sure of) again, oldest first, at most {@code limit}: each with its
+     * webhook-id and a fresh attempt budget, like a redelivery. Those still being tried are on their way. Webhooks
+     * only: e-mail and chat messages are for people, who are not sent a thousand again.
      */
     public Replayed replay(String tenant, UUID subscription, long after, int limit) {
+        String due = " where " + TENANT_ROWS + " and subscription_id = ? and channel = 'webhook' and id > ?"
+                + " and status in ('delivered', 'dead')";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("""
-                        with due as (
-                            select id from delivery
-                             where %s and subscription_id = ? and id > ? and status in ('delivered', 'dead')
-                             order by id limit ?)
+                        with due as (select id from delivery %s order by id limit ?)
                         update delivery d set status = 'pending', next_attempt_at = now(), leased_until = null,
                                attempt_base = attempts, last_error = null, delivered_at = null
-                          from due where d.id = due.id
+                          from due
+                         where d.id = due.id and d.status in ('delivered', 'dead')
                         returning d.id
-                        """.formatted(TENANT_ROWS))) {
+                        """.formatted(due));
+                PreparedStatement more = c.prepareStatement("select exists (select 1 from delivery" + due + ")")) {
+            // The status is checked again where the row is updated: one redelivered and leased meanwhile is left be.
             ps.setString(1, tenant);
             ps.setObject(2, subscription);
             ps.setLong(3, after);
-            ps.setInt(4, limit + 1);
-            List<Long> ids = new ArrayList<>();
+            ps.setInt(4, limit);
+            long until = -1;
+            int scheduled = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                    scheduled++;
+                    until = Math.max(until, rs.getLong(1));
                 }
             }
-            ids.sort(null);
-            if (ids.size() > limit) {
-                // One more than asked, to know whether more are due: it goes out too, and the cursor names it.
-                return new Replayed(ids.size(), ids.get(ids.size() - 1), true);
+            if (scheduled == 0) {
+                return new Replayed(0, null, false);
             }
-            return new Replayed(ids.size(), ids.isEmpty() ? null : ids.get(ids.size() - 1), false);
+            more.setString(1, tenant);
+            more.setObject(2, subscription);
+            more.setLong(3, until);
+            try (ResultSet rs = more.executeQuery()) {
+                rs.next();
+                return new Replayed(scheduled, until, rs.getBoolean(1));
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot replay the deliveries of " + subscription, e);
         }

@@ -125,7 +125,9 @@ public class SubscriptionResource {
                     + " A subscriber that lost what it received after some position asks for everything after it:"
                     + " delivered and dead deliveries are sent again, oldest first, each with its webhook-id (so a"
                     + " receiver drops what it already has) and a fresh attempt budget; those still being tried are"
-                    + " on their way. At most 1000 per request: with more, ask again after until.")
+                    + " on their way. Cursors are given as deliveries are planned, and several incidents' webhooks"
+                    + " travel at once: ask after a cursor below which you know you have everything. Webhook"
+                    + " subscriptions only. At most 1000 per request: with more, ask again after until.")
     @APIResponse(
             responseCode = "202",
             description = "Scheduled again",
@@ -133,6 +135,10 @@ public class SubscriptionResource {
     public Response replay(@PathParam("id") String id, @NotNull @Valid ReplayRequest body) {
         UUID subscription = uuid(id);
         Subscription s = subscriptions.find(caller.tenant(), subscription).orElseThrow(() -> notFound(id));
+        if (!"webhook".equals(s.channel())) {
+            throw new ProblemException(Problem.conflict("subscription " + id + " is a " + s.channel()
+                    + " subscription: only webhooks take a replay (people are not sent their messages again)"));
+        }
         if (!"active".equals(s.status())) {
             throw new ProblemException(
                     Problem.conflict("subscription " + id + " is " + s.status() + ": enable it, then replay"));
