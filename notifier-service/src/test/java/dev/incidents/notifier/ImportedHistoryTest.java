@@ -68,6 +68,60 @@ class ImportedHistoryTest {
         assertEquals(List.of(3L), plannedSequences(incident.incidentId));
     }
 
+    @Test
+    void anImportedEventHeldAheadOfAGap_isStillNotAnnounced_whenTheGapCloses() throws Exception {
+        Stream incident = new Stream("default");
+        EventEnvelope declared = incident.at(
+                1,
+                new IncidentEvent.IncidentDeclared(
+                        "Search returns nothing",
+                        Severity.SEV2,
+                        List.of("search"),
+                        Stream.wat("08:30"),
+                        Stream.wat("08:30"),
+                        dev.incidents.domain.DetectionSource.MONITORING,
+                        null,
+                        false));
+        publishImported(declared);
+        publishImported(incident.at(3, new IncidentEvent.IncidentMitigated("index rebuilt"))); // ahead: held
+        awaitHeld(incident.incidentId, 3);
+        publishImported(incident.at(2, new IncidentEvent.IncidentAcknowledged("ada"))); // a later poll: 3 goes too
+        EventEnvelope resolved = incident.at(4, new IncidentEvent.IncidentResolved("fixed"));
+        Stream.publish(resolved);
+
+        List<Request> mine = TestEndpoints.receiver
+                .await(
+                        TestEndpoints.CONFIGURED_HOOK,
+                        rs -> rs.stream().anyMatch(r -> r.body().contains(incident.incidentId)),
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(r -> r.body().contains(incident.incidentId))
+                .toList();
+        assertEquals(
+                List.of("msg_" + resolved.eventId()),
+                mine.stream().map(r -> r.header("webhook-id")).toList());
+        assertEquals(List.of(4L), plannedSequences(incident.incidentId));
+    }
+
+    private void awaitHeld(String incidentId, long seq) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps =
+                            c.prepareStatement("select 1 from pending_event where incident_id = ? and seq = ?")) {
+                ps.setString(1, incidentId);
+                ps.setLong(2, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("event " + seq + " of " + incidentId + " never held");
+    }
+
     private static void publishImported(EventEnvelope e) {
         TopicProbe.produce(
                 "incident-events",

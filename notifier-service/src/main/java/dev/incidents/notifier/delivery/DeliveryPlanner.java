@@ -58,6 +58,20 @@ public class DeliveryPlanner {
     @Inject
     ActiveSubscriptions activeSubscriptions;
 
+    /**
+     * Imported events seen lately (the last {@value #IMPORTED_REMEMBERED}): one that arrived ahead of a gap is planned
+     * in a later poll, from the pending table, and must still not be announced. Not kept across a restart.
+     */
+    private final Set<UUID> imported = java.util.Collections.synchronizedSet(
+            java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<UUID, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+                    return size() > IMPORTED_REMEMBERED;
+                }
+            }));
+
+    private static final int IMPORTED_REMEMBERED = 100_000;
+
     /** Where events ahead of a gap wait (the gap policy the projection follows too). */
     private static final PendingEvents PENDING = new PendingEvents("pending_event");
 
@@ -95,7 +109,8 @@ public class DeliveryPlanner {
      * no delivery.
      */
     @Transactional
-    public boolean planAll(List<ParkedRecords.Decoded> batch, Set<UUID> imported) {
+    public boolean planAll(List<ParkedRecords.Decoded> batch, Set<UUID> importedNow) {
+        imported.addAll(importedNow);
         Map<String, List<ParkedRecords.Decoded>> byIncident = new TreeMap<>(); // sorted: locks are taken in one order
         for (ParkedRecords.Decoded d : batch) {
             byIncident
