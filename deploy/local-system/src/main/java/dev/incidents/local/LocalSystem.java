@@ -339,47 +339,19 @@ public final class LocalSystem implements AutoCloseable {
         } else {
             progress.accept(
                     "starting Kafka (KRaft" + (o.kafkaNodes() > 1 ? ", " + o.kafkaNodes() + " nodes" : "") + ") ...");
-            if (o.kafkaNodes() <= 1) {
-                List<String> command = List.of(
-                        ChildProcess.javaExecutable(),
-                        "-Xmx512m",
-                        "-cp",
-                        launcherClasspath(o),
-                        "dev.incidents.infra.EmbeddedKafkaMain",
-                        "--data-dir",
-                        o.dataDir().resolve("kafka").toString(),
-                        "--port",
-                        Integer.toString(freeIfZero(o.kafkaPort())));
-                ChildProcess kafka = ChildProcess.start("kafka", command, Map.of(), logs);
-                started.add(kafka);
-                kafkaLaunches.put("kafka", command);
-                bootstrapServers = kafka.awaitLogLine("KAFKA_READY", ready());
-            } else {
-                // Every node at once: a node is ready only when a majority of the controllers answer.
-                EmbeddedKafka.Cluster cluster = EmbeddedKafka.Cluster.onFreePorts(o.kafkaNodes());
-                List<ChildProcess> nodes = new ArrayList<>();
-                for (EmbeddedKafka.Node n : cluster.nodes()) {
-                    List<String> command = List.of(
-                            ChildProcess.javaExecutable(),
-                            "-Xmx384m",
-                            "-cp",
-                            launcherClasspath(o),
-                            "dev.incidents.infra.EmbeddedKafkaMain",
-                            "--data-dir",
-                            o.dataDir().resolve("kafka-" + n.nodeId()).toString(),
-                            "--cluster",
-                            cluster.describe(),
-                            "--node-id",
-                            Integer.toString(n.nodeId()));
-                    ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), command, Map.of(), logs);
-                    started.add(node);
-                    kafkaLaunches.put("kafka-" + n.nodeId(), command);
-                    nodes.add(node);
+            // A free port is free when it is chosen, not always when Kafka binds it (an outgoing connection can take
+            // it meanwhile): then Kafka starts again on other ports, on fresh data.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    bootstrapServers = startKafka(o, logs, attempt);
+                    break;
+                } catch (IllegalStateException e) {
+                    boolean chosenHere = o.kafkaNodes() > 1 || o.kafkaPort() == 0;
+                    if (attempt == 3 || !chosenHere || !portTaken(logs)) {
+                        throw e;
+                    }
+                    progress.accept("a port Kafka was given was taken meanwhile; starting Kafka again on others");
                 }
-                for (ChildProcess node : nodes) {
-                    node.awaitLogLine("KAFKA_READY", ready().plusSeconds(30));
-                }
-                bootstrapServers = cluster.bootstrapServers();
             }
         }
         replication = (short) Math.min(3, Math.max(1, o.kafkaNodes()));
@@ -798,6 +770,75 @@ public final class LocalSystem implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Starts Kafka's node or nodes; a node that fails to start stops the others it started. */
+    private String startKafka(Options o, Path logs, int attempt) throws IOException, InterruptedException {
+        List<ChildProcess> mine = new ArrayList<>();
+        String suffix = attempt == 1 ? "" : "-" + attempt;
+        try {
+            if (o.kafkaNodes() <= 1) {
+                List<String> command = List.of(
+                        ChildProcess.javaExecutable(),
+                        "-Xmx512m",
+                        "-cp",
+                        launcherClasspath(o),
+                        "dev.incidents.infra.EmbeddedKafkaMain",
+                        "--data-dir",
+                        o.dataDir().resolve("kafka" + suffix).toString(),
+                        "--port",
+                        Integer.toString(freeIfZero(o.kafkaPort())));
+                ChildProcess kafka = ChildProcess.start("kafka", command, Map.of(), logs);
+                mine.add(kafka);
+                kafkaLaunches.put("kafka", command);
+                String servers = kafka.awaitLogLine("KAFKA_READY", ready());
+                started.addAll(mine);
+                return servers;
+            } else {
+                // Every node at once: a node is ready only when a majority of the controllers answer.
+                EmbeddedKafka.Cluster cluster = EmbeddedKafka.Cluster.onFreePorts(o.kafkaNodes());
+                List<ChildProcess> nodes = new ArrayList<>();
+                for (EmbeddedKafka.Node n : cluster.nodes()) {
+                    List<String> command = List.of(
+                            ChildProcess.javaExecutable(),
+                            "-Xmx384m",
+                            "-cp",
+                            launcherClasspath(o),
+                            "dev.incidents.infra.EmbeddedKafkaMain",
+                            "--data-dir",
+                            o.dataDir().resolve("kafka-" + n.nodeId() + suffix).toString(),
+                            "--cluster",
+                            cluster.describe(),
+                            "--node-id",
+                            Integer.toString(n.nodeId()));
+                    ChildProcess node = ChildProcess.start("kafka-" + n.nodeId(), command, Map.of(), logs);
+                    mine.add(node);
+                    kafkaLaunches.put("kafka-" + n.nodeId(), command);
+                    nodes.add(node);
+                }
+                for (ChildProcess node : nodes) {
+                    node.awaitLogLine("KAFKA_READY", ready().plusSeconds(30));
+                }
+                started.addAll(mine);
+                return cluster.bootstrapServers();
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            mine.forEach(ChildProcess::close);
+            throw e;
+        }
+    }
+
+    /** Whether a Kafka node's log says its port was taken. */
+    private static boolean portTaken(Path logs) throws IOException {
+        try (var files = Files.list(logs)) {
+            for (Path log : files.filter(f -> f.getFileName().toString().startsWith("kafka"))
+                    .toList()) {
+                if (Files.readString(log).contains("Address already in use")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int freeIfZero(int port) throws IOException {
