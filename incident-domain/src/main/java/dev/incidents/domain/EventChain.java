@@ -35,6 +35,22 @@ public final class EventChain {
 
     private EventChain() {}
 
+    /** An event with its link, and its JSON exactly as {@link EventCodec#toJson} writes the linked event. */
+    public record Linked(EventEnvelope event, String json) {}
+
+    /**
+     * Links {@code event} after a predecessor whose link is {@code previous} and encodes it, building its JSON tree
+     * once for both (the writer's hot path: hashing and storing each event).
+     */
+    public static Linked linked(String previous, EventEnvelope event) {
+        ObjectNode tree = EventCodec.tree(event.withChainHash(null));
+        String link = link(previous, (JsonNode) tree);
+        JsonNode data = tree.remove("data"); // the link goes where toJson puts it: before the data
+        tree.put(FIELD, link);
+        tree.set("data", data);
+        return new Linked(event.withChainHash(link), EventCodec.write(tree));
+    }
+
     /** The link of {@code event} after a predecessor whose link is {@code previous} (null: none, or unchained). */
     public static String link(String previous, EventEnvelope event) {
         ObjectNode tree = EventCodec.tree(event);

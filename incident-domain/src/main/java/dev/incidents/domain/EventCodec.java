@@ -34,11 +34,16 @@ public final class EventCodec {
     private EventCodec() {}
 
     public static String toJson(EventEnvelope e) {
-        ObjectNode root = tree(e);
+        return write(tree(e));
+    }
+
+    /** A tree from {@link #tree} written as {@link #toJson} writes it. */
+    static String write(ObjectNode root) {
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("cannot serialise " + e.type(), ex);
+            throw new IllegalStateException(
+                    "cannot serialise " + root.path("type").asText(), ex);
         }
     }
 
@@ -101,7 +106,7 @@ public final class EventCodec {
     }
 
     /** The envelope of a JSON tree; any malformed input is an IllegalArgumentException. */
-    static EventEnvelope fromTree(JsonNode n) {
+    public static EventEnvelope fromTree(JsonNode n) {
         try {
             if (n == null || !n.isObject() || !n.hasNonNull("data")) {
                 throw new IllegalArgumentException("event envelope lacks data");

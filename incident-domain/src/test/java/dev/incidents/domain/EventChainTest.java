@@ -44,6 +44,17 @@ class EventChainTest {
     }
 
     @Test
+    void linkingAndEncodingTogether_givesTheLinkAndTheJsonThatToJsonWrites() {
+        String previous = null;
+        for (EventEnvelope e : Samples.stream()) {
+            EventChain.Linked linked = EventChain.linked(previous, e);
+            assertEquals(EventChain.link(previous, e), linked.event().chainHash());
+            assertEquals(EventCodec.toJson(linked.event()), linked.json(), "the same bytes as toJson");
+            previous = linked.event().chainHash();
+        }
+    }
+
+    @Test
     void aStreamAsWritten_verifies_andItsHeadIsTheLastLink() {
         List<EventEnvelope> events = chained(Samples.stream());
         EventChain.Verification v = verify(texts(events));

@@ -38,7 +38,7 @@ class GapPolicyTest {
         EventEnvelope resolved = incident.at(3, new IncidentEvent.IncidentResolved("rolled back"));
 
         Stream.publish(resolved); // 3 before 2
-        awaitHeld(incident.incidentId, 3);
+        awaitHeld(dataSource, incident.incidentId, 3);
         assertEquals(List.of(1L), plannedSequences(incident.incidentId), "3 is not planned while 2 is missing");
 
         Stream.publish(acknowledged);
@@ -60,7 +60,8 @@ class GapPolicyTest {
         assertEquals(0, held(incident.incidentId), "nothing left waiting");
     }
 
-    private void awaitHeld(String incidentId, long seq) throws Exception {
+    /** Waits until the notifier holds event {@code seq} of the incident ahead of a gap. */
+    static void awaitHeld(AgroalDataSource dataSource, String incidentId, long seq) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try (Connection c = dataSource.getConnection();

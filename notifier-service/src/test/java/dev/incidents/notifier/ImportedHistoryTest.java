@@ -84,7 +84,7 @@ class ImportedHistoryTest {
                         false));
         publishImported(declared);
         publishImported(incident.at(3, new IncidentEvent.IncidentMitigated("index rebuilt"))); // ahead: held
-        awaitHeld(incident.incidentId, 3);
+        GapPolicyTest.awaitHeld(dataSource, incident.incidentId, 3);
         publishImported(incident.at(2, new IncidentEvent.IncidentAcknowledged("ada"))); // a later poll: 3 goes too
         EventEnvelope resolved = incident.at(4, new IncidentEvent.IncidentResolved("fixed"));
         Stream.publish(resolved);
@@ -101,25 +101,6 @@ class ImportedHistoryTest {
                 List.of("msg_" + resolved.eventId()),
                 mine.stream().map(r -> r.header("webhook-id")).toList());
         assertEquals(List.of(4L), plannedSequences(incident.incidentId));
-    }
-
-    private void awaitHeld(String incidentId, long seq) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement ps =
-                            c.prepareStatement("select 1 from pending_event where incident_id = ? and seq = ?")) {
-                ps.setString(1, incidentId);
-                ps.setLong(2, seq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("event " + seq + " of " + incidentId + " never held");
     }
 
     private static void publishImported(EventEnvelope e) {

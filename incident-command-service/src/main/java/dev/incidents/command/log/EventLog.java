@@ -280,7 +280,7 @@ public class EventLog {
                 return "data.occurredAt, data.recordedAt: not ISO-8601 times";
             }
             try {
-                EventCodec.fromJson(envelope.toString());
+                EventCodec.fromTree(envelope); // decodes the tree it has, instead of printing and parsing it again
             } catch (RuntimeException e) {
                 return "data: not an event this installation reads: "
                         + CloudEventLines.shown(String.valueOf(e.getMessage()));

@@ -91,9 +91,9 @@ public class EventStore {
      * and the caller's transaction with it.
      */
     static void append(Connection c, List<EventEnvelope> unlinked) throws SQLException {
-        List<EventEnvelope> events = linked(c, unlinked);
-        List<Row> rows = new ArrayList<>(events.size());
-        for (EventEnvelope e : events) {
+        List<Row> rows = new ArrayList<>(unlinked.size());
+        for (EventChain.Linked linked : linked(c, unlinked)) {
+            EventEnvelope e = linked.event();
             rows.add(new Row(
                     e.eventId().toString(),
                     e.incidentId(),
@@ -104,7 +104,7 @@ public class EventStore {
                     e.recordedAt().toString(),
                     e.actor(),
                     e.tenant(),
-                    EventCodec.toJson(e)));
+                    linked.json()));
         }
         insert(c, rows, false);
     }
@@ -197,7 +197,7 @@ public class EventStore {
      * stored event before it, read in one statement for the whole batch. That predecessor is committed and never
      * changes; if another writer appends at the same position meanwhile, the insert fails on the stream's unique key.
      */
-    private static List<EventEnvelope> linked(Connection c, List<EventEnvelope> events) throws SQLException {
+    private static List<EventChain.Linked> linked(Connection c, List<EventEnvelope> events) throws SQLException {
         Map<String, String> heads = new HashMap<>();
         List<String> incidents = new ArrayList<>();
         List<Long> predecessors = new ArrayList<>();
@@ -225,11 +225,11 @@ public class EventStore {
                 }
             }
         }
-        List<EventEnvelope> out = new ArrayList<>(events.size());
+        List<EventChain.Linked> out = new ArrayList<>(events.size());
         for (EventEnvelope e : events) {
-            String link = EventChain.link(heads.get(e.incidentId()), e);
-            heads.put(e.incidentId(), link);
-            out.add(e.withChainHash(link));
+            EventChain.Linked linked = EventChain.linked(heads.get(e.incidentId()), e);
+            heads.put(e.incidentId(), linked.event().chainHash());
+            out.add(linked);
         }
         return out;
     }

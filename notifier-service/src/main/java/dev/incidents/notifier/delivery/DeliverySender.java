@@ -4,6 +4,7 @@ import dev.incidents.notifier.NotifierConfig;
 import dev.incidents.notifier.webhook.SecretCipher;
 import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -385,12 +386,22 @@ public class DeliverySender {
         }
     }
 
+    private final ConcurrentHashMap<String, Counter> attemptCounters = new ConcurrentHashMap<>();
+
+    /**
+     * {@code incidents_deliveries_total{channel, outcome}}: attempts by where they left the delivery (delivered,
+     * retrying, dead); looked up once per pair, not built on every attempt.
+     */
+    private Counter attempts(String channel, DeliveryStatus status) {
+        return attemptCounters.computeIfAbsent(
+                channel + "/" + status.wireName(),
+                k -> metrics.counter("incidents_deliveries_total", "channel", channel, "outcome", status.wireName()));
+    }
+
     /** Metrics and logs of one recorded attempt. */
     private void observe(Claimed d, Outcome o, int attempt, DeliveryStatus status, String error) {
         boolean ok = o.delivered();
-        // Attempts by where they left the delivery: delivered, retrying (it failed and will be tried again), dead.
-        metrics.counter("incidents_deliveries_total", "channel", d.channel(), "outcome", status.wireName())
-                .increment();
+        attempts(d.channel(), status).increment();
         if (d.subscriptionId() == null) {
             // The configured webhook is the operator's, not in any tenant's delivery log: this is how it is seen.
             metrics.counter("notifier.configured.webhook.attempts", "result", status.wireName())
