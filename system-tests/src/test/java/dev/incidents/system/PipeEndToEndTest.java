@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.incidents.local.LocalSystem;
 import dev.incidents.local.MailSink;
+import dev.incidents.local.TraceSink;
 import dev.incidents.local.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +38,13 @@ class PipeEndToEndTest {
                 .normalize();
         Path data = Files.createTempDirectory("incidents-system-test");
         LocalSystem.Options options = new LocalSystem.Options(root, data, null, null, null, null, 0, 0, 0, 0, 0, 0, 3);
-        system = LocalSystem.start(options, msg -> {}, r -> {});
+        // The services trace into the demo receiver's sink, as ./run-local starts them.
+        System.setProperty(LocalSystem.TRACES_PROPERTY, "true");
+        try {
+            system = LocalSystem.start(options, msg -> {}, r -> {});
+        } finally {
+            System.clearProperty(LocalSystem.TRACES_PROPERTY);
+        }
     }
 
     @AfterAll
@@ -83,6 +90,59 @@ class PipeEndToEndTest {
         assertTrue(
                 webhooks.get(1).body().contains("\"type\":\"incident.IncidentAcknowledged\""),
                 webhooks.get(1).body());
+    }
+
+    @Test
+    void oneTrace_runsFromTheRequest_throughKafka_intoTheProjectionAndTheWebhook() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+        HttpResponse<String> declared = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/incidents"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + system.token("responder"))
+                        .header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"title\": \"Traced\", \"severity\": \"SEV2\", \"services\": [\"trace\"]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, declared.statusCode(), declared.body());
+        String incidentId = field(declared.body(), "incidentId");
+        WebhookReceiver.Received webhook =
+                awaitWebhooks(incidentId, 1, Duration.ofSeconds(30)).get(0);
+
+        // Each service exports its spans every second: wait for the whole trace to arrive.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<TraceSink.Span> trace = system.traceSink().trace(traceId);
+        while (trace.size() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            trace = system.traceSink().trace(traceId);
+        }
+        TraceSink.Span request = one(trace, "incident-command-service", "SERVER", null);
+        assertEquals(callerSpan, request.parentSpanId(), "the request continues the caller's span: " + trace);
+        TraceSink.Span append = one(trace, "incident-command-service", "INTERNAL", "append");
+        assertEquals(request.spanId(), append.parentSpanId());
+        TraceSink.Span publish = one(trace, "incident-command-service", "PRODUCER", "publish incident-events");
+        assertEquals(append.spanId(), publish.parentSpanId());
+        TraceSink.Span projected = one(trace, "incident-query-service", "CONSUMER", "process incident-events");
+        assertEquals(publish.spanId(), projected.parentSpanId(), "the projection continues the Kafka record's span");
+        TraceSink.Span planned = one(trace, "notifier-service", "CONSUMER", "process incident-events");
+        assertEquals(publish.spanId(), planned.parentSpanId(), "so does the notifier");
+        TraceSink.Span delivered = one(trace, "notifier-service", "CLIENT", "deliver webhook");
+        assertEquals(planned.spanId(), delivered.parentSpanId());
+        assertEquals(
+                "00-" + traceId + "-" + delivered.spanId() + "-01",
+                webhook.traceparent(),
+                "the webhook carries the trace on to the subscriber");
+    }
+
+    /** The one span of the trace from that service, of that kind (and name, unless null). */
+    private static TraceSink.Span one(List<TraceSink.Span> trace, String service, String kind, String name) {
+        List<TraceSink.Span> found = trace.stream()
+                .filter(s -> s.service().equals(service) && s.kind().equals(kind))
+                .filter(s -> name == null || s.name().equals(name))
+                .toList();
+        assertEquals(1, found.size(), service + " " + kind + " " + name + " in " + trace);
+        return found.get(0);
     }
 
     @Test

@@ -264,6 +264,7 @@ public final class LocalSystem implements AutoCloseable {
     private String webhookSecret;
     private WebhookReceiver receiver;
     private MailSink mailSink;
+    private TraceSink traceSink;
     private DevTokens tokens;
     private String apiKey;
     private String secretsKey;
@@ -390,6 +391,11 @@ public final class LocalSystem implements AutoCloseable {
         mailSink = MailSink.start(o.smtpPort(), o.keepReceived(), onMail);
         started.add(mailSink);
         receiver.serve("/mails", mailSink::serve);
+        if (tracesOn()) {
+            traceSink = new TraceSink(o.keepReceived());
+            receiver.serve("/v1/traces", traceSink::collect);
+            receiver.serve("/traces", traceSink::serve);
+        }
 
         int commandPort = freeIfZero(o.commandPort());
         progress.accept("starting the services ...");
@@ -492,6 +498,13 @@ public final class LocalSystem implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", user);
         env.put("QUARKUS_DATASOURCE_PASSWORD", password);
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (traceSink != null) {
+            // Traces go to the demo receiver's OTLP endpoint (TraceSink), exported each second.
+            env.put("QUARKUS_OTEL_SDK_DISABLED", "false");
+            env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", receiver.baseUrl());
+            env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf");
+            env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "1s");
+        }
         String jarModule = module.replaceFirst("-\\d+$", "");
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
@@ -906,6 +919,21 @@ public final class LocalSystem implements AutoCloseable {
         return mailSink;
     }
 
+    /**
+     * Whether the services trace, into {@link #traceSink()}: {@code -Dincidents.local.traces=true}, as
+     * {@code ./run-local} starts it. Off otherwise, so that benchmarks measure what they always measured.
+     */
+    static boolean tracesOn() {
+        return Boolean.getBoolean(TRACES_PROPERTY);
+    }
+
+    public static final String TRACES_PROPERTY = "incidents.local.traces";
+
+    /** The spans the services exported, when they trace ({@link #tracesOn}); else null. */
+    public TraceSink traceSink() {
+        return traceSink;
+    }
+
     /** The integration API key of the default tenant. */
     public String apiKey() {
         return apiKey;
@@ -962,6 +990,10 @@ public final class LocalSystem implements AutoCloseable {
                 .toAbsolutePath()
                 .normalize();
         Options options = Options.fromEnvironment(root);
+        // ./run-local traces into the demo receiver unless INCIDENTS_LOCAL_TRACES=false.
+        if (!"false".equalsIgnoreCase(System.getenv("INCIDENTS_LOCAL_TRACES"))) {
+            System.setProperty(TRACES_PROPERTY, "true");
+        }
         long t0 = System.nanoTime();
         LocalSystem system = start(
                 options,
@@ -987,6 +1019,10 @@ public final class LocalSystem implements AutoCloseable {
                 + "   (GET pages what arrived, oldest first: ?limit=100&after=<id>)");
         System.out.println("  SMTP sink         127.0.0.1:" + system.mailSink().port()
                 + "   (e-mail subscriptions; GET " + system.receiver().baseUrl() + "/mails pages what arrived)");
+        if (system.traceSink() != null) {
+            System.out.println("  traces            " + system.receiver().baseUrl()
+                    + "/traces   (OpenTelemetry spans of every service; ?traceId= for one trace)");
+        }
         System.out.println("  webhook secret    " + system.webhookSecret());
         System.out.println("  API key           " + system.apiKey() + "   (X-Api-Key, for integrations)");
         System.out.println(

@@ -22,8 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** One delivery as received; {@code id} numbers deliveries from 1 in order of arrival (the paging cursor). */
-    public record Received(long id, String webhookId, String timestamp, String body, boolean signatureValid) {}
+    /**
+     * One delivery as received; {@code id} numbers deliveries from 1 in order of arrival (the paging cursor);
+     * {@code traceparent} is the W3C trace context it came with, when the notifier traces.
+     */
+    public record Received(
+            long id, String webhookId, String timestamp, String body, boolean signatureValid, String traceparent) {}
 
     private final HttpServer server;
     private final String secret;
@@ -81,7 +85,8 @@ public final class WebhookReceiver implements AutoCloseable {
             String timestamp = ex.getRequestHeaders().getFirst("webhook-timestamp");
             String signatures = ex.getRequestHeaders().getFirst("webhook-signature");
             boolean valid = verify(id, timestamp, body, signatures);
-            Received r = received.add(n -> new Received(n, id, timestamp, body, valid));
+            String traceparent = ex.getRequestHeaders().getFirst("traceparent");
+            Received r = received.add(n -> new Received(n, id, timestamp, body, valid, traceparent));
             onReceive.accept(r);
             RecentLog.respond(ex, r.signatureValid() ? 204 : 401, "application/json", "");
         }
@@ -94,6 +99,9 @@ public final class WebhookReceiver implements AutoCloseable {
                 .put("webhookId", r.webhookId())
                 .put("timestamp", r.timestamp())
                 .put("signatureValid", r.signatureValid());
+        if (r.traceparent() != null) {
+            json.put("traceparent", r.traceparent());
+        }
         try {
             json.set("body", RecentLog.JSON.readTree(r.body()));
         } catch (IOException e) {

@@ -337,8 +337,9 @@ public class EventLog {
                 try {
                     Decided d = decide(c, tenant, batch);
                     if (!d.accepted().isEmpty()) {
+                        // History, not news: nobody's request is traced into it.
                         EventStore.insert(
-                                c, d.accepted().stream().map(Candidate::row).toList(), true);
+                                c, d.accepted().stream().map(Candidate::row).toList(), true, null);
                     }
                     c.commit();
                     totals.imported += d.accepted().size();

@@ -1,7 +1,13 @@
 package dev.incidents.command.outbox;
 
+import dev.incidents.support.tracing.RecordSpans;
+import dev.incidents.support.tracing.TraceParents;
 import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -11,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -61,9 +69,16 @@ public class OutboxRelay {
     AgroalDataSource dataSource;
 
     @Inject
+    Tracer tracer;
+
+    @Inject
     @Channel("incident-events")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2048)
     Emitter<String> emitter;
+
+    /** The topic the channel writes to, named in the publish spans. */
+    @ConfigProperty(name = "mp.messaging.outgoing.incident-events.topic", defaultValue = "incident-events")
+    String topic;
 
     /** Most rows published in one round. */
     @ConfigProperty(name = "incidents.relay.batch-size", defaultValue = "500")
@@ -111,7 +126,7 @@ public class OutboxRelay {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             try (PreparedStatement ps = leader.prepareStatement(
                     "select id, event_id, incident_id, seq, envelope, tenant, type, schema_version,"
-                            + " occurred_at, recorded_at, imported from outbox order by id limit ?")) {
+                            + " occurred_at, recorded_at, imported, traceparent from outbox order by id limit ?")) {
                 ps.setInt(1, batchSize);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -126,7 +141,8 @@ public class OutboxRelay {
                                 rs.getInt(8),
                                 rs.getString(9),
                                 rs.getString(10),
-                                rs.getBoolean(11))));
+                                rs.getBoolean(11),
+                                rs.getString(12))));
                     }
                 }
             }
@@ -203,12 +219,20 @@ public class OutboxRelay {
             int schemaVersion,
             String occurredAt,
             String recordedAt,
-            boolean imported) {}
+            boolean imported,
+            String traceparent) {}
 
     private CompletableFuture<Void> send(Row row) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
+        Span publish = publishSpan(row);
+        RecordHeaders headers = new RecordHeaders();
+        String traceparent = TraceParents.of(publish);
+        if (traceparent != null) {
+            headers.add(TraceParents.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(row.incidentId())
+                .withHeaders(headers)
                 .build();
         OutgoingCloudEventMetadataBuilder<Object> attributes = OutgoingCloudEventMetadata.builder()
                 .withId(row.eventId())
@@ -229,14 +253,40 @@ public class OutboxRelay {
                 row.envelope(),
                 Metadata.of(kafka, ce),
                 () -> {
+                    publish.end();
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);
                 },
                 failure -> {
+                    publish.setStatus(StatusCode.ERROR, failure.toString());
+                    publish.end();
                     acked.completeExceptionally(failure);
                     return CompletableFuture.completedFuture(null);
                 });
         emitter.send(message);
         return acked;
+    }
+
+    /**
+     * The row's span from its publishing until Kafka's acknowledgement, continuing the trace of the request that wrote
+     * it; the record's {@code traceparent} header names it, so consumers continue from here. An untraced row
+     * (tracing off, an import) gets none, rather than a trace of its own.
+     */
+    private Span publishSpan(Row row) {
+        if (!TraceParents.continues(row.traceparent())) {
+            return Span.getInvalid();
+        }
+        return tracer.spanBuilder("publish " + topic)
+                .setParent(TraceParents.parent(row.traceparent()))
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.operation.type", "send")
+                .setAttribute("messaging.destination.name", topic)
+                .setAttribute("messaging.message.id", row.eventId())
+                .setAttribute(RecordSpans.INCIDENT_ID, row.incidentId())
+                .setAttribute(RecordSpans.SEQUENCE, row.sequence())
+                .setAttribute(RecordSpans.EVENT_TYPE, row.type())
+                .setAttribute(RecordSpans.TENANT, row.tenant())
+                .startSpan();
     }
 }

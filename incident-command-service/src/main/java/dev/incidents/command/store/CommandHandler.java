@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,9 @@ public class CommandHandler {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Tracer tracer;
 
     /** How often a request is decided again after its batch lost a race to another writer (without If-Match). */
     @ConfigProperty(name = "incidents.command.conflict-retries", defaultValue = "5")
@@ -89,7 +93,8 @@ public class CommandHandler {
                         conflicts.increment(requests);
                     }
                 },
-                relay::wakeUp);
+                relay::wakeUp,
+                tracer);
         Gauge.builder("incidents_write_queue", groupCommit, GroupCommit::queued)
                 .description("writes waiting for a group commit")
                 .register(registry);

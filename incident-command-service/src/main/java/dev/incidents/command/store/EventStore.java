@@ -90,7 +90,7 @@ public class EventStore {
      * its incident's hash chain. A position another writer took first fails the statement with a unique violation,
      * and the caller's transaction with it.
      */
-    static void append(Connection c, List<EventEnvelope> unlinked) throws SQLException {
+    static void append(Connection c, List<EventEnvelope> unlinked, List<String> traceparents) throws SQLException {
         List<Row> rows = new ArrayList<>(unlinked.size());
         for (EventChain.Linked linked : linked(c, unlinked)) {
             EventEnvelope e = linked.event();
@@ -106,7 +106,7 @@ public class EventStore {
                     e.tenant(),
                     linked.json()));
         }
-        insert(c, rows, false);
+        insert(c, rows, false, traceparents);
     }
 
     /**
@@ -130,8 +130,11 @@ public class EventStore {
     /**
      * Inserts events and their outbox rows as given, one statement per table. {@code imported}: they come from
      * another installation's log (the relay marks them so, and the notifier does not announce them again).
+     * {@code traceparents}: for each row, where it was decided in its request's trace, for the relay to go on from
+     * (null, or a null element: untraced).
      */
-    public static void insert(Connection c, List<Row> rows, boolean imported) throws SQLException {
+    public static void insert(Connection c, List<Row> rows, boolean imported, List<String> traceparents)
+            throws SQLException {
         int n = rows.size();
         String[] ids = new String[n];
         String[] incidents = new String[n];
@@ -143,8 +146,10 @@ public class EventStore {
         String[] actors = new String[n];
         String[] tenants = new String[n];
         String[] envelopes = new String[n];
+        String[] traces = new String[n];
         for (int i = 0; i < n; i++) {
             Row r = rows.get(i);
+            traces[i] = traceparents == null ? null : traceparents.get(i);
             ids[i] = r.eventId();
             incidents[i] = r.incidentId();
             seqs[i] = r.sequence();
@@ -163,8 +168,8 @@ public class EventStore {
                        as e(id, incident, seq, type, version, occurred, recorded, actor, tenant, envelope)
                 """);
                 PreparedStatement outbox = c.prepareStatement("""
-                        insert into outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version, occurred_at, recorded_at, imported)
-                        select *, ?::boolean from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
+                        insert into outbox (event_id, incident_id, seq, envelope, tenant, type, schema_version, occurred_at, recorded_at, traceparent, imported)
+                        select *, ?::boolean from unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[])
                         """)) {
             event.setBoolean(1, imported);
             event.setArray(2, c.createArrayOf("text", ids));
@@ -188,6 +193,7 @@ public class EventStore {
             outbox.setArray(8, c.createArrayOf("int4", versions));
             outbox.setArray(9, c.createArrayOf("text", occurred));
             outbox.setArray(10, c.createArrayOf("text", recorded));
+            outbox.setArray(11, c.createArrayOf("text", traces));
             outbox.executeUpdate();
         }
     }

@@ -2,6 +2,13 @@ package dev.incidents.command.store;
 
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import dev.incidents.support.tracing.TraceParents;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,6 +33,8 @@ import org.jboss.logging.Logger;
  * batch of its own, deciding on the state it then reads. A full queue answers 503 with Retry-After.
  */
 public final class GroupCommit {
+
+    private static final AttributeKey<Long> BATCH_REQUESTS = AttributeKey.longKey("incidents.batch.requests");
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
 
@@ -69,6 +78,11 @@ public final class GroupCommit {
     private final class Pending {
         final CommandContext ctx;
         final Work work;
+        /** The request's trace, taken on its own thread: the writer's spans for it continue there. */
+        final Context trace = Context.current();
+        /** Its span in the commit being tried now. */
+        Span append = Span.getInvalid();
+
         final CompletableFuture<WriteResult> answer = new CompletableFuture<>();
         WriteResult result;
         RuntimeException failure;
@@ -94,12 +108,20 @@ public final class GroupCommit {
     private final Settings settings;
     private final Observer observer;
     private final Runnable afterCommit;
+    private final Tracer tracer;
     private final BlockingQueue<Pending> queue;
     private final IncidentStates remembered;
     private volatile boolean running;
     private Thread writer;
 
     public GroupCommit(DataSource dataSource, Settings settings, Observer observer, Runnable afterCommit) {
+        this(dataSource, settings, observer, afterCommit, TracerProvider.noop().get("untraced"));
+    }
+
+    /** @param tracer starts each request's span of the commit that holds it ("append"), in the request's trace */
+    public GroupCommit(
+            DataSource dataSource, Settings settings, Observer observer, Runnable afterCommit, Tracer tracer) {
+        this.tracer = tracer;
         this.dataSource = dataSource;
         this.settings = settings;
         this.observer = observer;
@@ -295,6 +317,12 @@ public final class GroupCommit {
     /** One transaction for the batch: run each request, flush, commit; or throw and leave nothing. */
     private void commit(List<Pending> batch) throws BatchFailed {
         long start = System.nanoTime();
+        for (Pending p : batch) {
+            p.append = tracer.spanBuilder("append")
+                    .setParent(p.trace)
+                    .setAttribute(BATCH_REQUESTS, batch.size())
+                    .startSpan();
+        }
         WriteBatch writes = null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -320,7 +348,19 @@ public final class GroupCommit {
             if (writes != null) {
                 remembered.forgetAll(writes.states().keySet());
             }
-            throw new BatchFailed(e, isConflict(e));
+            boolean conflict = isConflict(e);
+            for (Pending p : batch) {
+                p.append.setStatus(
+                        StatusCode.ERROR, conflict ? "lost a race to another writer: written again" : e.toString());
+                p.append.end();
+            }
+            throw new BatchFailed(e, conflict);
+        }
+        for (Pending p : batch) {
+            if (p.failure != null) {
+                p.append.setStatus(StatusCode.ERROR, p.failure.getMessage());
+            }
+            p.append.end();
         }
         remembered.rememberAll(writes.states());
         observer.committed(batch.size(), writes.eventCount(), System.nanoTime() - start);
@@ -344,7 +384,7 @@ public final class GroupCommit {
                 return;
             }
         }
-        writes.begin();
+        writes.begin(TraceParents.of(p.append));
         try {
             p.result = p.work.run(writes);
             if (ctx.idempotencyKey() != null) {

@@ -90,12 +90,16 @@ public final class WriteBatch {
     private final Map<RouteKey, Route> routes = new LinkedHashMap<>();
     private final Map<IdempotencyKey, Stored> idempotency = new LinkedHashMap<>();
     private final List<EventEnvelope> events = new ArrayList<>();
+    /** Where each event of {@link #events} was decided in its request's trace (null: untraced); the outbox carries it. */
+    private final List<String> traceparents = new ArrayList<>();
+
     private final List<Move> moves = new ArrayList<>();
     /** How to take back what the current request changed, newest last. */
     private final List<Runnable> undo = new ArrayList<>();
 
     private int eventsMark;
     private int movesMark;
+    private String traceparent;
 
     WriteBatch(Connection connection, IncidentStates remembered) {
         this.connection = connection;
@@ -136,6 +140,9 @@ public final class WriteBatch {
         }
         if (!envelopes.isEmpty()) {
             events.addAll(envelopes);
+            for (int i = 0; i < envelopes.size(); i++) {
+                traceparents.add(traceparent);
+            }
             change(states, incidentId, IncidentFold.foldOnto(state, envelopes));
         }
         return new Appended(incidentId, seq, envelopes);
@@ -270,19 +277,21 @@ public final class WriteBatch {
     }
 
     /** Starts a request: what it changes from here can be taken back. */
-    void begin() {
+    void begin(String traceparent) {
+        this.traceparent = traceparent;
         undo.clear();
         eventsMark = events.size();
         movesMark = moves.size();
     }
 
-    /** Takes back everything the current request staged; the batch is as it was at {@link #begin()}. */
+    /** Takes back everything the current request staged; the batch is as it was at {@link #begin}. */
     void discard() {
         for (int i = undo.size() - 1; i >= 0; i--) {
             undo.get(i).run();
         }
         undo.clear();
         events.subList(eventsMark, events.size()).clear();
+        traceparents.subList(eventsMark, traceparents.size()).clear();
         moves.subList(movesMark, moves.size()).clear();
     }
 
@@ -307,7 +316,7 @@ public final class WriteBatch {
         }
         writeRoutes();
         if (!events.isEmpty()) {
-            EventStore.append(connection, events);
+            EventStore.append(connection, events, traceparents);
         }
         writeIdempotencyKeys();
     }

@@ -13,7 +13,9 @@ import dev.incidents.notifier.message.Notification;
 import dev.incidents.notifier.message.SlackMessage;
 import dev.incidents.support.parking.ParkedRecords;
 import dev.incidents.support.parking.PendingEvents;
+import dev.incidents.support.tracing.TraceParents;
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -85,13 +87,20 @@ public class DeliveryPlanner {
     @Transactional
     public boolean plan(EventEnvelope event, boolean imported) {
         return planAll(
-                List.of(new ParkedRecords.Decoded(event, EventCodec.toJson(event))),
+                // Called with the record's span current (ParkedRecords): the deliveries go on in its trace.
+                List.of(new ParkedRecords.Decoded(event, EventCodec.toJson(event), TraceParents.of(Span.current()))),
                 imported ? Set.of(event.eventId()) : Set.of());
     }
 
     /** A delivery decided, to insert with the others of the poll. */
     private record Planned(
-            String key, UUID subscriptionId, String channel, String target, EventEnvelope event, String payload) {}
+            String key,
+            UUID subscriptionId,
+            String channel,
+            String target,
+            EventEnvelope event,
+            String payload,
+            String traceparent) {}
 
     /**
      * A poll's events in one transaction: the positions of its incidents locked in one statement, the active
@@ -142,7 +151,12 @@ public class DeliveryPlanner {
                             continue;
                         case NEXT:
                             facts = planEvent(
-                                    event, facts, subscriptions, planned, !imported.contains(event.eventId()));
+                                    event,
+                                    d.traceparent(),
+                                    facts,
+                                    subscriptions,
+                                    planned,
+                                    !imported.contains(event.eventId()));
                             position = event.sequence();
                             last = event;
                     }
@@ -152,6 +166,7 @@ public class DeliveryPlanner {
                     while ((next = PENDING.take(c, id, position + 1)) != null) {
                         facts = planEvent(
                                 next.event(),
+                                next.traceparent(),
                                 facts,
                                 subscriptions,
                                 planned,
@@ -173,9 +188,13 @@ public class DeliveryPlanner {
         }
     }
 
-    /** The deliveries one event causes, added to {@code planned}; returns the incident's facts after it. */
+    /**
+     * The deliveries one event causes, added to {@code planned}; returns the incident's facts after it. Each delivery
+     * goes on in the event's trace ({@code traceparent}: where this consumer's span of it sits).
+     */
     private IncidentFacts planEvent(
             EventEnvelope event,
+            String traceparent,
             IncidentFacts before,
             Map<String, List<ActiveSubscriptions.Active>> subscriptions,
             List<Planned> planned,
@@ -187,13 +206,19 @@ public class DeliveryPlanner {
         }
         Payloads payloads = new Payloads(event, Notification.of(event, applied, config.incidentUrl()));
         if (config.webhookUrl().isPresent()) {
-            planned.add(
-                    new Planned(CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook()));
+            planned.add(new Planned(
+                    CONFIGURED, null, "webhook", config.webhookUrl().get(), event, payloads.webhook(), traceparent));
         }
         for (ActiveSubscriptions.Active a : subscriptions.getOrDefault(event.tenant(), List.of())) {
             if (a.wants(event, facts)) {
                 planned.add(new Planned(
-                        a.id().toString(), a.id(), a.channel(), a.target(), event, payloads.forChannel(a.channel())));
+                        a.id().toString(),
+                        a.id(),
+                        a.channel(),
+                        a.target(),
+                        event,
+                        payloads.forChannel(a.channel()),
+                        traceparent));
             }
         }
         return facts;
@@ -262,8 +287,10 @@ public class DeliveryPlanner {
         Long[] payloadIds = new Long[n];
         Map<String, Long> bodies = insertPayloads(c, planned);
         Boolean[] waiting = new Boolean[n];
+        String[] traceparents = new String[n];
         for (int i = 0; i < n; i++) {
             Planned p = planned.get(i);
+            traceparents[i] = p.traceparent();
             keys[i] = p.key();
             subscriptionIds[i] = p.subscriptionId();
             channels[i] = p.channel();
@@ -278,11 +305,11 @@ public class DeliveryPlanner {
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into delivery (subscription_key, subscription_id, channel, target_url, tenant,"
-                        + " event_id, incident_id, seq, event_type, payload_id, status, next_attempt_at)"
+                        + " event_id, incident_id, seq, event_type, payload_id, status, next_attempt_at, traceparent)"
                         + " select k, s, ch, t, tn, e, i, q, ty, p, 'pending',"
-                        + " case when w then 'infinity'::timestamptz else now() end"
-                        + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::boolean[])"
-                        + " as d(k, s, ch, t, tn, e, i, q, ty, p, w) on conflict do nothing")) {
+                        + " case when w then 'infinity'::timestamptz else now() end, tp"
+                        + " from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::boolean[], ?::text[])"
+                        + " as d(k, s, ch, t, tn, e, i, q, ty, p, w, tp) on conflict do nothing")) {
             ps.setArray(1, c.createArrayOf("text", keys));
             ps.setArray(2, c.createArrayOf("uuid", subscriptionIds));
             ps.setArray(3, c.createArrayOf("text", channels));
@@ -294,6 +321,7 @@ public class DeliveryPlanner {
             ps.setArray(9, c.createArrayOf("text", types));
             ps.setArray(10, c.createArrayOf("bigint", payloadIds));
             ps.setArray(11, c.createArrayOf("boolean", waiting));
+            ps.setArray(12, c.createArrayOf("text", traceparents));
             ps.executeUpdate();
         }
         // A first row that was not inserted (its event was planned before) must not leave the second waiting.

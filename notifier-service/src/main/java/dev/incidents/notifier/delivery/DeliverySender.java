@@ -2,10 +2,17 @@ package dev.incidents.notifier.delivery;
 
 import dev.incidents.notifier.NotifierConfig;
 import dev.incidents.notifier.webhook.SecretCipher;
+import dev.incidents.support.tracing.RecordSpans;
+import dev.incidents.support.tracing.TraceParents;
 import dev.incidents.support.work.WorkLoop;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -97,7 +104,7 @@ public class DeliverySender {
                 (select p.body from delivery_payload p where p.id = d.payload_id),
                 d.attempts, d.attempt_base,
                 (select s.secret from subscription s where s.id = d.subscription_id),
-                (select s.status from subscription s where s.id = d.subscription_id), d.incident_id
+                (select s.status from subscription s where s.id = d.subscription_id), d.incident_id, d.traceparent
             """;
 
     /** How many due rows a claim reads per free slot: room for subscriptions that have more due than slots. */
@@ -105,6 +112,9 @@ public class DeliverySender {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    Tracer tracer;
 
     @Inject
     NotifierConfig config;
@@ -240,7 +250,8 @@ public class DeliverySender {
                 rs.getInt(9),
                 secret,
                 rs.getString(11),
-                rs.getString(12));
+                rs.getString(12),
+                rs.getString(13));
     }
 
     private void dispatch(Claimed d) {
@@ -260,17 +271,45 @@ public class DeliverySender {
         }
         inFlight.incrementAndGet();
         long t0 = System.nanoTime();
+        Span span = attemptSpan(d);
+        Claimed traced = d.inTrace(TraceParents.of(span));
         CompletableFuture<Outcome> attempt;
-        try {
-            attempt = d.channel().equals("email") ? emailChannel.send(d) : httpChannel.send(d);
+        try (Scope ignored = span.makeCurrent()) {
+            attempt = d.channel().equals("email") ? emailChannel.send(traced) : httpChannel.send(traced);
         } catch (RuntimeException e) {
             attempt = CompletableFuture.completedFuture(Outcome.failed(e));
         }
         attempt.whenComplete((outcome, failure) -> {
             long millis = (System.nanoTime() - t0) / 1_000_000;
-            ended.add(new Ended(d, failure != null ? Outcome.failed(failure) : outcome, millis, mine));
+            Outcome o = failure != null ? Outcome.failed(failure) : outcome;
+            if (o.statusCode() != null) {
+                span.setAttribute("http.response.status_code", o.statusCode());
+            }
+            if (!o.delivered()) {
+                span.setStatus(StatusCode.ERROR, o.error() == null ? "not delivered" : o.error());
+            }
+            span.end();
+            ended.add(new Ended(d, o, millis, mine));
             recorder.wakeUp();
         });
+    }
+
+    /**
+     * One attempt's span, in the trace of the event that caused the delivery (a child of the notifier's span of its
+     * record); a delivery planned untraced gets none.
+     */
+    private Span attemptSpan(Claimed d) {
+        if (!TraceParents.continues(d.traceparent())) {
+            return Span.getInvalid();
+        }
+        return tracer.spanBuilder("deliver " + d.channel())
+                .setParent(TraceParents.parent(d.traceparent()))
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("incidents.delivery_id", d.id())
+                .setAttribute("incidents.attempt", d.attempts() + 1)
+                .setAttribute("incidents.subscription", d.subscriptionKey())
+                .setAttribute(RecordSpans.INCIDENT_ID, d.incidentId())
+                .startSpan();
     }
 
     /**

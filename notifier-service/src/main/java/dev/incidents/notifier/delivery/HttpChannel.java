@@ -3,6 +3,7 @@ package dev.incidents.notifier.delivery;
 import dev.incidents.notifier.NotifierConfig;
 import dev.incidents.notifier.webhook.TargetGuard;
 import dev.incidents.notifier.webhook.WebhookSignature;
+import dev.incidents.support.tracing.TraceParents;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,6 +17,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -74,7 +76,10 @@ class HttpChannel {
                             .setConnectTimeout((int) connectMillis())
                             .setVerifyHost(true) // the certificate must name the URL's host (JVM trust store)
                             .setForceSni(true) // SNI is the URL's host, though the connection goes to an address
-                            .setTrustAll(false);
+                            .setTrustAll(false)
+                            // Each attempt's span is the sender's own, in its event's trace ("deliver webhook", whose
+                            // traceparent the request carries); Vert.x would start a new trace from its own context.
+                            .setTracingPolicy(TracingPolicy.IGNORE);
                     if (trust != null) {
                         options.setTrustOptions(trust);
                     }
@@ -138,6 +143,10 @@ class HttpChannel {
                     .putHeader("webhook-timestamp", Long.toString(timestamp))
                     // This subscriber's position in its feed: ask for a replay after the last one taken.
                     .putHeader(CURSOR_HEADER, Long.toString(d.id()));
+            if (d.traceparent() != null) {
+                // The subscriber's own tracing can go on from this attempt (W3C Trace Context).
+                options.putHeader(TraceParents.HEADER, d.traceparent());
+            }
             if (d.secret() != null) {
                 options.putHeader(
                         "webhook-signature", WebhookSignature.sign(d.secret(), d.webhookId(), timestamp, d.payload()));

@@ -128,7 +128,8 @@ class HttpChannelTest {
                 0,
                 "whsec_dGVzdCBzZWNyZXQgb2YgMzIgYnl0ZXMgbG9uZyEhISE=",
                 "active",
-                "incident-1");
+                "incident-1",
+                null);
     }
 
     private static int port() {

@@ -10,9 +10,14 @@ import dev.incidents.domain.EventRecords;
 import dev.incidents.support.params.QueryParams;
 import dev.incidents.support.problem.Problem;
 import dev.incidents.support.problem.ProblemException;
+import dev.incidents.support.tracing.RecordSpans;
+import dev.incidents.support.tracing.TraceParents;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -118,6 +123,9 @@ public class ParkedRecords {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    RecordSpans spans;
+
     /**
      * The tenant whose admins also see the records nobody can attribute (a value that is not JSON and no
      * {@code ce_tenant}): the installation's own.
@@ -158,31 +166,48 @@ public class ParkedRecords {
             park(record, refused.reason().wireName(), refused.detail(), refused.tenant());
             return;
         }
-        applyOrPark(record, ((EventRecords.Accepted) verdict).event(), apply);
+        EventEnvelope event = ((EventRecords.Accepted) verdict).event();
+        applyOrPark(record, event, spans.process(record, event), apply);
     }
 
+    /**
+     * Applies the event, or parks its record; ends the record's span either way. {@code apply} runs with the span
+     * current, so what it records for later (a delivery) can continue the trace.
+     */
     private void applyOrPark(
-            ConsumerRecord<String, byte[]> record, EventEnvelope event, Consumer<EventEnvelope> apply) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                apply.accept(event);
-                return;
-            } catch (RuntimeException e) {
-                Fault fault = Fault.of(e);
-                if (fault == Fault.RECORD || fault == Fault.INTEGRITY && attempt >= INTEGRITY_TRIES) {
-                    park(record, APPLY_FAILED, describe(e), event.tenant());
+            ConsumerRecord<String, byte[]> record, EventEnvelope event, Span span, Consumer<EventEnvelope> apply) {
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try (Scope ignored = span.makeCurrent()) {
+                    apply.accept(event);
                     return;
+                } catch (RuntimeException e) {
+                    Fault fault = Fault.of(e);
+                    if (fault == Fault.RECORD || fault == Fault.INTEGRITY && attempt >= INTEGRITY_TRIES) {
+                        park(record, APPLY_FAILED, describe(e), event.tenant());
+                        span.setStatus(StatusCode.ERROR, "parked: " + APPLY_FAILED);
+                        return;
+                    }
+                    LOG.warnf(
+                            "cannot apply %s (%s) yet, try %d; trying again: %s",
+                            where(record), event.eventId(), attempt, describe(e));
+                    pause(attempt, record);
                 }
-                LOG.warnf(
-                        "cannot apply %s (%s) yet, try %d; trying again: %s",
-                        where(record), event.eventId(), attempt, describe(e));
-                pause(attempt, record);
             }
+        } finally {
+            span.end();
         }
     }
 
-    /** A decoded event and the JSON text it came as, so that a consumer can store it without encoding it again. */
-    public record Decoded(EventEnvelope event, String json) {}
+    /**
+     * A decoded event and the JSON text it came as, so that a consumer can store it without encoding it again; and
+     * where its consumer's span sits in the request's trace ({@link TraceParents}), null when it has none.
+     */
+    public record Decoded(EventEnvelope event, String json, String traceparent) {
+        public Decoded(EventEnvelope event, String json) {
+            this(event, json, null);
+        }
+    }
 
     /**
      * Takes one poll's records: the events they hold go to {@code applyAll} together (one transaction), and what cannot
@@ -196,37 +221,48 @@ public class ParkedRecords {
             Consumer<EventEnvelope> applyOne) {
         List<Decoded> decoded = new ArrayList<>();
         List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
+        List<Span> recordSpans = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             EventRecords.Verdict verdict = EventRecords.decode(record.key(), record.value(), headers(record));
             if (verdict instanceof EventRecords.Refused refused) {
                 park(record, refused.reason().wireName(), refused.detail(), refused.tenant());
             } else {
                 EventRecords.Accepted accepted = (EventRecords.Accepted) verdict;
-                decoded.add(new Decoded(accepted.event(), accepted.json()));
+                Span span = spans.process(record, accepted.event());
+                decoded.add(new Decoded(accepted.event(), accepted.json(), TraceParents.of(span)));
                 sources.add(record);
+                recordSpans.add(span);
             }
         }
         if (decoded.isEmpty()) {
             return;
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                applyAll.accept(decoded);
-                return;
-            } catch (RuntimeException e) {
-                if (Fault.of(e) != Fault.INFRASTRUCTURE) {
-                    LOG.warnf(
-                            "a batch of %d events from %s failed (%s); applying them one by one",
-                            decoded.size(), where(sources.get(0)), describe(e));
-                    for (int i = 0; i < decoded.size(); i++) {
-                        applyOrPark(sources.get(i), decoded.get(i).event(), applyOne);
-                    }
+        boolean oneByOne = false;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    applyAll.accept(decoded);
                     return;
+                } catch (RuntimeException e) {
+                    if (Fault.of(e) != Fault.INFRASTRUCTURE) {
+                        LOG.warnf(
+                                "a batch of %d events from %s failed (%s); applying them one by one",
+                                decoded.size(), where(sources.get(0)), describe(e));
+                        oneByOne = true;
+                        for (int i = 0; i < decoded.size(); i++) {
+                            applyOrPark(sources.get(i), decoded.get(i).event(), recordSpans.get(i), applyOne);
+                        }
+                        return;
+                    }
+                    LOG.warnf(
+                            "cannot apply a batch of %d events from %s yet, try %d; trying again: %s",
+                            decoded.size(), where(sources.get(0)), attempt, describe(e));
+                    pause(attempt, sources.get(0));
                 }
-                LOG.warnf(
-                        "cannot apply a batch of %d events from %s yet, try %d; trying again: %s",
-                        decoded.size(), where(sources.get(0)), attempt, describe(e));
-                pause(attempt, sources.get(0));
+            }
+        } finally {
+            if (!oneByOne) { // one by one, each record's span ended with it
+                recordSpans.forEach(Span::end);
             }
         }
     }
