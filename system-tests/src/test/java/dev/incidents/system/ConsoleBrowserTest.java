@@ -77,7 +77,7 @@ class ConsoleBrowserTest {
         options.setBinary(CHROMIUM.toFile());
         // No sandbox: CI runs as root, where chromium refuses to start with one.
         options.addArguments(
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1024", "--lang=en");
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400", "--lang=en");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -129,6 +129,7 @@ class ConsoleBrowserTest {
         new Select(browser.findElement(By.id("zone"))).selectByValue("Africa/Lagos");
         browser.findElement(By.id("zone-save")).click();
         await().until(ExpectedConditions.textToBe(By.cssSelector("#timeline-zone"), "(Africa/Lagos)"));
+        assertTrue(browser.findElements(By.cssSelector(".actions button")).size() >= 4, "a responder's actions");
         screenshot("incident-triggered");
         browser.findElement(By.id("acknowledge")).click();
         await().until(ExpectedConditions.textToBe(By.id("status"), "acknowledged"));
@@ -203,7 +204,7 @@ class ConsoleBrowserTest {
         browser.get(console + "/incidents/" + id);
         signIn("default", "linus", "viewer");
         await().until(ExpectedConditions.textToBe(By.id("status"), "resolved"));
-        assertEquals(List.of(), browser.findElements(By.cssSelector("section.actions button")));
+        assertEquals(List.of(), browser.findElements(By.cssSelector(".actions button")));
         screenshot("incident-viewer");
     }
 
