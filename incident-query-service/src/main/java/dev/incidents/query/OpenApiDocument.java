@@ -44,7 +44,7 @@ public class OpenApiDocument implements OASFilter {
         if (op.getParameters() != null && !op.getParameters().isEmpty()) {
             problems(op, 400);
         }
-        if (path.contains("{id}")) {
+        if (path.contains("{id}") || path.contains("{tenant}")) {
             problems(op, 404);
         }
         if (path.equals(STREAM)) {

@@ -23,7 +23,8 @@ public class OpenApiExamples implements OASFilter {
             "/api/v1/metrics", "metrics",
             "/api/v1/admin/rebuild", "rebuild",
             "/api/v1/admin/parked-records", "parked-records",
-            "/api/v1/action-items", "action-items");
+            "/api/v1/action-items", "action-items",
+            "/api/v1/public/status/{tenant}", "public-status");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

@@ -40,6 +40,9 @@ public final class LocalSystem implements AutoCloseable {
 
     public static final String TOPIC = "incident-events";
 
+    /** The web console's module, started after the services it reads and writes through. */
+    static final String CONSOLE = "incident-console";
+
     /** Where the local run keeps the key pair that signs its development tokens (0600). */
     static final String TOKEN_KEY_FILE = "dev-token-key.txt";
 
@@ -61,6 +64,7 @@ public final class LocalSystem implements AutoCloseable {
      * @param externalPostgresUrl e.g. {@code jdbc:postgresql://db:5432/}, or null to start one
      * @param ports kafka, postgres, command, query, notifier, receiver, smtpPort; 0 picks a free port
      * @param keepReceived how many webhooks, and how many mails, the receiver and the SMTP sink keep (the last ones)
+     * @param consolePort the web console's port (0 picks a free one), or {@link #NO_CONSOLE}
      */
     public record Options(
             Path projectRoot,
@@ -80,7 +84,11 @@ public final class LocalSystem implements AutoCloseable {
             int queryInstances,
             int notifierInstances,
             int smtpPort,
-            int keepReceived) {
+            int keepReceived,
+            int consolePort) {
+
+        /** The console is not started: the system as the tests of the pipe need it. */
+        public static final int NO_CONSOLE = -1;
 
         /**
          * What the receiver and the SMTP sink keep when started from code: tests and benchmarks audit every webhook
@@ -127,7 +135,32 @@ public final class LocalSystem implements AutoCloseable {
                     queryInstances,
                     notifierInstances,
                     0,
-                    KEEP_FOR_AUDIT);
+                    KEEP_FOR_AUDIT,
+                    NO_CONSOLE);
+        }
+
+        /** The same system with the web console on {@code port} (0: a free one). */
+        public Options withConsole(int port) {
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    externalKafka,
+                    externalPostgresUrl,
+                    postgresUser,
+                    postgresPassword,
+                    kafkaPort,
+                    postgresPort,
+                    commandPort,
+                    queryPort,
+                    notifierPort,
+                    receiverPort,
+                    topicPartitions,
+                    kafkaNodes,
+                    queryInstances,
+                    notifierInstances,
+                    smtpPort,
+                    keepReceived,
+                    port);
         }
 
         /** One Kafka node, one instance of each service. */
@@ -221,7 +254,8 @@ public final class LocalSystem implements AutoCloseable {
                     1,
                     Integer.parseInt(env.getOrDefault("INCIDENTS_SMTP_PORT", "2525")),
                     Integer.parseInt(
-                            env.getOrDefault("INCIDENTS_RECEIVER_KEEP", Integer.toString(RecentLog.DEFAULT_KEEP))));
+                            env.getOrDefault("INCIDENTS_RECEIVER_KEEP", Integer.toString(RecentLog.DEFAULT_KEEP))),
+                    Integer.parseInt(env.getOrDefault("INCIDENTS_CONSOLE_PORT", "8080")));
         }
     }
 
@@ -261,6 +295,7 @@ public final class LocalSystem implements AutoCloseable {
     private String commandUrl;
     private String queryUrl;
     private String notifierUrl;
+    private String consoleUrl;
     private String webhookSecret;
     private WebhookReceiver receiver;
     private MailSink mailSink;
@@ -326,7 +361,11 @@ public final class LocalSystem implements AutoCloseable {
         Path logs = o.dataDir().resolve("logs");
         Files.createDirectories(logs);
         logDir = logs;
-        List<String> jars = List.of("incident-command-service", "incident-query-service", "notifier-service");
+        List<String> jars =
+                new ArrayList<>(List.of("incident-command-service", "incident-query-service", "notifier-service"));
+        if (o.consolePort() != Options.NO_CONSOLE) {
+            jars.add(CONSOLE);
+        }
         for (String module : jars) {
             if (!Files.exists(jar(o, module))) {
                 throw new IllegalStateException(
@@ -469,6 +508,42 @@ public final class LocalSystem implements AutoCloseable {
                     .awaitHttpOk(
                             launches.get(instance("notifier-service", i + 1)).readiness(), ready());
         }
+        if (o.consolePort() != Options.NO_CONSOLE) {
+            startConsole(o, logs);
+        }
+    }
+
+    /**
+     * The web console, on the services' public APIs only. Its development sign-in signs people's tokens with this run's
+     * key (the file, not the key, is handed over: the launcher never prints or passes the private key).
+     */
+    private void startConsole(Options o, Path logs) throws IOException, InterruptedException {
+        int port = freeIfZero(o.consolePort());
+        int managementPort = port + 1000 <= 65535 && available(port + 1000) ? port + 1000 : freeIfZero(0);
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        env.put("CONSOLE_COMMAND_URL", commandUrl);
+        env.put("CONSOLE_QUERY_URL", queryUrl);
+        env.put("CONSOLE_NOTIFIER_URL", notifierUrl);
+        env.put(
+                "CONSOLE_DEV_SIGN_IN_KEY_FILE",
+                o.dataDir().resolve(TOKEN_KEY_FILE).toAbsolutePath().toString());
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(SERVICE_JVM_OPTIONS);
+        Path directory = jar(o, CONSOLE).getParent();
+        if (Files.exists(directory.resolve("app-cds.jsa"))) {
+            command.add("-XX:SharedArchiveFile=app-cds.jsa");
+        }
+        command.add("-jar");
+        command.add("quarkus-run.jar");
+        ChildProcess console = ChildProcess.start(CONSOLE, command, directory, env, logs);
+        started.add(console);
+        Launch launch = new Launch(List.copyOf(command), directory, Map.copyOf(env), logs, port, managementPort);
+        launches.put(CONSOLE, launch);
+        consoleUrl = "http://127.0.0.1:" + port;
+        console.awaitHttpOk(launch.readiness(), ready());
     }
 
     /** The first instance keeps the module's name, the others get -2, -3, ... */
@@ -906,6 +981,11 @@ public final class LocalSystem implements AutoCloseable {
         return notifierUrl;
     }
 
+    /** The web console (people sign in there; each tenant's status page is /status/{tenant}), or null if not started. */
+    public String consoleUrl() {
+        return consoleUrl;
+    }
+
     public String webhookSecret() {
         return webhookSecret;
     }
@@ -1011,6 +1091,11 @@ public final class LocalSystem implements AutoCloseable {
                         },
                         "local-system-stop"));
         System.out.printf("%n[local] all services ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        if (system.consoleUrl() != null) {
+            System.out.println("  console           " + system.consoleUrl()
+                    + "   (sign in: any tenant, name and role; status page: " + system.consoleUrl()
+                    + "/status/default)");
+        }
         System.out.println("  command service   " + system.commandUrl() + "   (OpenAPI, health, metrics: "
                 + system.managementUrl("incident-command-service") + "/q/openapi, /q/health, /q/metrics)");
         System.out.println("  query service     " + system.queryUrl());

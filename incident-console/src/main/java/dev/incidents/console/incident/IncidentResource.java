@@ -1,0 +1,317 @@
+package dev.incidents.console.incident;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.incidents.console.api.ApiAnswer;
+import dev.incidents.console.api.ServiceApis;
+import dev.incidents.console.http.ErrorPages;
+import dev.incidents.console.prefs.ReaderZone;
+import dev.incidents.console.session.Session;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateData;
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One incident: its state and timeline in the reader's zone, and the actions a responder takes on it. The page
+ * carries the ETag it was rendered at; every action sends it as If-Match, so an action taken on a view someone
+ * else's change made stale is refused (412) and the person is shown so, with the fresh state a click away.
+ */
+@Path("/incidents/{id}")
+@Authenticated
+public class IncidentResource {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final Pattern ETAG = Pattern.compile("(W/)?\"[0-9]{1,19}\"");
+
+    @Inject
+    ServiceApis apis;
+
+    @Inject
+    Session session;
+
+    @Inject
+    ErrorPages errors;
+
+    @Inject
+    @Location("incident.html")
+    Template page;
+
+    @Inject
+    @Location("stale.html")
+    Template stale;
+
+    @TemplateData
+    public record Entry(String time, String kind, String text, String by) {}
+
+    @TemplateData
+    public record Fact(String label, String value) {}
+
+    @TemplateData
+    public record View(
+            String incidentId,
+            String title,
+            String status,
+            String severity,
+            String services,
+            String summary,
+            String etag,
+            long sequence,
+            List<Fact> facts,
+            List<Fact> impact,
+            List<Fact> responders,
+            List<Fact> actionItems,
+            List<Entry> timeline) {}
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response incident(
+            @PathParam("id") String id,
+            @QueryParam("minSequence") String minSequence,
+            @CookieParam(ReaderZone.COOKIE) String tz,
+            @Context HttpHeaders headers) {
+        if (!ID.matcher(id).matches()) {
+            return errors.answer(headers, 404, "Not found", "There is no incident " + id + ".");
+        }
+        ZoneId zone = ReaderZone.of(tz);
+        String wait = minSequence != null && minSequence.matches("[0-9]{1,18}") ? "&minSequence=" + minSequence : "";
+        String path = "/api/v1/incidents/" + id;
+        ApiAnswer incident = apis.query(path + "?tz=" + enc(zone.getId()) + wait, session.token());
+        if (!incident.ok()) {
+            return errors.answer(
+                    headers, incident.status(), "The incident could not be read", incident.problemDetail());
+        }
+        ApiAnswer timeline = apis.query(path + "/timeline?tz=" + enc(zone.getId()) + wait, session.token());
+        if (!timeline.ok()) {
+            return errors.answer(
+                    headers, timeline.status(), "The timeline could not be read", timeline.problemDetail());
+        }
+        View view = view(incident, timeline.body(), zone);
+        String body = page.data("session", session)
+                .data("incident", view)
+                .data("zone", zone.getId())
+                .data("zones", ReaderZone.COMMON)
+                .data("back", "/incidents/" + id)
+                .data("open", !"resolved".equals(view.status()) && !"closed".equals(view.status()))
+                .render();
+        return Response.ok(body, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .tag(new jakarta.ws.rs.core.EntityTag(Long.toString(view.sequence())))
+                .build();
+    }
+
+    @POST
+    @Path("/{action}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response act(
+            @PathParam("id") String id,
+            @PathParam("action") String action,
+            @FormParam("etag") String etag,
+            @FormParam("description") String description,
+            @FormParam("text") String text,
+            @FormParam("kind") String kind,
+            @FormParam("occurredAt") String occurredAt,
+            @FormParam("status") String status,
+            @FormParam("message") String message,
+            @FormParam("public") String isPublic,
+            @CookieParam(ReaderZone.COOKIE) String tz,
+            @Context HttpHeaders headers) {
+        if (!ID.matcher(id).matches()) {
+            return errors.answer(headers, 404, "Not found", "There is no incident " + id + ".");
+        }
+        ZoneId zone = ReaderZone.of(tz);
+        Map<String, Object> body = new LinkedHashMap<>();
+        String command;
+        switch (action) {
+            case "acknowledge" -> {
+                command = "acknowledge";
+                body.put("by", session.name());
+            }
+            case "mitigate", "resolve" -> {
+                command = action;
+                putText(body, "description", description);
+            }
+            case "reopen" -> {
+                command = "reopen";
+                putText(body, "reason", description);
+            }
+            case "close" -> {
+                command = "close";
+                putText(body, "note", description);
+            }
+            case "note" -> {
+                command = "timeline";
+                body.put("kind", kind == null || kind.isBlank() ? "observation" : kind);
+                body.put("text", text == null ? "" : text);
+                body.put("by", session.name());
+                String when = localTime(occurredAt, zone);
+                if (when != null) {
+                    body.put("occurredAt", when);
+                }
+            }
+            case "status-update" -> {
+                command = "status-updates";
+                body.put("status", status == null ? "" : status);
+                body.put("message", message == null ? "" : message);
+                body.put("public", "true".equals(isPublic));
+            }
+            default -> {
+                return errors.answer(headers, 404, "Not found", "There is no action " + action + ".");
+            }
+        }
+        if (etag == null || !ETAG.matcher(etag).matches()) {
+            return errors.answer(
+                    headers, 400, "Reload the incident", "This form did not say which state of the incident it saw.");
+        }
+        ApiAnswer answer = apis.command("/api/v1/incidents/" + id + "/" + command, session.token(), body, etag);
+        if (answer.ok()) {
+            long sequence = answer.body().path("sequence").asLong();
+            return Response.seeOther(URI.create("/incidents/" + id + "?minSequence=" + sequence))
+                    .build();
+        }
+        if (answer.status() == 412) {
+            String html = stale.data("session", session)
+                    .data("incidentId", id)
+                    .data("action", action)
+                    .data("detail", answer.problemDetail())
+                    .render();
+            return Response.status(412)
+                    .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                    .entity(html)
+                    .build();
+        }
+        return errors.answer(headers, answer.status(), "The " + action + " was not applied", answer.problemDetail());
+    }
+
+    /** A time typed in the reader's zone (a datetime-local field) as the instant it means, with its offset. */
+    static String localTime(String value, ZoneId zone) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(value).atZone(zone).toOffsetDateTime().toString();
+        } catch (DateTimeException e) {
+            // Passed on as typed: the command service names the field that is wrong.
+            return value;
+        }
+    }
+
+    private static void putText(Map<String, Object> body, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            body.put(field, value);
+        }
+    }
+
+    static View view(ApiAnswer incident, JsonNode timeline, ZoneId zone) {
+        JsonNode i = incident.body();
+        List<Fact> facts = new ArrayList<>();
+        fact(facts, "Started", ReaderZone.format(i.path("startedAt").asText(null), zone));
+        fact(facts, "Detected", ReaderZone.format(i.path("detectedAt").asText(null), zone));
+        fact(facts, "Detection", i.path("detectionSource").asText(""));
+        String ack = ReaderZone.format(i.path("acknowledgedAt").asText(null), zone);
+        fact(
+                facts,
+                "Acknowledged",
+                ack.isEmpty() ? "" : ack + " by " + i.path("acknowledgedBy").asText(""));
+        fact(facts, "Mitigated", ReaderZone.format(i.path("mitigatedAt").asText(null), zone));
+        fact(facts, "Resolved", ReaderZone.format(i.path("resolvedAt").asText(null), zone));
+        fact(facts, "Closed", ReaderZone.format(i.path("closedAt").asText(null), zone));
+        JsonNode rootCause = i.path("rootCause");
+        if (rootCause.isObject()) {
+            fact(facts, "Root cause", rootCause.path("description").asText(""));
+        }
+        List<Fact> impact = new ArrayList<>();
+        JsonNode im = i.path("impact");
+        if (im.isObject()) {
+            fact(impact, "Description", im.path("description").asText(""));
+            fact(
+                    impact,
+                    "Users affected",
+                    im.path("affectedUsersPercent").isNumber()
+                            ? im.path("affectedUsersPercent").asText() + " %"
+                            : "");
+            fact(
+                    impact,
+                    "Error rate",
+                    im.path("errorRatePercent").isNumber()
+                            ? im.path("errorRatePercent").asText() + " %"
+                            : "");
+            fact(impact, "Error codes", join(im.path("errorCodes")));
+            fact(impact, "Regions", join(im.path("affectedRegions")));
+        }
+        List<Fact> responders = new ArrayList<>();
+        i.path("responders")
+                .forEach(r -> responders.add(
+                        new Fact(r.path("role").asText(), r.path("name").asText())));
+        List<Fact> items = new ArrayList<>();
+        i.path("actionItems")
+                .forEach(a -> items.add(new Fact(
+                        a.path("kind").asText() + ", " + a.path("status").asText(),
+                        a.path("description").asText()
+                                + (a.path("owner").isTextual()
+                                        ? " (" + a.path("owner").asText() + ")"
+                                        : ""))));
+        List<Entry> entries = new ArrayList<>();
+        timeline.path("entries")
+                .forEach(e -> entries.add(new Entry(
+                        ReaderZone.format(e.path("occurredAt").asText(null), zone),
+                        e.path("kind").asText(),
+                        e.path("text").asText(),
+                        e.path("by").asText(""))));
+        String etag = incident.etag().orElse("\"" + i.path("sequence").asLong() + "\"");
+        return new View(
+                i.path("incidentId").asText(),
+                i.path("title").asText(),
+                i.path("status").asText(),
+                i.path("severity").asText(),
+                join(i.path("services")),
+                i.path("summary").asText(""),
+                etag,
+                i.path("sequence").asLong(),
+                facts,
+                impact,
+                responders,
+                items,
+                entries);
+    }
+
+    private static void fact(List<Fact> facts, String label, String value) {
+        if (value != null && !value.isBlank()) {
+            facts.add(new Fact(label, value));
+        }
+    }
+
+    private static String join(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return String.join(", ", out);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

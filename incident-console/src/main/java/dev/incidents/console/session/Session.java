@@ -1,0 +1,67 @@
+package dev.incidents.console.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.credential.TokenCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Base64;
+
+/**
+ * The signed-in person of this request: the bearer token the console forwards, and what the pages show of it. Works
+ * the same for the development session and for an OIDC session (whose identity carries the access token).
+ */
+@RequestScoped
+public class Session {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    SecurityIdentity identity;
+
+    private JsonNode claims;
+
+    public String token() {
+        TokenCredential token = identity.getCredential(TokenCredential.class);
+        if (token == null) {
+            throw new IllegalStateException("no token: this request is not signed in");
+        }
+        return token.getToken();
+    }
+
+    public String name() {
+        return identity.getPrincipal().getName();
+    }
+
+    /** The token's tenant claim: the services answer for it alone. */
+    public String tenant() {
+        return claims().path("tenant").asText("");
+    }
+
+    /** Responders and admins see the write buttons; viewers do not (and the command service refuses them anyway). */
+    public boolean canWrite() {
+        return identity.hasRole("responder") || identity.hasRole("admin");
+    }
+
+    public String roles() {
+        return String.join(", ", identity.getRoles());
+    }
+
+    /**
+     * The token's claims, read without checking: whoever made this identity checked the token already, and the
+     * services check it again on every call.
+     */
+    private JsonNode claims() {
+        if (claims == null) {
+            String[] parts = token().split("\\.");
+            try {
+                claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            } catch (IOException | RuntimeException e) {
+                claims = JSON.createObjectNode();
+            }
+        }
+        return claims;
+    }
+}

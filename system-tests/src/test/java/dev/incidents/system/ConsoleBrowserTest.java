@@ -1,0 +1,266 @@
+package dev.incidents.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.incidents.local.LocalSystem;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real browser (Debian's chromium, headless, through its chromedriver), on the packaged services
+ * started as the local run starts them: an incident declared through the API appears on the open board without a
+ * reload; a responder acknowledges it with the button and reads the timeline in Africa/Lagos time; a change made
+ * meanwhile through the API makes the page's next action stale (412, shown, nothing overwritten); the incident is
+ * resolved; the public status page shows the public update and never the internal one; a viewer sees no write
+ * button. Every page visited is saved as a PNG under target/screenshots/.
+ */
+class ConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LocalSystem system;
+    private static WebDriver browser;
+    private static int shots;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("The console's browser test needs Debian's chromium and its driver (" + CHROMIUM + ", " + CHROMEDRIVER
+                    + "): install them with `apt-get install -y chromium chromium-driver` (.ci/run does when they are"
+                    + " missing).");
+        }
+        Path root = Path.of(System.getProperty("incidents.project-root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        Path data = Files.createTempDirectory("incidents-console-test");
+        system = LocalSystem.start(
+                new LocalSystem.Options(root, data, null, null, null, null, 0, 0, 0, 0, 0, 0, 3).withConsole(0),
+                msg -> {},
+                r -> {});
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // No sandbox: CI runs as root, where chromium refuses to start with one.
+        options.addArguments(
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400", "--lang=en");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void aResponder_followsAnIncidentFromTheBoardToThePublicStatusPage() throws Exception {
+        String console = system.consoleUrl();
+
+        // Not signed in: the board sends the person to the sign-in page, which brings them back.
+        browser.get(console + "/");
+        await().until(ExpectedConditions.urlContains("/sign-in"));
+        screenshot("sign-in");
+        signIn("default", "ada", "responder");
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("incidents")));
+        // The live stream is open before the incident is declared; a marker on the window shows there is no reload.
+        await().until(d -> "open".equals(d.findElement(By.tagName("body")).getAttribute("data-live")));
+        js("window.__sameDocument = 'yes';");
+        screenshot("board-before");
+
+        String title = "Checkout fails " + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode declared = api("POST", system.commandUrl() + "/api/v1/incidents", """
+                {"title": "%s", "severity": "SEV1", "services": ["checkout"], "detectionSource": "monitoring"}""".formatted(title));
+        String id = declared.path("incidentId").asText();
+
+        await().until(d -> d.findElement(By.id("incidents")).getText().contains(title));
+        assertEquals("yes", js("return window.__sameDocument || 'reloaded';"), "the board changed without a reload");
+        assertTrue(Integer.parseInt(
+                        browser.findElement(By.id("open-SEV1")).getText().replace("+", ""))
+                >= 1);
+        screenshot("board-live");
+
+        // The incident, read in Africa/Lagos time, acknowledged with the button.
+        browser.findElement(By.linkText(title)).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("acknowledge")));
+        new Select(browser.findElement(By.id("zone"))).selectByValue("Africa/Lagos");
+        browser.findElement(By.id("zone-save")).click();
+        await().until(ExpectedConditions.textToBe(By.cssSelector("#timeline-zone"), "(Africa/Lagos)"));
+        assertTrue(browser.findElements(By.cssSelector(".actions button")).size() >= 4, "a responder's actions");
+        screenshot("incident-triggered");
+        browser.findElement(By.id("acknowledge")).click();
+        await().until(ExpectedConditions.textToBe(By.id("status"), "acknowledged"));
+        JsonNode acknowledged = query("/api/v1/incidents/" + id);
+        String ackInLagos = OffsetDateTime.parse(
+                        acknowledged.path("acknowledgedAt").asText())
+                .atZoneSameInstant(ZoneId.of("Africa/Lagos"))
+                .format(SHOWN);
+        assertTrue(ackInLagos.endsWith("+01:00"), ackInLagos);
+        WebElement ackRow = browser.findElements(By.cssSelector("#timeline tbody tr")).stream()
+                .filter(r -> r.getText().contains("Acknowledged by ada"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no acknowledgement in the timeline: "
+                        + browser.findElement(By.id("timeline")).getText()));
+        assertEquals(ackInLagos, ackRow.findElement(By.className("when")).getText());
+        screenshot("incident-acknowledged");
+
+        // Someone else writes meanwhile: the page says so, and its resolve is refused as stale, not applied.
+        JsonNode concurrent = api("POST", system.commandUrl() + "/api/v1/incidents/" + id + "/timeline", """
+                {"kind": "observation", "text": "Payments team sees 502s too", "by": "grace"}""");
+        await().until(d -> d.findElement(By.id("changed")).isDisplayed());
+        browser.findElement(By.id("resolve-description")).sendKeys("Rolled back the release");
+        browser.findElement(By.id("resolve")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("stale")));
+        assertTrue(browser.findElement(By.tagName("h1")).getText().contains("changed since you opened it"));
+        screenshot("incident-stale");
+        assertEquals(
+                "acknowledged",
+                query("/api/v1/incidents/" + id + "?minSequence="
+                                + concurrent.path("sequence").asLong())
+                        .path("status")
+                        .asText(),
+                "nothing overwritten");
+
+        // On the fresh state: one public and one internal status update, then resolve.
+        browser.findElement(By.id("fresh")).click();
+        await().until(d -> d.getPageSource().contains("Payments team sees 502s too"));
+        postStatusUpdate("We are rolling back the checkout release", true);
+        postStatusUpdate("INTERNAL db01 disk is full again", false);
+        browser.findElement(By.id("resolve-description")).sendKeys("Rolled back the release");
+        browser.findElement(By.id("resolve")).click();
+        await().until(ExpectedConditions.textToBe(By.id("status"), "resolved"));
+        screenshot("incident-resolved");
+        assertEquals("resolved", query("/api/v1/incidents/" + id).path("status").asText());
+
+        // The public status page (no sign-in needed) and its feed: the public update, never the internal one.
+        browser.get(console + "/status/default");
+        awaitLong().until(d -> {
+            if (d.getPageSource().contains("We are rolling back the checkout release")) {
+                return true;
+            }
+            d.navigate().refresh(); // the page is cached for a few seconds
+            return false;
+        });
+        assertFalse(browser.getPageSource().contains("db01"), "an internal update on the public page");
+        assertTrue(browser.findElement(By.id("public-services")).getText().contains("checkout"));
+        screenshot("status-page");
+        HttpResponse<String> feed = HTTP.send(
+                HttpRequest.newBuilder(URI.create(console + "/status/default/feed.atom"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, feed.statusCode());
+        assertTrue(feed.headers().firstValue("Content-Type").orElse("").startsWith("application/atom+xml"));
+        assertTrue(feed.body().contains("We are rolling back the checkout release"), feed.body());
+        assertFalse(feed.body().contains("db01"), feed.body());
+
+        // A viewer reads the incident and is offered no write.
+        browser.get(console + "/");
+        browser.findElement(By.cssSelector("header form[action='/sign-in/out'] button"))
+                .click();
+        await().until(ExpectedConditions.urlContains("/sign-in"));
+        browser.get(console + "/incidents/" + id);
+        signIn("default", "linus", "viewer");
+        await().until(ExpectedConditions.textToBe(By.id("status"), "resolved"));
+        assertEquals(List.of(), browser.findElements(By.cssSelector(".actions button")));
+        screenshot("incident-viewer");
+    }
+
+    private void signIn(String tenant, String name, String role) {
+        WebElement tenantField = browser.findElement(By.id("tenant"));
+        tenantField.clear();
+        tenantField.sendKeys(tenant);
+        browser.findElement(By.id("name")).sendKeys(name);
+        new Select(browser.findElement(By.id("role"))).selectByValue(role);
+        browser.findElement(By.id("sign-in-submit")).click();
+        await().until(d -> !d.getCurrentUrl().contains("/sign-in"));
+    }
+
+    private void postStatusUpdate(String message, boolean isPublic) {
+        browser.findElement(By.id("update-message")).sendKeys(message);
+        if (isPublic) {
+            browser.findElement(By.id("update-public")).click();
+        }
+        browser.findElement(By.id("post-update")).click();
+        await().until(d -> d.findElement(By.id("timeline")).getText().contains(message));
+    }
+
+    private static WebDriverWait await() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    private static WebDriverWait awaitLong() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.pollingEvery(Duration.ofSeconds(2));
+        return wait;
+    }
+
+    private static Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private static void screenshot(String page) throws Exception {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, page)), png);
+    }
+
+    private static JsonNode query(String path) throws Exception {
+        return api("GET", system.queryUrl() + path, null);
+    }
+
+    /** A call to a service's API with a responder's token; any answer but 2xx fails the test. */
+    private static JsonNode api(String method, String url, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + system.token("responder"))
+                .header("Content-Type", "application/json");
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(
+                answer.statusCode() / 100 == 2,
+                method + " " + url + " -> " + answer.statusCode() + " " + answer.body());
+        return JSON.readTree(answer.body());
+    }
+}
