@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import dev.incidents.domain.IncidentEvent;
+import dev.incidents.query.status.PublicStatus;
 import dev.incidents.testsupport.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
@@ -44,11 +45,45 @@ class PublicStatusTest {
                 .then()
                 .statusCode(200)
                 .body("tenant", equalTo(tenant))
-                .body("incidents.incidentId", contains(events.incidentId))
+                .body("incidents.publicId", contains(PublicStatus.publicId(tenant, events.incidentId)))
+                .body("incidents[0].name", equalTo("Incident affecting auth"))
+                .body("incidents[0].impact", equalTo("major_outage"))
                 .body("incidents[0].updates.message", contains("Logins are failing; we are on it"))
                 .body("services.name", contains("auth"))
                 .body("services[0].state", equalTo("major_outage"))
-                .body(not(containsString("db01")));
+                .body(not(containsString("db01")))
+                // Written for responders: the title, the severity and the incident id stay inside.
+                .body(not(containsString("Login returns 500")))
+                .body(not(containsString("SEV1")))
+                .body(not(containsString(events.incidentId)));
+    }
+
+    @Test
+    void anotherTenantsPublicUpdates_areNotOnThisTenantsPage() {
+        Events theirs = new Events("theirs-" + UUID.randomUUID().toString().substring(0, 8));
+        theirs.publish(theirs.declared());
+        theirs.publish(theirs.envelope(
+                2, Events.wat("08:40"), new IncidentEvent.StatusUpdatePosted("investigating", "Their outage", true)));
+        Events ours = new Events("ours-" + UUID.randomUUID().toString().substring(0, 8));
+        ours.publish(ours.declared());
+        ours.publish(ours.envelope(
+                2, Events.wat("08:50"), new IncidentEvent.StatusUpdatePosted("investigating", "Our outage", true)));
+        for (Events e : new Events[] {theirs, ours}) {
+            given().auth()
+                    .oauth2(TestAuth.tokenFor(e.tenant, "viewer"))
+                    .queryParam("minSequence", 2)
+                    .when()
+                    .get("/api/v1/incidents/{id}", e.incidentId)
+                    .then()
+                    .statusCode(200);
+        }
+        given().when()
+                .get("/api/v1/public/status/{tenant}", ours.tenant)
+                .then()
+                .statusCode(200)
+                .body("incidents.publicId", contains(PublicStatus.publicId(ours.tenant, ours.incidentId)))
+                .body("incidents[0].updates.message", contains("Our outage"))
+                .body(not(containsString("Their outage")));
     }
 
     @Test

@@ -522,6 +522,8 @@ public final class LocalSystem implements AutoCloseable {
         int managementPort = port + 1000 <= 65535 && available(port + 1000) ? port + 1000 : freeIfZero(0);
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // Its development sign-in mints any tenant's token: this machine only (it also refuses other callers itself).
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("CONSOLE_COMMAND_URL", commandUrl);
         env.put("CONSOLE_QUERY_URL", queryUrl);

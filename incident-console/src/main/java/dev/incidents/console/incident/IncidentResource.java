@@ -10,6 +10,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateData;
 import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
@@ -127,6 +128,8 @@ public class IncidentResource {
     @Path("/{action}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
+    // A viewer has no write buttons; the console refuses the write too, before the command service would.
+    @RolesAllowed({"responder", "admin"})
     public Response act(
             @PathParam("id") String id,
             @PathParam("action") String action,

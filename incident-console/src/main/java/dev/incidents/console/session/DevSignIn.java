@@ -3,10 +3,14 @@ package dev.incidents.console.session;
 import dev.incidents.console.ConsoleConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The development sign-in's key, read once; absent (and the sign-in off) unless console.dev-sign-in.key-file is set. */
+/**
+ * The development sign-in's key, read once; absent (and the sign-in off) unless console.dev-sign-in.key-file is set.
+ * Even then it answers callers on this machine only ({@link #allowedFrom}).
+ */
 @ApplicationScoped
 public class DevSignIn {
 
@@ -23,5 +27,14 @@ public class DevSignIn {
 
     public boolean enabled() {
         return key.isPresent();
+    }
+
+    /**
+     * Whether a caller at {@code remote} may sign in this way: only from this machine. The sign-in mints any tenant's
+     * and role's token, so even a console that listens on every interface (or was given the key by mistake) hands none
+     * to the network.
+     */
+    public static boolean allowedFrom(InetAddress remote) {
+        return remote != null && remote.isLoopbackAddress();
     }
 }

@@ -5,6 +5,8 @@ import dev.incidents.console.prefs.LocalPath;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -14,10 +16,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -40,6 +45,9 @@ public class SignInResource {
     @Inject
     ConsoleConfig config;
 
+    @Context
+    HttpServerRequest request;
+
     @Inject
     @Location("sign-in.html")
     Template page;
@@ -47,7 +55,7 @@ public class SignInResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance form(@QueryParam("next") String next) {
-        return page.data("enabled", devSignIn.enabled())
+        return page.data("enabled", available())
                 .data("next", LocalPath.orHome(next))
                 .data("roles", ROLES)
                 .data("problem", null);
@@ -61,7 +69,7 @@ public class SignInResource {
             @FormParam("name") String name,
             @FormParam("role") String role,
             @FormParam("next") String next) {
-        if (!devSignIn.enabled()) {
+        if (!available()) {
             return Response.status(404).build();
         }
         String problem = tenant == null || !TENANT.matcher(tenant).matches()
@@ -84,6 +92,24 @@ public class SignInResource {
         return Response.seeOther(URI.create(LocalPath.orHome(next)))
                 .cookie(session(token, (int) config.devSignIn().sessionLength().toSeconds()))
                 .build();
+    }
+
+    /** The development sign-in is on, and the caller is on this machine. */
+    private boolean available() {
+        return devSignIn.enabled() && DevSignIn.allowedFrom(remoteAddress());
+    }
+
+    private InetAddress remoteAddress() {
+        SocketAddress remote = request.remoteAddress();
+        if (remote == null || remote.hostAddress() == null) {
+            return null;
+        }
+        try {
+            // A literal address, never a name: no lookup happens.
+            return InetAddress.getByName(remote.hostAddress());
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     @POST

@@ -66,10 +66,10 @@ public class StatusPageResource {
 
     @TemplateData
     public record PublicIncident(
-            String incidentId,
-            String title,
+            String publicId,
+            String name,
             String status,
-            String severity,
+            String impact,
             String services,
             String startedAt,
             String resolvedAt,
@@ -103,8 +103,9 @@ public class StatusPageResource {
                 .data("zones", ReaderZone.COMMON)
                 .data("back", "/status/" + tenant)
                 .render();
+        // Per reader (the time-zone cookie, the form's CSRF token): a browser may keep it, a shared cache may not.
         return Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .header("Cache-Control", "public, max-age=10")
+                .header("Cache-Control", "private, max-age=10")
                 .build();
     }
 
@@ -156,9 +157,12 @@ public class StatusPageResource {
                     "query service", new IllegalStateException("HTTP " + answer.status()));
         }
         if (kept.size() >= KEPT_TENANTS) {
-            kept.clear();
+            // Only what expired goes: a caller inventing tenant names cannot flush the pages real tenants are read at.
+            kept.values().removeIf(old -> now - old.until() >= 0);
         }
-        kept.put(tenant, new Kept(answer.body(), now + config.statusCache().toNanos()));
+        if (kept.size() < KEPT_TENANTS) {
+            kept.put(tenant, new Kept(answer.body(), now + config.statusCache().toNanos()));
+        }
         return answer.body();
     }
 
@@ -194,10 +198,10 @@ public class StatusPageResource {
             i.path("services").forEach(s -> services.add(s.asText()));
             String st = i.path("status").asText();
             out.add(new PublicIncident(
-                    i.path("incidentId").asText(),
-                    i.path("title").asText(),
+                    i.path("publicId").asText(),
+                    i.path("name").asText(),
                     st,
-                    i.path("severity").asText(),
+                    i.path("impact").asText(),
                     String.join(", ", services),
                     ReaderZone.format(i.path("startedAt").asText(null), zone),
                     ReaderZone.format(i.path("resolvedAt").asText(null), zone),
