@@ -132,7 +132,7 @@ final class CrossTenantSweep {
                 new Service("incident-query-service", system.queryUrl()),
                 new Service("notifier-service", system.notifierUrl()))) {
             RouteSweep sweep = new RouteSweep(URI.create(s.url()), URI.create(system.managementUrl(s.module())));
-            for (RouteSweep.Route route : sweep.routes()) {
+            for (RouteSweep.Route route : sweep.protectedRoutes()) {
                 if (!route.template().contains("{")) {
                     continue;
                 }

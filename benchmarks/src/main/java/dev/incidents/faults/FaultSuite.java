@@ -280,7 +280,7 @@ public final class FaultSuite {
                     ? system.commandUrl()
                     : module.startsWith("incident-query") ? system.queryUrl() : system.notifierUrl();
             RouteSweep sweep = new RouteSweep(URI.create(base), URI.create(system.managementUrl(module)));
-            for (RouteSweep.Route route : sweep.routes()) {
+            for (RouteSweep.Route route : sweep.protectedRoutes()) {
                 try {
                     for (RouteSweep.Attempt a : sweep.sweep(
                             List.of(route), p -> p.equals("id") ? anIncident : "1", r -> Map.of("none", Map.of()))) {

@@ -89,6 +89,19 @@ public final class RouteSweep {
         return routes;
     }
 
+    /**
+     * Where the routes that need no credentials on purpose live (the public status read): every sweep leaves them out,
+     * and each service's SecuritySweepTest names the ones there are, so a new one is added deliberately.
+     */
+    public static final String PUBLIC_BY_DESIGN = "/api/v1/public/";
+
+    /** {@link #routes()} without the ones public by design: every one of these must refuse a caller without rights. */
+    public List<Route> protectedRoutes() {
+        return routes().stream()
+                .filter(r -> !r.template().startsWith(PUBLIC_BY_DESIGN))
+                .toList();
+    }
+
     private static String exampleBody(JsonNode operation) {
         for (JsonNode media : operation.path("requestBody").path("content")) {
             if (media.has("example")) {
