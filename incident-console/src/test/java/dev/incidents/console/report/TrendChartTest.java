@@ -81,7 +81,10 @@ class TrendChartTest {
         assertEquals("12 min 5 s", Durations.human(725L));
         assertEquals("3 h 12 min", Durations.human(3 * 3_600L + 12 * 60));
         assertEquals("2 d 4 h", Durations.human(2 * 86_400L + 4 * 3_600));
-        assertEquals("1 min", Durations.human(59.6));
+        assertEquals("3.6 s", Durations.human(3.6));
+        assertEquals("0 s", Durations.human(0.0));
+        assertEquals("1 min", Durations.human(59.96));
+        assertEquals("12 min 6 s", Durations.human(725.5));
     }
 
     private static int count(String s, String part) {
