@@ -229,18 +229,7 @@ class ConsoleBrowserTest {
                 browser.findElement(By.id("content-hash")).getText());
         assertTrue(browser.findElement(By.id("timeline")).getText().contains("Payments team sees 502s too"));
         screenshot("postmortem");
-        String jsonLink = browser.findElement(By.id("download-json")).getAttribute("href");
-        HttpResponse<String> download = HTTP.send(
-                HttpRequest.newBuilder(URI.create(jsonLink))
-                        .header(
-                                "Cookie",
-                                "console_session="
-                                        + browser.manage()
-                                                .getCookieNamed("console_session")
-                                                .getValue()
-                                        + "; tz=Africa/Lagos")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> download = download("download-json");
         assertEquals(200, download.statusCode(), download.body());
         assertTrue(download.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertTrue(
@@ -250,6 +239,17 @@ class ConsoleBrowserTest {
         assertEquals(
                 report.path("contentHash").asText(),
                 downloaded.path("contentHash").asText());
+        // The other renderings: the same report, as the query service writes it.
+        for (String[] rendering :
+                new String[][] {{"download-markdown", "text/markdown"}, {"download-html", "text/html"}}) {
+            HttpResponse<String> file = download(rendering[0]);
+            assertEquals(200, file.statusCode(), file.body());
+            assertTrue(file.headers().firstValue("Content-Type").orElse("").startsWith(rendering[1]));
+            assertTrue(
+                    file.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+            assertTrue(file.body().contains(title), file.body());
+            assertTrue(file.body().contains(report.path("contentHash").asText()), file.body());
+        }
 
         // The metrics: a weekly trend drawn as SVG with this incident's figures, and the table by service.
         browser.findElement(By.id("nav-metrics")).click();
@@ -294,6 +294,17 @@ class ConsoleBrowserTest {
         await().until(ExpectedConditions.textToBe(By.id("status"), "resolved"));
         assertEquals(List.of(), browser.findElements(By.cssSelector(".actions button")));
         screenshot("incident-viewer");
+    }
+
+    /** A download link of the page, fetched with the browser's session and time zone. */
+    private static HttpResponse<String> download(String linkId) throws Exception {
+        String link = browser.findElement(By.id(linkId)).getAttribute("href");
+        String session = browser.manage().getCookieNamed("console_session").getValue();
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(link))
+                        .header("Cookie", "console_session=" + session + "; tz=Africa/Lagos")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private void signIn(String tenant, String name, String role) {
