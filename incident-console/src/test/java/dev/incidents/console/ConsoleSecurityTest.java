@@ -43,7 +43,14 @@ class ConsoleSecurityTest {
     void everySignedInPath_underEverySpelling_letsNoAnonymousCallerThrough() throws Exception {
         Map<String, List<String>> routes = Map.of(
                 "GET",
-                List.of("/", "/board/live", "/events", "/incidents/0196-abc"),
+                List.of(
+                        "/",
+                        "/board/live",
+                        "/events",
+                        "/incidents/0196-abc",
+                        "/incidents/0196-abc/postmortem",
+                        "/incidents/0196-abc/postmortem/json",
+                        "/metrics"),
                 "POST",
                 List.of("/incidents/0196-abc/acknowledge", "/incidents/0196-abc/resolve"));
         String foreign = DevTokens.generate().token("mallory", "default", List.of("admin"), Duration.ofHours(1));

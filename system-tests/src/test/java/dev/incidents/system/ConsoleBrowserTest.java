@@ -42,7 +42,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * started as the local run starts them: an incident declared through the API appears on the open board without a
  * reload; a responder acknowledges it with the button and reads the timeline in Africa/Lagos time; a change made
  * meanwhile through the API makes the page's next action stale (412, shown, nothing overwritten); the incident is
- * resolved; the public status page shows the public update and never the internal one; a viewer sees no write
+ * resolved, its postmortem shows the figures the API computes and downloads as JSON, and the metrics page draws the
+ * week's figures and counts the incident for its service; the public status page shows the public update and never the internal one; a viewer sees no write
  * button. Every page visited is saved as a PNG under target/screenshots/.
  */
 class ConsoleBrowserTest {
@@ -205,6 +206,63 @@ class ConsoleBrowserTest {
         screenshot("incident-resolved");
         assertEquals("resolved", query("/api/v1/incidents/" + id).path("status").asText());
 
+        // Its postmortem, as the query service computes it from the log (in the reader's zone, Africa/Lagos): the
+        // figures and the position the API reports, and the JSON to download, passed on by the console.
+        JsonNode report = query("/api/v1/incidents/" + id + "/postmortem?tz=Africa/Lagos");
+        assertTrue(report.path("timeToAcknowledgeSeconds").isNumber(), report.toString());
+        browser.findElement(By.id("postmortem-link")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("figures")));
+        assertEquals(
+                report.path("timeToAcknowledgeSeconds").asText(),
+                browser.findElement(By.id("figure-tta")).getAttribute("data-seconds"));
+        assertEquals(
+                OffsetDateTime.parse(report.path("resolvedAt").asText())
+                        .atZoneSameInstant(ZoneId.of("Africa/Lagos"))
+                        .format(SHOWN),
+                browser.findElement(By.xpath("//dl[@id='milestones']/dt[.='Resolved']/following-sibling::dd[1]"))
+                        .getText());
+        assertEquals(
+                report.path("position").path("sequence").asText(),
+                browser.findElement(By.id("position-sequence")).getText());
+        assertEquals(
+                report.path("contentHash").asText(),
+                browser.findElement(By.id("content-hash")).getText());
+        assertTrue(browser.findElement(By.id("timeline")).getText().contains("Payments team sees 502s too"));
+        screenshot("postmortem");
+        HttpResponse<String> download = download("download-json");
+        assertEquals(200, download.statusCode(), download.body());
+        assertTrue(download.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertTrue(
+                download.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        JsonNode downloaded = JSON.readTree(download.body());
+        assertEquals(id, downloaded.path("incidentId").asText());
+        assertEquals(
+                report.path("contentHash").asText(),
+                downloaded.path("contentHash").asText());
+        // The other renderings: the same report, as the query service writes it.
+        for (String[] rendering :
+                new String[][] {{"download-markdown", "text/markdown"}, {"download-html", "text/html"}}) {
+            HttpResponse<String> file = download(rendering[0]);
+            assertEquals(200, file.statusCode(), file.body());
+            assertTrue(file.headers().firstValue("Content-Type").orElse("").startsWith(rendering[1]));
+            assertTrue(
+                    file.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+            assertTrue(file.body().contains(title), file.body());
+            assertTrue(file.body().contains(report.path("contentHash").asText()), file.body());
+        }
+
+        // The metrics: a weekly trend drawn as SVG with this incident's figures, and the table by service.
+        browser.findElement(By.id("nav-metrics")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg#trend")));
+        assertTrue(
+                browser.findElements(By.cssSelector("svg#trend circle.point")).size() >= 1,
+                browser.findElement(By.id("trend")).getAttribute("outerHTML"));
+        assertEquals(
+                "1",
+                browser.findElement(By.cssSelector("#by-service tr[data-key='checkout'] td.incidents"))
+                        .getText());
+        screenshot("metrics");
+
         // The public status page (no sign-in needed) and its feed: the public update, never the internal one.
         browser.get(console + "/status/default");
         awaitLong().until(d -> {
@@ -236,6 +294,17 @@ class ConsoleBrowserTest {
         await().until(ExpectedConditions.textToBe(By.id("status"), "resolved"));
         assertEquals(List.of(), browser.findElements(By.cssSelector(".actions button")));
         screenshot("incident-viewer");
+    }
+
+    /** A download link of the page, fetched with the browser's session and time zone. */
+    private static HttpResponse<String> download(String linkId) throws Exception {
+        String link = browser.findElement(By.id(linkId)).getAttribute("href");
+        String session = browser.manage().getCookieNamed("console_session").getValue();
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(link))
+                        .header("Cookie", "console_session=" + session + "; tz=Africa/Lagos")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private void signIn(String tenant, String name, String role) {

@@ -39,6 +39,39 @@ public class ServiceApis {
                 request(config.queryUrl() + pathAndQuery, token).GET());
     }
 
+    /**
+     * A read of the query service passed on as it is (its bytes, media type and ETag), asked for as {@code accept}:
+     * the console serves such an answer, a download, without reading it.
+     */
+    public ApiDocument queryDocument(String pathAndQuery, String token, String accept) {
+        HttpRequest request = request(config.queryUrl() + pathAndQuery, token)
+                .setHeader("Accept", accept)
+                .GET()
+                .build();
+        try {
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            int status = answer.statusCode();
+            String detail = status >= 200 && status < 300
+                    ? null
+                    : new ApiAnswer(
+                                    status,
+                                    parse(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)),
+                                    java.util.Optional.empty())
+                            .problemDetail();
+            return new ApiDocument(
+                    status,
+                    answer.headers().firstValue("Content-Type").orElse("application/octet-stream"),
+                    answer.body(),
+                    answer.headers().firstValue("ETag"),
+                    detail);
+        } catch (IOException e) {
+            throw new ServiceUnavailable("query service", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailable("query service", e);
+        }
+    }
+
     public ApiAnswer notifier(String pathAndQuery, String token) {
         return send(
                 "notifier", request(config.notifierUrl() + pathAndQuery, token).GET());
