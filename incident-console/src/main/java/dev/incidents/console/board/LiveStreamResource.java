@@ -18,10 +18,15 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +47,20 @@ public class LiveStreamResource {
     @Inject
     Session session;
 
+    /**
+     * Streams one person may hold open at once (their tabs): each costs a thread here and one of the tenant's streams
+     * at the query service, which every colleague of the tenant shares.
+     */
+    @ConfigProperty(name = "console.live.max-streams-per-person", defaultValue = "3")
+    int maxPerPerson;
+
+    /** Streams the whole console holds open at once. */
+    @ConfigProperty(name = "console.live.max-streams", defaultValue = "500")
+    int maxStreams;
+
+    private final Map<String, AtomicInteger> openByPerson = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+
     /** One thread per open stream, blocked reading the upstream lines. */
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "console-live-stream");
@@ -54,10 +73,60 @@ public class LiveStreamResource {
     @Blocking
     public void stream(@Context SseEventSink sink, @Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId) {
         String token = session.token();
-        pumps.execute(() -> pump(sink, sse, token, lastEventId));
+        String person = session.person();
+        long expiresAt = session.expiresAtEpochSecond();
+        AtomicInteger mine = openByPerson.computeIfAbsent(person, p -> new AtomicInteger());
+        // Both counted (not ||): release() takes one from each, whichever refused.
+        if (mine.incrementAndGet() > maxPerPerson | open.incrementAndGet() > maxStreams) {
+            release(person, mine);
+            // Refused without a thread or an upstream stream; the browser tries again later on its own.
+            refuse(sink, sse, "too many live streams open");
+            return;
+        }
+        try {
+            pumps.execute(() -> {
+                try {
+                    pump(sink, sse, token, lastEventId, expiresAt);
+                } finally {
+                    release(person, mine);
+                }
+            });
+        } catch (RuntimeException e) {
+            release(person, mine);
+            throw e;
+        }
     }
 
-    private void pump(SseEventSink sink, Sse sse, String token, String lastEventId) {
+    private void release(String person, AtomicInteger mine) {
+        open.decrementAndGet();
+        if (mine.decrementAndGet() <= 0) {
+            openByPerson.remove(person, mine);
+        }
+    }
+
+    /** Streams open now for a person, for tests. */
+    int openFor(String person) {
+        AtomicInteger n = openByPerson.get(person);
+        return n == null ? 0 : n.get();
+    }
+
+    private static void refuse(SseEventSink sink, Sse sse, String why) {
+        try {
+            sink.send(sse.newEventBuilder()
+                            .name("unavailable")
+                            .data(why)
+                            .reconnectDelay(30_000)
+                            .build())
+                    .toCompletableFuture()
+                    .join();
+        } catch (RuntimeException gone) {
+            LOG.debugf("refused live stream: %s", gone.toString());
+        } finally {
+            sink.close();
+        }
+    }
+
+    private void pump(SseEventSink sink, Sse sse, String token, String lastEventId, long expiresAt) {
         HttpResponse<Stream<String>> upstream;
         try {
             upstream = apis.stream(token, lastEventId);
@@ -78,7 +147,7 @@ public class LiveStreamResource {
                         .join();
                 return;
             }
-            forward(lines.iterator(), sink, sse);
+            forward(lines.iterator(), sink, sse, expiresAt);
         } catch (RuntimeException gone) {
             // The browser went away (a send failed) or the query service closed the stream: the usual end.
             LOG.debugf("live stream ended: %s", gone.toString());
@@ -88,11 +157,12 @@ public class LiveStreamResource {
     }
 
     /** Server-Sent Events, line by line: fields until a blank line, which ends an event; comments kept alive. */
-    private static void forward(Iterator<String> lines, SseEventSink sink, Sse sse) {
+    private static void forward(Iterator<String> lines, SseEventSink sink, Sse sse, long expiresAt) {
         String id = null;
         String name = null;
         StringBuilder data = null;
-        while (lines.hasNext() && !sink.isClosed()) {
+        // Ends with the session's token (checked at each line; keep-alives come often): the page signs in again.
+        while (lines.hasNext() && !sink.isClosed() && Instant.now().getEpochSecond() < expiresAt) {
             String line = lines.next();
             if (line.isEmpty()) {
                 if (data != null) {

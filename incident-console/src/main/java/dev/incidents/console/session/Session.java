@@ -40,6 +40,17 @@ public class Session {
         return claims().path("tenant").asText("");
     }
 
+    /** When the token stops being good (its {@code exp}), in epoch seconds; {@link Long#MAX_VALUE} without one. */
+    public long expiresAtEpochSecond() {
+        JsonNode exp = claims().path("exp");
+        return exp.canConvertToLong() ? exp.asLong() : Long.MAX_VALUE;
+    }
+
+    /** Who this is, across their tabs: tenant and name. */
+    public String person() {
+        return tenant() + "/" + name();
+    }
+
     /** Responders and admins see the write buttons; viewers do not (and the command service refuses them anyway). */
     public boolean canWrite() {
         return identity.hasRole("responder") || identity.hasRole("admin");
