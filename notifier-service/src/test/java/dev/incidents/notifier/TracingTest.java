@@ -14,7 +14,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -29,15 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @NotifierServiceTest
-@TestProfile(TracingTest.Traced.class)
+@TestProfile(TraceProbe.Traced.class)
 class TracingTest {
-
-    public static class Traced implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false");
-        }
-    }
 
     @Inject
     InMemorySpanExporter spans;

@@ -2,10 +2,12 @@ package dev.incidents.testsupport;
 
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -17,6 +19,17 @@ public final class TraceProbe {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TraceProbe() {}
+
+    /**
+     * The test profile that turns tracing on (it is off in every other test, so spans never pile up there); the spans
+     * go to the module's in-memory exporter.
+     */
+    public static class Traced implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.otel.sdk.disabled", "false");
+        }
+    }
 
     /** A sampled W3C traceparent with fresh random ids, as a caller already inside a trace sends it. */
     public static String newTraceparent() {

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -273,11 +274,12 @@ public class OutboxRelay {
      * (tracing off, an import) gets none, rather than a trace of its own.
      */
     private Span publishSpan(Row row) {
-        if (!TraceParents.continues(row.traceparent())) {
+        Context parent = TraceParents.parent(row.traceparent());
+        if (parent == null) {
             return Span.getInvalid();
         }
         return tracer.spanBuilder("publish " + topic)
-                .setParent(TraceParents.parent(row.traceparent()))
+                .setParent(parent)
                 .setSpanKind(SpanKind.PRODUCER)
                 .setAttribute("messaging.system", "kafka")
                 .setAttribute("messaging.operation.type", "send")

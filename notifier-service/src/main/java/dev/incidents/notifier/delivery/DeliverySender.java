@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -299,11 +300,12 @@ public class DeliverySender {
      * record); a delivery planned untraced gets none.
      */
     private Span attemptSpan(Claimed d) {
-        if (!TraceParents.continues(d.traceparent())) {
+        Context parent = TraceParents.parent(d.traceparent());
+        if (parent == null) {
             return Span.getInvalid();
         }
         return tracer.spanBuilder("deliver " + d.channel())
-                .setParent(TraceParents.parent(d.traceparent()))
+                .setParent(parent)
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute("incidents.delivery_id", d.id())
                 .setAttribute("incidents.attempt", d.attempts() + 1)

@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,11 +30,12 @@ public class RecordSpans {
     /** A started span for the record's event, or an invalid (no-op) span when the record carries no trace. */
     public Span process(ConsumerRecord<String, byte[]> record, EventEnvelope event) {
         String traceparent = TraceParents.of(record.headers());
-        if (!TraceParents.continues(traceparent)) {
+        Context parent = TraceParents.parent(traceparent);
+        if (parent == null) {
             return Span.getInvalid();
         }
         return tracer.spanBuilder("process " + record.topic())
-                .setParent(TraceParents.parent(traceparent))
+                .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute("messaging.system", "kafka")
                 .setAttribute("messaging.operation.type", "process")

@@ -47,17 +47,16 @@ public final class TraceParents {
                 + context.getTraceFlags().asHex();
     }
 
-    /** The context a span continuing {@code traceparent} has as its parent; the root context for none or a malformed one. */
+    /**
+     * The context a span continuing {@code traceparent} has as its parent, or null when it names no trace (none, or
+     * malformed): read once, since each relayed, consumed and delivered event asks.
+     */
     public static Context parent(String traceparent) {
         if (traceparent == null || traceparent.isEmpty()) {
-            return Context.root();
+            return null;
         }
-        return W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, ONLY_TRACEPARENT);
-    }
-
-    /** True when {@code traceparent} names a trace to continue. */
-    public static boolean continues(String traceparent) {
-        return Span.fromContext(parent(traceparent)).getSpanContext().isValid();
+        Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, ONLY_TRACEPARENT);
+        return Span.fromContext(parent).getSpanContext().isValid() ? parent : null;
     }
 
     /** The record's {@code traceparent} header, or null. */
