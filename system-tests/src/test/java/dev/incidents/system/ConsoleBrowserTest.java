@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -326,13 +327,20 @@ class ConsoleBrowserTest {
         await().until(d -> d.findElement(By.id("timeline")).getText().contains(message));
     }
 
+    /**
+     * Waits for the page; an element read while a form's redirect or a live update replaces the page is stale, and is
+     * looked up again at the next poll (it failed the CI run of 7aa3733 once).
+     */
     private static WebDriverWait await() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private static WebDriverWait awaitLong() {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         wait.pollingEvery(Duration.ofSeconds(2));
+        wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }
 
