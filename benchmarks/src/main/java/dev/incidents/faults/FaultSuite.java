@@ -160,6 +160,10 @@ public final class FaultSuite {
         long backlog = system.awaitQuiet(Duration.ofSeconds(sizes.quietSeconds()));
         progress(String.format(
                 Locale.ROOT, "quiet after %.1f s (backlog left %d)", (System.nanoTime() - tq) / 1e9, backlog));
+        if (backlog != 0) {
+            // What would not drain, while it is still there: the report is all a clean-clone CI run leaves behind.
+            examples.add("the backlog that did not drain:\n" + system.backlogReport());
+        }
         Map<String, List<EventEnvelope>> log = SystemAudit.eventStore(system);
         long events = log.values().stream().mapToLong(List::size).sum();
         SystemAudit.awaitDeliveriesSettled(system, events, Duration.ofSeconds(Math.min(120, sizes.quietSeconds())));
@@ -423,7 +427,9 @@ public final class FaultSuite {
             md.append("\n## Examples (refusals the load saw; anything that went wrong)\n\n");
             r.examples().stream()
                     .limit(30)
-                    .forEach(e -> md.append("- ").append(e.replace("\n", " ")).append("\n"));
+                    .forEach(e -> md.append("- ")
+                            .append(e.strip().replace("\n", "\n  "))
+                            .append("\n"));
         }
         md.append("\n")
                 .append(

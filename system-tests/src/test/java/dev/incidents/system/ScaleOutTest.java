@@ -100,7 +100,10 @@ class ScaleOutTest {
 
         // A killed consumer's partitions move to the survivor after the session timeout; the dead notifier's leased
         // deliveries go again when their lease expires.
-        assertEquals(0, system.awaitQuiet(Duration.ofMinutes(4)), "the survivors digested everything");
+        assertEquals(
+                0,
+                system.awaitQuiet(Duration.ofMinutes(4)),
+                () -> "the survivors digested everything; left:\n" + system.backlogReport());
         Map<String, List<EventEnvelope>> log = SystemAudit.eventStore(system);
         assertTrue(log.size() >= GROUPS, "one incident per alert group at least: " + log.size());
         long events = log.values().stream().mapToLong(List::size).sum();

@@ -104,6 +104,50 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Dumps this JVM's threads ({@code jcmd Thread.print}) into {@code dir} and returns the few that move work along
+     * (the Kafka consumer, the delivery sender and recorder, blocking workers), each with its top frames.
+     */
+    String threadsAtWork(Path dir) {
+        Path dump = dir.resolve(name + "-threads-" + System.currentTimeMillis() + ".txt");
+        try {
+            Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(pid()),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dump.toFile())
+                    .start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+                return name + ": no thread dump within 30 s\n";
+            }
+            StringBuilder out = new StringBuilder(name + " threads (all in " + dump + "):\n");
+            // A thread's block: its header line, then its frames, up to a blank line.
+            for (String block : Files.readString(dump).split("\n\\s*\n")) {
+                String header = block.lines().findFirst().orElse("");
+                boolean idleInPool =
+                        block.contains("PoolThreadNode.park") || block.contains("ThreadPoolExecutor.getTask");
+                boolean moves = header.contains("kafka-consumer")
+                        || header.contains("delivery-")
+                        || header.contains("executor-thread")
+                        || header.contains("vert.x-worker");
+                if (moves && !idleInPool) {
+                    block.lines()
+                            .limit(8)
+                            .forEach(l -> out.append("  ").append(l.strip()).append('\n'));
+                }
+            }
+            return out.toString();
+        } catch (IOException e) {
+            return name + ": no thread dump: " + e + "\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return name + ": interrupted\n";
+        }
+    }
+
     long pid() {
         return process.pid();
     }

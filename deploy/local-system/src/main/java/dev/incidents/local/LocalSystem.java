@@ -741,6 +741,77 @@ public final class LocalSystem implements AutoCloseable {
         return backlog;
     }
 
+    /**
+     * What a backlog that would not drain is made of, for a failing run's report: the outbox, each group's lag by
+     * partition, the open deliveries by state, and what the notifiers' and readers' working threads were doing (their
+     * full thread dumps go to the log directory). Best effort: a part that cannot be read says why.
+     */
+    public String backlogReport() {
+        StringBuilder out = new StringBuilder();
+        try {
+            out.append("outbox rows: ")
+                    .append(count("incident_command", "select count(*) from outbox"))
+                    .append('\n');
+        } catch (SQLException e) {
+            out.append("outbox: ").append(e).append('\n');
+        }
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000))) {
+            for (String group : List.of("incident-query-service", "notifier-service")) {
+                out.append(group).append(": lag ").append(lag(admin, group));
+                var members =
+                        admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                out.append(", group ").append(members.state()).append(", members");
+                members.members()
+                        .forEach(m -> out.append(' ')
+                                .append(m.clientId())
+                                .append('@')
+                                .append(m.host())
+                                .append(m.assignment().topicPartitions().stream()
+                                        .map(TopicPartition::partition)
+                                        .sorted()
+                                        .toList()));
+                out.append('\n');
+            }
+        } catch (Exception e) {
+            out.append("consumer groups: ").append(e).append('\n');
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl("incident_notifier"), user, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "select status, attempts, case when next_attempt_at = 'infinity'"
+                                + " then 'waiting' when next_attempt_at <= now() then 'due' else 'later' end,"
+                                + " coalesce(leased_until > now(), false), count(*), count(distinct incident_id)"
+                                + " from delivery where status in ('pending', 'retrying') group by 1, 2, 3, 4 order by 1, 2, 3, 4")) {
+            while (rs.next()) {
+                out.append(String.format(
+                        java.util.Locale.ROOT,
+                        "deliveries %s, attempts %d, %s%s: %d of %d incidents%n",
+                        rs.getString(1),
+                        rs.getInt(2),
+                        rs.getString(3),
+                        rs.getBoolean(4) ? ", leased" : "",
+                        rs.getLong(5),
+                        rs.getLong(6)));
+            }
+        } catch (SQLException e) {
+            out.append("deliveries: ").append(e).append('\n');
+        }
+        for (AutoCloseable a : started) {
+            if (a instanceof ChildProcess c
+                    && c.isAlive()
+                    && (c.name.startsWith("notifier-service") || c.name.startsWith("incident-query-service"))) {
+                out.append(c.threadsAtWork(logDir));
+            }
+        }
+        return out.toString();
+    }
+
     private long count(String database, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl(database), user, password);
                 Statement s = c.createStatement();
