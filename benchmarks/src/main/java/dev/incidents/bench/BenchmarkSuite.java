@@ -45,7 +45,9 @@ public final class BenchmarkSuite {
             int bigIncidentSamples,
             int overloadSeconds,
             int foldSteps,
-            int keepUpSeconds) {
+            int keepUpSeconds,
+            int boardIncidents,
+            int boardSamples) {
 
         static Sizes full() {
             return new Sizes(
@@ -69,7 +71,9 @@ public final class BenchmarkSuite {
                     Integer.getInteger("bench.big-incident-samples", 200),
                     Integer.getInteger("bench.overload-seconds", 10),
                     Integer.getInteger("bench.fold-steps", 20_000),
-                    Integer.getInteger("bench.keep-up-seconds", 60));
+                    Integer.getInteger("bench.keep-up-seconds", 60),
+                    Integer.getInteger("bench.board-incidents", 10_000),
+                    Integer.getInteger("bench.board-samples", 20));
         }
 
         public static Sizes smoke() {
@@ -94,7 +98,9 @@ public final class BenchmarkSuite {
                     5,
                     2,
                     200,
-                    2);
+                    2,
+                    100,
+                    3);
         }
 
         private static int[] ints(String property, String defaults) {
@@ -116,7 +122,7 @@ public final class BenchmarkSuite {
         results.put("sizes", sizes);
         int cores = Runtime.getRuntime().availableProcessors();
 
-        progress("1/6 floors: raw Kafka producer, raw batched INSERT, one commit per request");
+        progress("1/7 floors: raw Kafka producer, raw batched INSERT, one commit per request");
         int recordSize = Floors.eventSize();
         double producer = median(
                 sizes.trials(),
@@ -151,16 +157,16 @@ public final class BenchmarkSuite {
                 perRequest,
                 sizes.commitClients()));
 
-        progress("2/6 durable ingest, 1 alert per request");
+        progress("2/7 durable ingest, 1 alert per request");
         Map<String, Object> ingest1 = ingest(system, sizes, sizes.rates1(), 1, floors);
-        progress("2/6 durable ingest, 50 alerts per request");
+        progress("2/7 durable ingest, 50 alerts per request");
         Map<String, Object> ingest50 = ingest(system, sizes, sizes.rates50(), 50, floors);
         results.put("ingest", List.of(ingest1, ingest50));
 
         int sustainedRequests = (int) ingest1.get("sustainedRequestsPerSecond");
         int overloadRate = 2 * Math.max(sustainedRequests, 10);
         quiet(system);
-        progress("2/6 storm: " + sizes.stormAlerts() + " alerts into one group over " + sizes.stormSeconds()
+        progress("2/7 storm: " + sizes.stormAlerts() + " alerts into one group over " + sizes.stormSeconds()
                 + " s; then writes to that incident beside new ones; then " + overloadRate + " req/s offered (2x)");
         WritePathBenchmark writePath = new WritePathBenchmark(system);
         WritePathBenchmark.Storm storm = writePath.storm(sizes.stormAlerts(), 50, sizes.stormSeconds());
@@ -183,14 +189,14 @@ public final class BenchmarkSuite {
         double peakRequests = (double) ingest1.get("peakRequestsPerSecond");
         int half = (int) Math.max(1, (sustainedAlerts > 0 ? sustainedAlerts : peakRequests) / 2);
         quiet(system);
-        progress("3/6 POST to visible under " + half + " alerts/s (half the "
+        progress("3/7 POST to visible under " + half + " alerts/s (half the "
                 + (sustainedAlerts > 0 ? "sustained" : "peak") + " ingest rate)");
         results.put("postToVisible", VisibleBenchmark.measure(system, half, sizes.visibleSamples()));
 
         int keepUpRate = sustainedRequests > 0 ? sustainedRequests : (int) Math.max(1, peakRequests / 2);
         quiet(system);
         progress(
-                "3/6 keep-up: single alerts at " + keepUpRate + " req/s (the "
+                "3/7 keep-up: single alerts at " + keepUpRate + " req/s (the "
                         + (sustainedRequests > 0 ? "sustained rate" : "half the peak") + ") for "
                         + sizes.keepUpSeconds()
                         + " s, each consumer's lag followed until it is back to 0 (waiting as long as the load ran, at least 10 s)");
@@ -200,7 +206,7 @@ public final class BenchmarkSuite {
         results.put("keepUp", keepUp);
 
         quiet(system);
-        progress("4/6 projection catch-up and rebuild over " + sizes.rebuildEvents()
+        progress("4/7 projection catch-up and rebuild over " + sizes.rebuildEvents()
                 + " events, then the read-model floors");
         QueryBenchmark.Projection q = QueryBenchmark.catchUpAndRebuild(system, sizes.rebuildEvents());
         Floors.ReadModelFloor rm =
@@ -217,13 +223,21 @@ public final class BenchmarkSuite {
         results.put("rebuild", rebuild);
 
         quiet(system);
-        progress("5/6 fan-out to " + sizes.subscribers() + " webhook subscribers, then with one of them dead");
+        progress("5/7 fan-out to " + sizes.subscribers() + " webhook subscribers, then with one of them dead");
         results.put(
                 "fanOut",
                 FanOutBenchmark.measure(system, sizes.subscribers(), sizes.fanOutEvents(), sizes.fanOutRate()));
 
         quiet(system);
-        progress("6/6 footprint: each service started alone, then idle " + sizes.idleSeconds() + " s");
+        if (system.consoleUrl() != null) {
+            progress("6/7 console board with " + sizes.boardIncidents() + " incidents in the read model");
+            ConsoleBenchmark.Figures board =
+                    ConsoleBenchmark.measure(system, sizes.boardIncidents(), sizes.boardSamples());
+            progress(ConsoleBenchmark.markdown(board));
+            results.put("consoleBoard", board);
+        }
+        quiet(system);
+        progress("7/7 footprint: each service started alone, then idle " + sizes.idleSeconds() + " s");
         results.put("footprint", FootprintBenchmark.measure(system, sizes.idleSeconds()));
         results.put("cores", cores);
         return results;
@@ -424,6 +438,9 @@ public final class BenchmarkSuite {
                 floorCopy));
         md.append("\n## Fan-out (appended to first attempt, live subscribers)\n\n")
                 .append(FanOutBenchmark.table((List<FanOutBenchmark.Phase>) r.get("fanOut")));
+        if (r.get("consoleBoard") instanceof ConsoleBenchmark.Figures board) {
+            md.append(ConsoleBenchmark.markdown(board));
+        }
         md.append(
                 "\n## Footprint (JVM mode, each service started alone)\n\n| service | ready s | idle RSS MB |\n|---|---|---|\n");
         for (FootprintBenchmark.Service s : (List<FootprintBenchmark.Service>) r.get("footprint")) {
@@ -439,7 +456,8 @@ public final class BenchmarkSuite {
                 .toAbsolutePath()
                 .normalize();
         LocalSystem.Options options = new LocalSystem.Options(
-                root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6);
+                        root, Files.createTempDirectory("incidents-bench"), null, null, null, null, 0, 0, 0, 0, 0, 0, 6)
+                .withConsole(0);
         long t0 = System.nanoTime();
         try (LocalSystem system = LocalSystem.start(options, msg -> System.out.println("[local] " + msg), r -> {})) {
             Map<String, Object> results = run(system, sizes);

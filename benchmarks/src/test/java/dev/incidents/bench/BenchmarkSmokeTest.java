@@ -23,7 +23,8 @@ class BenchmarkSmokeTest {
                 .toAbsolutePath()
                 .normalize();
         LocalSystem.Options options = new LocalSystem.Options(
-                root, Files.createTempDirectory("bench-smoke"), null, null, null, null, 0, 0, 0, 0, 0, 0, 3);
+                        root, Files.createTempDirectory("bench-smoke"), null, null, null, null, 0, 0, 0, 0, 0, 0, 3)
+                .withConsole(0);
         try (LocalSystem system = LocalSystem.start(options, msg -> {}, r -> {})) {
             Map<String, Object> r = BenchmarkSuite.run(system, BenchmarkSuite.Sizes.smoke());
 
@@ -55,9 +56,22 @@ class BenchmarkSmokeTest {
             assertTrue(
                     footprint.stream().allMatch(s -> s.readySeconds() > 0 && s.idleRssMb() > 0), footprint.toString());
 
+            ConsoleBenchmark.Figures board = (ConsoleBenchmark.Figures) r.get("consoleBoard");
+            assertEquals(100, board.incidents());
+            assertTrue(board.htmlP50Millis() > 0, board.toString());
+            // CI installs chromium (.ci/run): there the first paint is measured, not left out.
+            if (Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+                assertTrue(board.paintP50Millis() > 0, board.toString());
+            }
+
             String md = BenchmarkSuite.markdown(r);
-            for (String section :
-                    List.of("## Durable ingest", "## POST to visible", "## Projection", "## Fan-out", "## Footprint")) {
+            for (String section : List.of(
+                    "## Durable ingest",
+                    "## POST to visible",
+                    "## Projection",
+                    "## Fan-out",
+                    "## Console board",
+                    "## Footprint")) {
                 assertTrue(md.contains(section), md);
             }
         }
