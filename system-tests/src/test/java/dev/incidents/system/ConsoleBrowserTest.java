@@ -15,9 +15,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -201,6 +203,52 @@ class ConsoleBrowserTest {
         await().until(d -> d.getPageSource().contains("Payments team sees 502s too"));
         postStatusUpdate("We are rolling back the checkout release", true);
         postStatusUpdate("INTERNAL db01 disk is full again", false);
+
+        // The responders' bookkeeping from the page: a commander, the root cause, an action item ticked off.
+        String beforeRoles = LocalDateTime.now(ZoneId.of("Africa/Lagos"))
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
+        Thread.sleep(1_100); // what follows happens after that second
+        browser.findElement(By.id("assign-responder")).sendKeys("grace");
+        new Select(browser.findElement(By.id("assign-role"))).selectByValue("commander");
+        browser.findElement(By.id("assign")).click();
+        await().until(d -> !d.findElements(By.id("responders")).isEmpty()
+                && d.findElement(By.id("responders")).getText().contains("grace"));
+        assertTrue(browser.findElement(By.id("responders")).getText().contains("commander"));
+        browser.findElement(By.id("root-cause-description")).sendKeys("A config push removed the pool limit");
+        browser.findElement(By.id("root-cause-category")).sendKeys("configuration");
+        browser.findElement(By.id("set-root-cause")).click();
+        await().until(d -> d.findElement(By.id("facts")).getText().contains("A config push removed the pool limit"));
+        browser.findElement(By.id("item-description")).sendKeys("Alert on pool exhaustion");
+        browser.findElement(By.id("item-owner")).sendKeys("grace");
+        browser.findElement(By.id("add-item")).click();
+        await().until(d -> !d.findElements(By.id("action-items")).isEmpty()
+                && d.findElement(By.id("action-items")).getText().contains("Alert on pool exhaustion"));
+        browser.findElement(By.cssSelector("#action-items .complete-item")).click();
+        await().until(ExpectedConditions.textToBe(By.cssSelector("#action-items .item-status"), "done"));
+        assertEquals(
+                "done",
+                query("/api/v1/incidents/" + id)
+                        .path("actionItems")
+                        .path(0)
+                        .path("status")
+                        .asText());
+        screenshot("incident-bookkeeping");
+
+        // The same incident as it was before any of that (typed in the reader's zone): read only, no commander.
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("document.getElementById('as-of').value = arguments[0];", beforeRoles);
+        browser.findElement(By.id("show-as-of")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("past")));
+        assertTrue(
+                browser.findElements(By.id("responders")).stream()
+                        .noneMatch(r -> r.getText().contains("grace")),
+                "no commander yet as of " + beforeRoles);
+        assertTrue(browser.findElements(By.cssSelector(".actions")).isEmpty(), "a past state offers no actions");
+        assertEquals("acknowledged", browser.findElement(By.id("status")).getText());
+        screenshot("incident-as-of");
+        browser.findElement(By.linkText("See it as it is now")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("resolve")));
         browser.findElement(By.id("resolve-description")).sendKeys("Rolled back the release");
         browser.findElement(By.id("resolve")).click();
         await().until(ExpectedConditions.textToBe(By.id("status"), "resolved"));

@@ -12,9 +12,9 @@ import io.quarkus.qute.TemplateData;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -72,6 +72,14 @@ public class IncidentResource {
     @TemplateData
     public record Fact(String label, String value) {}
 
+    /** An action item, with what the page needs to offer "done" on an open one. */
+    @TemplateData
+    public record Item(String id, String kind, String status, String description, String owner, String due) {
+        public boolean open() {
+            return !"done".equals(status) && !"wont_do".equals(status);
+        }
+    }
+
     @TemplateData
     public record View(
             String incidentId,
@@ -85,7 +93,7 @@ public class IncidentResource {
             List<Fact> facts,
             List<Fact> impact,
             List<Fact> responders,
-            List<Fact> actionItems,
+            List<Item> actionItems,
             List<Entry> timeline) {}
 
     @GET
@@ -93,6 +101,7 @@ public class IncidentResource {
     public Response incident(
             @PathParam("id") String id,
             @QueryParam("minSequence") String minSequence,
+            @QueryParam("asOf") String asOf,
             @CookieParam(ReaderZone.COOKIE) String tz,
             @Context HttpHeaders headers) {
         if (!ID.matcher(id).matches()) {
@@ -100,6 +109,11 @@ public class IncidentResource {
         }
         ZoneId zone = ReaderZone.of(tz);
         String wait = minSequence != null && minSequence.matches("[0-9]{1,18}") ? "&minSequence=" + minSequence : "";
+        // A past state ("as of", typed in the reader's zone): the query service folds the log up to then.
+        String past = localTime(asOf, zone);
+        if (past != null) {
+            wait += "&asOf=" + enc(past);
+        }
         String path = "/api/v1/incidents/" + id;
         ApiAnswer incident = apis.query(path + "?tz=" + enc(zone.getId()) + wait, session.token());
         if (!incident.ok()) {
@@ -118,6 +132,8 @@ public class IncidentResource {
                 .data("zones", ReaderZone.COMMON)
                 .data("back", "/incidents/" + id)
                 .data("open", !"resolved".equals(view.status()) && !"closed".equals(view.status()))
+                .data("asOf", past == null ? null : ReaderZone.format(past, zone))
+                .data("asOfValue", past == null ? "" : asOf)
                 .render();
         return Response.ok(body, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .tag(new jakarta.ws.rs.core.EntityTag(Long.toString(view.sequence())))
@@ -133,14 +149,7 @@ public class IncidentResource {
     public Response act(
             @PathParam("id") String id,
             @PathParam("action") String action,
-            @FormParam("etag") String etag,
-            @FormParam("description") String description,
-            @FormParam("text") String text,
-            @FormParam("kind") String kind,
-            @FormParam("occurredAt") String occurredAt,
-            @FormParam("status") String status,
-            @FormParam("message") String message,
-            @FormParam("public") String isPublic,
+            @BeanParam ActionForm form,
             @CookieParam(ReaderZone.COOKIE) String tz,
             @Context HttpHeaders headers) {
         if (!ID.matcher(id).matches()) {
@@ -156,36 +165,60 @@ public class IncidentResource {
             }
             case "mitigate", "resolve" -> {
                 command = action;
-                putText(body, "description", description);
+                putText(body, "description", form.description);
             }
             case "reopen" -> {
                 command = "reopen";
-                putText(body, "reason", description);
+                putText(body, "reason", form.description);
             }
             case "close" -> {
                 command = "close";
-                putText(body, "note", description);
+                putText(body, "note", form.description);
             }
             case "note" -> {
                 command = "timeline";
-                body.put("kind", kind == null || kind.isBlank() ? "observation" : kind);
-                body.put("text", text == null ? "" : text);
+                body.put("kind", form.kind == null || form.kind.isBlank() ? "observation" : form.kind);
+                body.put("text", form.text == null ? "" : form.text);
                 body.put("by", session.name());
-                String when = localTime(occurredAt, zone);
+                String when = localTime(form.occurredAt, zone);
                 if (when != null) {
                     body.put("occurredAt", when);
                 }
             }
             case "status-update" -> {
                 command = "status-updates";
-                body.put("status", status == null ? "" : status);
-                body.put("message", message == null ? "" : message);
-                body.put("public", "true".equals(isPublic));
+                body.put("status", form.status == null ? "" : form.status);
+                body.put("message", form.message == null ? "" : form.message);
+                body.put("public", "true".equals(form.isPublic));
+            }
+            case "root-cause" -> {
+                command = "root-cause";
+                body.put("description", form.description == null ? "" : form.description);
+                putText(body, "category", form.category);
+            }
+            case "assign" -> {
+                command = "responders";
+                body.put("responder", form.responder == null ? "" : form.responder.strip());
+                putText(body, "role", form.role);
+            }
+            case "action-item" -> {
+                command = "action-items";
+                body.put("kind", form.kind == null ? "" : form.kind);
+                body.put("description", form.description == null ? "" : form.description);
+                putText(body, "owner", form.owner);
+                putText(body, "dueDate", form.dueDate);
+            }
+            case "complete-item" -> {
+                if (form.itemId == null || !ID.matcher(form.itemId).matches()) {
+                    return errors.answer(headers, 400, "Which action item?", "itemId: not an action item's id.");
+                }
+                command = "action-items/" + form.itemId + "/complete";
             }
             default -> {
                 return errors.answer(headers, 404, "Not found", "There is no action " + action + ".");
             }
         }
+        String etag = form.etag;
         if (etag == null || !ETAG.matcher(etag).matches()) {
             return errors.answer(
                     headers, 400, "Reload the incident", "This form did not say which state of the incident it saw.");
@@ -270,14 +303,15 @@ public class IncidentResource {
         i.path("responders")
                 .forEach(r -> responders.add(
                         new Fact(r.path("role").asText(), r.path("name").asText())));
-        List<Fact> items = new ArrayList<>();
+        List<Item> items = new ArrayList<>();
         i.path("actionItems")
-                .forEach(a -> items.add(new Fact(
-                        a.path("kind").asText() + ", " + a.path("status").asText(),
-                        a.path("description").asText()
-                                + (a.path("owner").isTextual()
-                                        ? " (" + a.path("owner").asText() + ")"
-                                        : ""))));
+                .forEach(a -> items.add(new Item(
+                        a.path("actionItemId").asText(),
+                        a.path("kind").asText(),
+                        a.path("status").asText(""),
+                        a.path("description").asText(),
+                        a.path("owner").asText(""),
+                        a.path("dueDate").asText(""))));
         List<Entry> entries = new ArrayList<>();
         timeline.path("entries")
                 .forEach(e -> entries.add(new Entry(
