@@ -215,6 +215,7 @@ class SubscriptionsPageTest {
         assertTrue(page.contains("action=\"/subscriptions/" + SLACK + "/enable\""));
         assertFalse(page.contains("action=\"/subscriptions/" + WEBHOOK + "/enable\""));
         assertTrue(page.contains("id=\"nav-subscriptions\""), "in the navigation");
+        assertTrue(page.contains("<option value=\"UTC\" selected>"), "the default zone named as the chooser names it");
         assertEquals(1, sent("GET /api/v1/subscriptions ").size());
         assertTrue(sent("GET /api/v1/subscriptions ").get(0).endsWith("[Bearer " + responder + "]"));
     }
