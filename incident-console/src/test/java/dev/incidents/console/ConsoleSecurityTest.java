@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(DevKeyResource.class)
 class ConsoleSecurityTest {
 
+    private static final String SUBSCRIPTION = "0196a1b2-0000-7000-8000-000000000001";
+
     @TestHTTPResource("/")
     URI root;
 
@@ -50,9 +52,18 @@ class ConsoleSecurityTest {
                         "/incidents/0196-abc",
                         "/incidents/0196-abc/postmortem",
                         "/incidents/0196-abc/postmortem/json",
-                        "/metrics"),
+                        "/metrics",
+                        "/subscriptions",
+                        "/subscriptions/" + SUBSCRIPTION,
+                        "/subscriptions/" + SUBSCRIPTION + "/delete"),
                 "POST",
-                List.of("/incidents/0196-abc/acknowledge", "/incidents/0196-abc/resolve"));
+                List.of(
+                        "/incidents/0196-abc/acknowledge",
+                        "/incidents/0196-abc/resolve",
+                        "/subscriptions",
+                        "/subscriptions/" + SUBSCRIPTION + "/delete",
+                        "/subscriptions/" + SUBSCRIPTION + "/enable",
+                        "/subscriptions/" + SUBSCRIPTION + "/deliveries/41/redeliver"));
         String foreign = DevTokens.generate().token("mallory", "default", List.of("admin"), Duration.ofHours(1));
         String expired = DevKeyResource.tokens.token("ada", "default", List.of("admin"), Duration.ofSeconds(-60));
         List<String> opened = new ArrayList<>();

@@ -25,7 +25,10 @@ import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -47,8 +50,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * meanwhile through the API makes the page's next action stale (412, shown, nothing overwritten); the incident is
  * resolved, its postmortem shows the figures the API computes and downloads as JSON, and the metrics page draws the
  * week's figures and counts the incident for its service; the public status page shows the public update and never the internal one; a viewer sees no write
- * button. Every page visited is saved as a PNG under target/screenshots/.
+ * button. Then a responder subscribes the demo receiver as a webhook, is shown its signing secret once, watches the
+ * deliveries of an incident's events arrive in its log, sends one again and deletes the subscription. Every page
+ * visited is saved as a PNG under target/screenshots/.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -133,6 +139,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(1) // it counts the open SEV1s and starts signed out: first
     void aResponder_followsAnIncidentFromTheBoardToThePublicStatusPage() throws Exception {
         String console = system.consoleUrl();
 
@@ -345,6 +352,126 @@ class ConsoleBrowserTest {
         screenshot("incident-viewer");
     }
 
+    @Test
+    @Order(2)
+    void aResponder_subscribesAWebhook_seesItsSecretOnce_followsItsDeliveries_andDeletesIt() throws Exception {
+        String console = system.consoleUrl();
+        browser.manage().deleteAllCookies();
+        browser.get(console + "/subscriptions");
+        await().until(ExpectedConditions.urlContains("/sign-in"));
+        signIn("default", "ada", "responder");
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("create")));
+
+        // A webhook to the local run's demo receiver, for one service's incidents only (the other test's stay out).
+        String service = "billing-" + UUID.randomUUID().toString().substring(0, 6);
+        new Select(browser.findElement(By.id("channel"))).selectByValue("webhook");
+        browser.findElement(By.id("target")).sendKeys(system.receiver().url());
+        browser.findElement(By.id("services")).sendKeys(service);
+        browser.findElement(By.id("description")).sendKeys("Demo receiver (console browser test)");
+        browser.findElement(By.id("create-submit")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("secret")));
+        String secret = browser.findElement(By.id("secret")).getText();
+        assertTrue(secret.startsWith("whsec_"), secret);
+        assertTrue(browser.findElement(By.cssSelector(".secret-box")).getText().contains("will not be shown again"));
+        assertFalse(browser.getCurrentUrl().contains(secret), "the secret in the URL");
+        assertTrue(
+                browser.manage().getCookies().stream()
+                        .noneMatch(c -> c.getValue().contains(secret)),
+                "the secret in a cookie");
+        screenshot("subscription-created");
+        String page = browser.findElement(By.id("open-subscription")).getAttribute("href");
+        String id = page.substring(page.lastIndexOf('/') + 1);
+
+        // Listed (its target, not its secret), then its own page: no secret there either, and no delivery yet.
+        browser.findElement(By.id("nav-subscriptions")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-subscription='" + id + "']")));
+        assertFalse(browser.getPageSource().contains(secret), "the secret on the list");
+        assertTrue(browser.findElement(By.cssSelector("tr[data-subscription='" + id + "'] td.target"))
+                .getText()
+                .startsWith(system.receiver().url()));
+        screenshot("subscriptions");
+        browser.get(page);
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("no-deliveries")));
+        assertFalse(browser.getPageSource().contains(secret), "the secret on the subscription's page");
+
+        // An incident of that service: its declaration is delivered to the subscription. The demo receiver checks
+        // signatures with the operator's webhook secret, not this subscription's, so it answers 401, which ends the
+        // delivery at once (dead): a delivery log with something to show and to send again.
+        api("POST", system.commandUrl() + "/api/v1/incidents", """
+                {"title": "Invoices stuck", "severity": "SEV3", "services": ["%s"], "detectionSource": "internal"}""".formatted(service));
+        awaitLong().until(d -> {
+            if (!d.findElements(By.cssSelector(
+                            "details.delivery[data-status='dead']," + " details.delivery[data-status='delivered']"))
+                    .isEmpty()) {
+                return true;
+            }
+            d.navigate().refresh();
+            return false;
+        });
+        JsonNode log = notifier("/api/v1/deliveries?subscription=" + id);
+        JsonNode first = log.path("items").get(log.path("items").size() - 1);
+        assertEquals("IncidentDeclared", first.path("eventType").asText(), log.toString());
+        String delivery = first.path("id").asText();
+        WebElement shown = browser.findElement(By.id("delivery-" + delivery));
+        // Expands to its attempts (clicked on its status: the summary's middle is a link to the incident).
+        shown.findElement(By.cssSelector("summary .status")).click();
+        WebElement attempt = shown.findElement(By.cssSelector("table.attempts tbody tr"));
+        assertEquals(
+                first.path("attemptLog").get(0).path("statusCode").asText("none"),
+                attempt.findElement(By.className("code")).getText());
+        screenshot("subscription-deliveries");
+
+        // Sent again: the same delivery, a fresh attempt in its log.
+        int attemptsBefore = first.path("attempts").asInt();
+        shown.findElement(By.id("redeliver-" + delivery)).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("redelivered")));
+        awaitLong().until(d -> {
+            try {
+                return notifier("/api/v1/deliveries/" + delivery)
+                                .path("attempts")
+                                .asInt()
+                        > attemptsBefore;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        browser.navigate().refresh();
+        WebElement again = browser.findElement(By.id("delivery-" + delivery));
+        again.findElement(By.cssSelector("summary .status")).click();
+        assertEquals(
+                attemptsBefore + 1,
+                again.findElements(By.cssSelector("table.attempts tbody tr")).size(),
+                again.getText());
+        screenshot("subscription-redelivered");
+
+        // Deleted, after a confirmation: gone from the list and from the notifier.
+        browser.findElement(By.id("delete")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("confirm-delete")));
+        screenshot("subscription-delete");
+        browser.findElement(By.id("confirm-delete")).click();
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("deleted")));
+        assertTrue(browser.findElements(By.cssSelector("tr[data-subscription='" + id + "']"))
+                .isEmpty());
+        HttpResponse<String> gone = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.notifierUrl() + "/api/v1/subscriptions/" + id))
+                        .header("Authorization", "Bearer " + system.token("responder"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, gone.statusCode(), gone.body());
+        screenshot("subscriptions-after-delete");
+
+        // A viewer: the notifier shows subscriptions to responders and admins only, and the console says so.
+        browser.manage().deleteAllCookies();
+        browser.get(console + "/subscriptions");
+        signIn("default", "linus", "viewer");
+        await().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.problem")));
+        assertTrue(browser.findElement(By.tagName("h1")).getText().contains("subscriptions could not be read"));
+        assertEquals(List.of(), browser.findElements(By.id("create")));
+        screenshot("subscriptions-viewer");
+        browser.manage().deleteAllCookies();
+    }
+
     /** A download link of the page, fetched with the browser's session and time zone. */
     private static HttpResponse<String> download(String linkId) throws Exception {
         String link = browser.findElement(By.id(linkId)).getAttribute("href");
@@ -399,6 +526,10 @@ class ConsoleBrowserTest {
     private static void screenshot(String page) throws Exception {
         byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, page)), png);
+    }
+
+    private static JsonNode notifier(String path) throws Exception {
+        return api("GET", system.notifierUrl() + path, null);
     }
 
     private static JsonNode query(String path) throws Exception {

@@ -77,6 +77,22 @@ public class ServiceApis {
                 "notifier", request(config.notifierUrl() + pathAndQuery, token).GET());
     }
 
+    /**
+     * A write to the notifier: JSON in ({@code body} null: none). The answer may hold a subscription's signing secret,
+     * shown once: it is handed to the page and never logged here.
+     */
+    public ApiAnswer notifierPost(String path, String token, Object body) {
+        return send(
+                "notifier",
+                request(config.notifierUrl() + path, token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : write(body))));
+    }
+
+    public ApiAnswer notifierDelete(String path, String token) {
+        return send("notifier", request(config.notifierUrl() + path, token).DELETE());
+    }
+
     /** A command: JSON in; {@code ifMatch} (the ETag the person's page was rendered at) pins the incident's state. */
     public ApiAnswer command(String path, String token, Object body, String ifMatch) {
         HttpRequest.Builder r = request(config.commandUrl() + path, token)
