@@ -3,7 +3,6 @@ package dev.incidents.console.prefs;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
@@ -33,15 +32,18 @@ public final class ReaderZone {
 
     private ReaderZone() {}
 
+    /** UTC by the name the chooser offers (ZoneOffset.UTC's id is "Z", which pages would show and select nothing). */
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
     /** The zone a cookie names, UTC when it names none or no zone. */
     public static ZoneId of(String cookie) {
         if (cookie == null || cookie.isBlank()) {
-            return ZoneOffset.UTC;
+            return UTC;
         }
         try {
             return ZoneId.of(cookie);
         } catch (DateTimeException e) {
-            return ZoneOffset.UTC;
+            return UTC;
         }
     }
 

@@ -138,7 +138,7 @@ public class SubscriptionsResource {
                 .data("deleted", deleted != null && ID.matcher(deleted).matches() ? deleted : null)
                 .data("channels", CHANNELS)
                 .data("severities", SEVERITIES)
-                .data("zone", zoneName(zone))
+                .data("zone", zone.getId())
                 .data("zones", ReaderZone.COMMON)
                 .data("back", "/subscriptions")
                 .render();
@@ -226,7 +226,7 @@ public class SubscriptionsResource {
                         "nextUrl",
                         next == null ? null : "/subscriptions/" + id + BoardResource.query(Map.of("cursor", next)))
                 .data("firstPage", params.get("cursor") == null)
-                .data("zone", zoneName(zone))
+                .data("zone", zone.getId())
                 .data("zones", ReaderZone.COMMON)
                 .data("back", "/subscriptions/" + id)
                 .render();
@@ -352,11 +352,6 @@ public class SubscriptionsResource {
                 ReaderZone.format(d.path("deliveredAt").asText(null), zone),
                 ReaderZone.format(d.path("nextAttemptAt").asText(null), zone),
                 attempts);
-    }
-
-    /** The zone as the chooser names it: UTC, not the offset id "Z" the default zone has. */
-    private static String zoneName(ZoneId zone) {
-        return zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId();
     }
 
     private static void filter(List<String> out, String label, JsonNode values) {
