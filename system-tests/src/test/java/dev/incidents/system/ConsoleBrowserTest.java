@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +21,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -66,6 +70,10 @@ class ConsoleBrowserTest {
 
     private static LocalSystem system;
     private static WebDriver browser;
+    /** Each page visited (by its screenshot's name) and its serious or critical accessibility violations. */
+    private static final Map<String, List<String>> ACCESSIBILITY = new LinkedHashMap<>();
+
+    private static String axe;
     private static int shots;
 
     /**
@@ -125,6 +133,7 @@ class ConsoleBrowserTest {
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30)); // axe-core on a whole page
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -414,7 +423,7 @@ class ConsoleBrowserTest {
         assertEquals("IncidentDeclared", first.path("eventType").asText(), log.toString());
         String delivery = first.path("id").asText();
         WebElement shown = browser.findElement(By.id("delivery-" + delivery));
-        // Expands to its attempts (clicked on its status: the summary's middle is a link to the incident).
+        // Expands to its attempts.
         shown.findElement(By.cssSelector("summary .status")).click();
         WebElement attempt = shown.findElement(By.cssSelector("table.attempts tbody tr"));
         assertEquals(
@@ -472,6 +481,27 @@ class ConsoleBrowserTest {
         browser.manage().deleteAllCookies();
     }
 
+    /**
+     * Every page the flows above visited, checked with axe-core as it was shown: none has a serious or critical
+     * violation. The report of every page goes to target/accessibility.md.
+     */
+    @Test
+    @Order(3)
+    void everyPageVisited_hasNoSeriousOrCriticalAccessibilityViolation() throws Exception {
+        assertTrue(ACCESSIBILITY.size() >= 10, "the flows visited the pages: " + ACCESSIBILITY.keySet());
+        StringBuilder report = new StringBuilder("# Accessibility (axe-core, serious and critical)\n\n");
+        ACCESSIBILITY.forEach((page, found) -> report.append("- ")
+                .append(page)
+                .append(": ")
+                .append(found.isEmpty() ? "none" : String.join("; ", found))
+                .append('\n'));
+        Files.writeString(Path.of("target/accessibility.md"), report);
+        Map<String, List<String>> violations = ACCESSIBILITY.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertEquals(Map.of(), violations, report.toString());
+    }
+
     /** A download link of the page, fetched with the browser's session and time zone. */
     private static HttpResponse<String> download(String linkId) throws Exception {
         String link = browser.findElement(By.id(linkId)).getAttribute("href");
@@ -525,7 +555,45 @@ class ConsoleBrowserTest {
 
     private static void screenshot(String page) throws Exception {
         byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, page)), png);
+        String name = String.format("%02d-%s", ++shots, page);
+        Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+        audit(name);
+    }
+
+    /**
+     * Runs axe-core on the page as shown and keeps its serious and critical violations; the last test reports
+     * every page's.
+     */
+    @SuppressWarnings("unchecked")
+    private static void audit(String page) throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe !== 'undefined';"))) {
+            js.executeScript(axeSource());
+        }
+        Object found = js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']})
+                  .then(r => done(r.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at '
+                      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+                  .catch(e => done(['axe could not run: ' + e]));
+                """);
+        ACCESSIBILITY.put(page, List.copyOf((List<String>) found));
+    }
+
+    private static String axeSource() throws Exception {
+        if (axe == null) {
+            String path = "META-INF/resources/webjars/axe-core/" + System.getProperty("axe-core.version", "4.6.3")
+                    + "/axe.min.js";
+            try (var in = ConsoleBrowserTest.class.getClassLoader().getResourceAsStream(path)) {
+                if (in == null) {
+                    throw new IllegalStateException("axe-core is not on the test class path: " + path);
+                }
+                axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        return axe;
     }
 
     private static JsonNode notifier(String path) throws Exception {
