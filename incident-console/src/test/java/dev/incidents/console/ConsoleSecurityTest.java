@@ -151,10 +151,14 @@ class ConsoleSecurityTest {
                 .follow(false)
                 .cookie("console-csrf", csrfCookie)
                 .formParams(Map.of("tenant", "default", "name", "ada", "role", "responder", "next", "/"))
+                .accept("text/html")
                 .when()
                 .post("/sign-in")
                 .then()
-                .statusCode(400);
+                .statusCode(400)
+                // told what happened, not left with an empty page
+                .contentType(containsString("text/html"))
+                .body(containsString("reload the page and try again"));
 
         Response signedIn = given().redirects()
                 .follow(false)

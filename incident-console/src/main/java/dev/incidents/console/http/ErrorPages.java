@@ -8,6 +8,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -35,8 +36,13 @@ public class ErrorPages {
     }
 
     public Response answer(HttpHeaders headers, int status, String title, String detail) {
-        boolean page = headers.getAcceptableMediaTypes().stream()
-                .anyMatch(m -> m.isCompatible(MediaType.TEXT_HTML_TYPE) && !m.isWildcardType());
+        return answer(headers.getAcceptableMediaTypes(), status, title, detail);
+    }
+
+    /** The page or the problem, by what the request accepts. */
+    public Response answer(List<MediaType> acceptable, int status, String title, String detail) {
+        boolean page =
+                acceptable.stream().anyMatch(m -> m.isCompatible(MediaType.TEXT_HTML_TYPE) && !m.isWildcardType());
         if (page) {
             return Response.status(status)
                     .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
