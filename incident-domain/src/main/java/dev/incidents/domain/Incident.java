@@ -73,6 +73,7 @@ public record Incident(
 
     public record Responder(String name, ResponderRole role, OffsetDateTime assignedAt) {}
 
+    /** An alert of the incident as last fired: its labels and links as the monitoring system sent them then. */
     public record Alert(
             String alertKey,
             String source,
@@ -80,7 +81,18 @@ public record Incident(
             String service,
             boolean firing,
             OffsetDateTime firedAt,
-            OffsetDateTime resolvedAt) {}
+            OffsetDateTime resolvedAt,
+            Map<String, String> labels,
+            List<AlertLink> links) {
+        public Alert {
+            labels = labels == null ? Map.of() : labels;
+            links = links == null ? List.of() : links;
+        }
+
+        Alert resolved(OffsetDateTime at) {
+            return new Alert(alertKey, source, name, service, false, firedAt, at, labels, links);
+        }
+    }
 
     /** One line of the incident's story; {@code sequence} is the event it came from. */
     public record TimelineEntry(

@@ -173,15 +173,15 @@ public final class IncidentFold {
         }
 
         public Void on(AlertFired e) {
-            b.alerts = b.alerts.with(new Alert(e.alertKey(), e.source(), e.name(), e.service(), true, at, null));
+            b.alerts = b.alerts.with(
+                    new Alert(e.alertKey(), e.source(), e.name(), e.service(), true, at, null, e.labels(), e.links()));
             return null;
         }
 
         public Void on(AlertResolved e) {
             Alert a = b.alerts.get(e.alertKey());
             if (a != null) {
-                b.alerts = b.alerts.with(
-                        new Alert(a.alertKey(), a.source(), a.name(), a.service(), false, a.firedAt(), at));
+                b.alerts = b.alerts.with(a.resolved(at));
             }
             return null;
         }

@@ -21,8 +21,11 @@ public class OpenApiDocument implements OASFilter {
     private static final String STREAM = "/api/v1/stream";
     private static final String REBUILD = "/api/v1/admin/rebuild";
     /** The reads that take minSequence: they wait for the projection, and may be one wait too many. */
-    private static final Set<String> WAITING =
-            Set.of("/api/v1/incidents/{id}", "/api/v1/incidents/{id}/timeline", "/api/v1/incidents/{id}/postmortem");
+    private static final Set<String> WAITING = Set.of(
+            "/api/v1/incidents/{id}",
+            "/api/v1/incidents/{id}/timeline",
+            "/api/v1/incidents/{id}/alerts",
+            "/api/v1/incidents/{id}/postmortem");
 
     @Override
     public void filterOpenAPI(OpenAPI api) {

@@ -19,6 +19,7 @@ public class OpenApiExamples implements OASFilter {
             "/api/v1/incidents", "list",
             "/api/v1/incidents/{id}", "incident",
             "/api/v1/incidents/{id}/timeline", "timeline",
+            "/api/v1/incidents/{id}/alerts", "alerts",
             "/api/v1/incidents/{id}/postmortem", "postmortem",
             "/api/v1/metrics", "metrics",
             "/api/v1/admin/rebuild", "rebuild",

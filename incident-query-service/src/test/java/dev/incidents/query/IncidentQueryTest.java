@@ -142,6 +142,63 @@ class IncidentQueryTest {
     }
 
     @Test
+    void alerts_areServedWithTheirLabelsAndLinks_firingFirst_andLimited() {
+        Events events = new Events();
+        events.publish(events.declared());
+        events.publish(events.envelope(2, wat("09:00"), fired("am:latency", "LatencyHigh", "warning")));
+        events.publish(events.envelope(3, wat("09:10"), fired("am:errors", "HighErrorRate", "critical")));
+        events.publish(events.envelope(4, wat("09:20"), fired("am:disk", "DiskFull", "warning")));
+        events.publish(events.envelope(5, wat("09:30"), new IncidentEvent.AlertResolved("alertmanager", "am:disk")));
+
+        given().queryParam("minSequence", 5)
+                .queryParam("tz", "Africa/Lagos")
+                .when()
+                .get("/api/v1/incidents/{id}/alerts", events.incidentId)
+                .then()
+                .statusCode(200)
+                .header("ETag", equalTo("\"5\""))
+                .body("total", equalTo(3))
+                .body("firing", equalTo(2))
+                // firing first, the most recently fired first; the resolved one last
+                .body("alerts.alertKey", contains("am:errors", "am:latency", "am:disk"))
+                .body("alerts[0].labels.severity", equalTo("critical"))
+                .body("alerts[0].labels.instance", equalTo("web-am:errors"))
+                .body("alerts[0].links[0].href", equalTo("https://prometheus.example/graph?alert=am:errors"))
+                .body("alerts[0].firedAt", equalTo("2023-08-07T09:10:00+01:00"))
+                .body("alerts[2].firing", equalTo(false))
+                .body("alerts[2].resolvedAt", equalTo("2023-08-07T09:30:00+01:00"));
+
+        given().queryParam("limit", 1)
+                .when()
+                .get("/api/v1/incidents/{id}/alerts", events.incidentId)
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(3))
+                .body("alerts", hasSize(1));
+        given().queryParam("limit", 0)
+                .when()
+                .get("/api/v1/incidents/{id}/alerts", events.incidentId)
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("limit"));
+    }
+
+    private static IncidentEvent.AlertFired fired(String key, String name, String severity) {
+        return new IncidentEvent.AlertFired(
+                "alertmanager",
+                key,
+                name,
+                dev.incidents.domain.Severity.SEV2,
+                "checkout",
+                name + " on checkout",
+                java.util.Map.of("alertname", name, "severity", severity, "instance", "web-" + key),
+                java.util.Map.of(),
+                java.util.Map.of(),
+                java.util.List.of(
+                        new dev.incidents.domain.AlertLink("https://prometheus.example/graph?alert=" + key, "Source")));
+    }
+
+    @Test
     void redeliveredEvent_isAppliedOnce() {
         Events events = new Events();
         var declared = events.declared();

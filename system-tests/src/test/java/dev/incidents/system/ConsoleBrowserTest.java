@@ -359,6 +359,36 @@ class ConsoleBrowserTest {
         await().until(ExpectedConditions.textToBe(By.id("status"), "resolved"));
         assertEquals(List.of(), browser.findElements(By.cssSelector(".actions button")));
         screenshot("incident-viewer");
+
+        // An incident an Alertmanager alert opened: its alert on the page with its labels and its source link.
+        String fingerprint = UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> alerted = HTTP.send(
+                HttpRequest.newBuilder(URI.create(system.commandUrl() + "/api/v1/integrations/alertmanager"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Api-Key", system.apiKey())
+                        .POST(HttpRequest.BodyPublishers.ofString("""
+                                {"version": "4", "groupKey": "{}:{alertname=\\"QueueBacklog\\"}", "status": "firing",
+                                 "receiver": "incidents", "groupLabels": {"alertname": "QueueBacklog"},
+                                 "alerts": [{"status": "firing", "fingerprint": "%s",
+                                   "labels": {"alertname": "QueueBacklog", "service": "search-%s", "severity": "critical", "queue": "indexer"},
+                                   "annotations": {"summary": "Indexer queue is backing up"},
+                                   "startsAt": "2026-01-01T10:00:00Z", "endsAt": "0001-01-01T00:00:00Z",
+                                   "generatorURL": "https://prometheus.example/graph?g0.expr=queue_depth"}]}
+                                """.formatted(fingerprint, fingerprint)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, alerted.statusCode(), alerted.body());
+        JsonNode opened = JSON.readTree(alerted.body());
+        browser.get(console + "/incidents/" + opened.path("incidentId").asText() + "?minSequence="
+                + opened.path("sequence").asLong());
+        await().until(ExpectedConditions.presenceOfElementLocated(By.id("alerts")));
+        assertEquals("(1, 1 firing)", browser.findElement(By.id("alert-count")).getText());
+        String row = browser.findElement(By.cssSelector("#alerts tbody tr")).getText();
+        assertTrue(row.contains("QueueBacklog") && row.contains("queue=indexer") && row.contains("firing"), row);
+        assertEquals(
+                "https://prometheus.example/graph?g0.expr=queue_depth",
+                browser.findElement(By.cssSelector("#alerts tbody tr a")).getAttribute("href"));
+        screenshot("incident-alerts");
     }
 
     @Test

@@ -48,6 +48,8 @@ public class IncidentResource {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Pattern ETAG = Pattern.compile("(W/)?\"[0-9]{1,19}\"");
+    /** Alerts listed on the page; a storm's incident has thousands, counted above the list. */
+    private static final int ALERTS_SHOWN = 50;
 
     @Inject
     ServiceApis apis;
@@ -71,6 +73,25 @@ public class IncidentResource {
 
     @TemplateData
     public record Fact(String label, String value) {}
+
+    /** A link an alert carries; only http(s) targets are shown as links (a javascript: URL would run here). */
+    @TemplateData
+    public record Link(String href, String text) {}
+
+    /** One alert of the incident as the page shows it: its labels as "name=value", its links. */
+    @TemplateData
+    public record AlertRow(
+            String name,
+            String service,
+            boolean firing,
+            String firedAt,
+            String resolvedAt,
+            List<String> labels,
+            List<Link> links) {}
+
+    /** The incident's alerts: how many, how many firing, and the first of them (firing first). */
+    @TemplateData
+    public record Alerts(int total, int firing, List<AlertRow> rows) {}
 
     /** An action item, with what the page needs to offer "done" on an open one. */
     @TemplateData
@@ -125,6 +146,11 @@ public class IncidentResource {
             return errors.answer(
                     headers, timeline.status(), "The timeline could not be read", timeline.problemDetail());
         }
+        ApiAnswer alerts =
+                apis.query(path + "/alerts?limit=" + ALERTS_SHOWN + "&tz=" + enc(zone.getId()) + wait, session.token());
+        if (!alerts.ok()) {
+            return errors.answer(headers, alerts.status(), "The alerts could not be read", alerts.problemDetail());
+        }
         View view = view(incident, timeline.body(), zone);
         String body = page.data("session", session)
                 .data("incident", view)
@@ -132,6 +158,7 @@ public class IncidentResource {
                 .data("zones", ReaderZone.COMMON)
                 .data("back", "/incidents/" + id)
                 .data("open", !"resolved".equals(view.status()) && !"closed".equals(view.status()))
+                .data("alerts", alerts(alerts.body(), zone))
                 .data("asOf", past == null ? null : ReaderZone.format(past, zone))
                 .data("asOfValue", past == null ? "" : asOf)
                 .render();
@@ -334,6 +361,33 @@ public class IncidentResource {
                 responders,
                 items,
                 entries);
+    }
+
+    static Alerts alerts(JsonNode answer, ZoneId zone) {
+        List<AlertRow> rows = new ArrayList<>();
+        answer.path("alerts").forEach(a -> {
+            List<String> labels = new ArrayList<>();
+            a.path("labels")
+                    .properties()
+                    .forEach(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
+            List<Link> links = new ArrayList<>();
+            a.path("links").forEach(l -> {
+                String href = l.path("href").asText("");
+                if (href.startsWith("https://") || href.startsWith("http://")) {
+                    String text = l.path("text").asText("");
+                    links.add(new Link(href, text.isBlank() ? href : text));
+                }
+            });
+            rows.add(new AlertRow(
+                    a.path("name").asText(),
+                    a.path("service").asText(""),
+                    a.path("firing").asBoolean(),
+                    ReaderZone.format(a.path("firedAt").asText(null), zone),
+                    ReaderZone.format(a.path("resolvedAt").asText(null), zone),
+                    labels,
+                    links));
+        });
+        return new Alerts(answer.path("total").asInt(), answer.path("firing").asInt(), rows);
     }
 
     private static void fact(List<Fact> facts, String label, String value) {

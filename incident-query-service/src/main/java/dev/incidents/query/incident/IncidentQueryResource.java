@@ -119,6 +119,26 @@ public class IncidentQueryResource {
     }
 
     @GET
+    @Path("/alerts")
+    @Operation(
+            summary = "The incident's alerts, with their labels and links",
+            description = "Firing first, then the most recently fired; total and firing count them all, alerts holds"
+                    + " at most limit of them (default 100, at most 1000). asOf and knownAt as for the incident.")
+    public Uni<RestResponse<IncidentViews.AlertsView>> alerts(
+            @PathParam("id") String id,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("minSequence") String minSequence,
+            @Schema(type = SchemaType.INTEGER) @QueryParam("limit") String limit,
+            @QueryParam("tz") String tz,
+            @QueryParam("asOf") String asOf,
+            @QueryParam("knownAt") String knownAt) {
+        ZoneId zone = zone(tz);
+        Long asked = QueryParams.number("limit", limit, 1, 1000);
+        int max = asked == null ? 100 : asked.intValue();
+        return incidentAt(id, minSequence, asOf, knownAt)
+                .map(incident -> tagged(IncidentViews.alerts(incident, zone, max), incident, asOf, knownAt));
+    }
+
+    @GET
     @Path("/postmortem")
     @Produces({MediaType.APPLICATION_JSON, "text/markdown; charset=utf-8", "text/html; charset=utf-8"})
     @Operation(

@@ -2,6 +2,7 @@ package dev.incidents.query.incident;
 
 import dev.incidents.domain.ActionItemKind;
 import dev.incidents.domain.ActionItemStatus;
+import dev.incidents.domain.AlertLink;
 import dev.incidents.domain.DetectionSource;
 import dev.incidents.domain.Incident;
 import dev.incidents.domain.IncidentStatus;
@@ -12,7 +13,9 @@ import dev.incidents.domain.TimelineKind;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** What the query API answers: wire shapes (API.md), with every time rendered in the requested zone. */
 public final class IncidentViews {
@@ -112,6 +115,47 @@ public final class IncidentViews {
                         .map(t -> new TimelineEntryView(
                                 at(t.occurredAt(), zone), t.kind(), t.text(), t.by(), t.sequence()))
                         .toList());
+    }
+
+    /** One alert of the incident, as last fired: labels and links as the monitoring system sent them. */
+    public record AlertView(
+            String alertKey,
+            String source,
+            String name,
+            String service,
+            boolean firing,
+            OffsetDateTime firedAt,
+            OffsetDateTime resolvedAt,
+            Map<String, String> labels,
+            List<AlertLink> links) {}
+
+    /**
+     * The incident's alerts, firing first, then the most recently fired; {@code total} and {@code firing} count them
+     * all, {@code alerts} holds at most the limit asked for (a storm's incident has thousands).
+     */
+    public record AlertsView(
+            String incidentId, String zone, long sequence, int total, int firing, List<AlertView> alerts) {}
+
+    public static AlertsView alerts(Incident i, ZoneId zone, int limit) {
+        List<AlertView> shown = i.alerts().values().stream()
+                .sorted(Comparator.comparing(Incident.Alert::firing)
+                        .reversed()
+                        .thenComparing(Incident.Alert::firedAt, Comparator.nullsLast(Comparator.reverseOrder()))
+                        .thenComparing(Incident.Alert::alertKey))
+                .limit(limit)
+                .map(a -> new AlertView(
+                        a.alertKey(),
+                        a.source(),
+                        a.name(),
+                        a.service(),
+                        a.firing(),
+                        at(a.firedAt(), zone),
+                        at(a.resolvedAt(), zone),
+                        a.labels(),
+                        a.links()))
+                .toList();
+        return new AlertsView(
+                i.incidentId(), zone.getId(), i.sequence(), i.alerts().size(), i.firingAlerts(), shown);
     }
 
     public static OffsetDateTime at(OffsetDateTime t, ZoneId zone) {
