@@ -114,4 +114,26 @@ class PublicStatusTest {
                 .then()
                 .statusCode(404);
     }
+
+    @Test
+    void aTenantWhosePageTheOperatorDidNotPublish_is404_evenWithPublicUpdates() {
+        Events hidden = new Events("hidden-" + UUID.randomUUID().toString().substring(0, 8));
+        hidden.publish(hidden.declared());
+        hidden.publish(hidden.envelope(
+                2, Events.wat("08:40"), new IncidentEvent.StatusUpdatePosted("investigating", "Our outage", true)));
+        given().auth()
+                .oauth2(TestAuth.tokenFor(hidden.tenant, "viewer"))
+                .queryParam("minSequence", 2)
+                .when()
+                .get("/api/v1/incidents/{id}", hidden.incidentId)
+                .then()
+                .statusCode(200);
+
+        given().when()
+                .get("/api/v1/public/status/{tenant}", hidden.tenant)
+                .then()
+                .statusCode(404)
+                .contentType(containsString("application/problem+json"))
+                .body(not(containsString("Our outage")));
+    }
 }

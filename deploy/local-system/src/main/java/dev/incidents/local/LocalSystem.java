@@ -457,7 +457,8 @@ public final class LocalSystem implements AutoCloseable {
                     jdbcBase + "incident_query",
                     user,
                     password,
-                    Map.of(),
+                    // The local run's own tenant has a public status page (the console's /status/default).
+                    Map.of("INCIDENTS_PUBLIC_STATUS_TENANTS", "default"),
                     logs));
             queryUrls.add("http://127.0.0.1:" + port);
         }
