@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.incidents.console.TestIdentityProvider.User;
 import dev.incidents.infra.DevTokens;
+import dev.incidents.testsupport.RouteSweep;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -372,5 +373,60 @@ class OidcSignInTest {
         assertEquals(401, refused.statusCode(), browser.trail());
         assertTrue(refused.body().contains("Your sign-in is not accepted"), refused.body());
         assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+    }
+
+    @Test
+    void everySignedInPath_underEverySpelling_letsNoOneWithoutAnOidcSessionThrough() throws Exception {
+        provider.next = new User("csrf", "acme", List.of("admin"), Duration.ofHours(1));
+        Browser browser = new Browser();
+        Map.Entry<String, String> field =
+                csrf(browser.open("/").body()).entrySet().iterator().next();
+        String csrfCookie = ((CookieManager) browser.http.cookieHandler().orElseThrow())
+                .getCookieStore().getCookies().stream()
+                        .filter(c -> c.getName().equals("console-csrf"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue();
+        String dev = devTokens.token("mallory", "acme", List.of("admin"), Duration.ofHours(1));
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        List<String> opened = new ArrayList<>();
+        int sent = 0;
+        for (var route : ConsoleSecurityTest.SIGNED_IN_ROUTES.entrySet()) {
+            for (String path : route.getValue()) {
+                List<String> variants = path.equals("/")
+                        ? List.of("/", "//", "/.", "/./", "/;x=1", "/?", "/%2e")
+                        : RouteSweep.variants(path);
+                for (String variant : variants) {
+                    // No session, a forged OIDC session, a valid development session (ignored in this mode).
+                    for (String session : new String[] {null, "q_session=forged", "console_session=" + dev}) {
+                        HttpRequest.Builder r = HttpRequest.newBuilder(
+                                        URI.create("http://" + console.getRawAuthority() + variant))
+                                .header("Accept", "text/html")
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header(
+                                        "Cookie",
+                                        "console-csrf=" + csrfCookie + (session == null ? "" : "; " + session))
+                                .method(
+                                        route.getKey(),
+                                        route.getKey().equals("GET")
+                                                ? HttpRequest.BodyPublishers.noBody()
+                                                : HttpRequest.BodyPublishers.ofString("etag=%221%22&" + field.getKey()
+                                                        + "="
+                                                        + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8)));
+                        int status = http.send(r.build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
+                        sent++;
+                        if (status < 300 || status >= 500) {
+                            opened.add(route.getKey() + " " + variant + " [" + session + "] -> " + status);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(sent > 100, "requests sent: " + sent);
+        assertEquals(List.of(), opened, "requests that got through (or failed) without an OIDC session");
     }
 }
