@@ -165,8 +165,13 @@ public final class TestIdentityProvider {
         Map<String, Object> access = claims(user, now, now.plus(user.accessTokenLifetime()));
         access.put("aud", "incidents");
         access.put("scope", "openid profile");
+        // The ID token names the person otherwise and carries neither tenant nor groups: what the console shows and
+        // decides must come from the access token, as the services' decisions do.
         Map<String, Object> id = claims(user, now, now.plus(Duration.ofHours(1)));
         id.put("aud", CLIENT_ID);
+        id.put("preferred_username", user.name() + "@idp");
+        id.remove("tenant");
+        id.remove("groups");
         if (grant.nonce() != null) {
             id.put("nonce", grant.nonce());
         }

@@ -39,8 +39,13 @@ public class Session {
         return token.getToken();
     }
 
+    /**
+     * The token's {@code preferred_username}, as the services read it (with OIDC the identity's principal comes from the
+     * ID token, which may name the person otherwise); the principal's name for a token without one.
+     */
     public String name() {
-        return identity.getPrincipal().getName();
+        String name = claims().path("preferred_username").asText("");
+        return name.isEmpty() ? identity.getPrincipal().getName() : name;
     }
 
     /** The token's tenant claim: the services answer for it alone. */
