@@ -31,7 +31,30 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(DevKeyResource.class)
 class ConsoleSecurityTest {
 
-    private static final String SUBSCRIPTION = "0196a1b2-0000-7000-8000-000000000001";
+    static final String SUBSCRIPTION = "0196a1b2-0000-7000-8000-000000000001";
+
+    /** Every route of the console that needs a signed-in person (OidcSignInTest sweeps them too). */
+    static final Map<String, List<String>> SIGNED_IN_ROUTES = Map.of(
+            "GET",
+            List.of(
+                    "/",
+                    "/board/live",
+                    "/events",
+                    "/incidents/0196-abc",
+                    "/incidents/0196-abc/postmortem",
+                    "/incidents/0196-abc/postmortem/json",
+                    "/metrics",
+                    "/subscriptions",
+                    "/subscriptions/" + SUBSCRIPTION,
+                    "/subscriptions/" + SUBSCRIPTION + "/delete"),
+            "POST",
+            List.of(
+                    "/incidents/0196-abc/acknowledge",
+                    "/incidents/0196-abc/resolve",
+                    "/subscriptions",
+                    "/subscriptions/" + SUBSCRIPTION + "/delete",
+                    "/subscriptions/" + SUBSCRIPTION + "/enable",
+                    "/subscriptions/" + SUBSCRIPTION + "/deliveries/41/redeliver"));
 
     @TestHTTPResource("/")
     URI root;
@@ -43,27 +66,7 @@ class ConsoleSecurityTest {
 
     @Test
     void everySignedInPath_underEverySpelling_letsNoAnonymousCallerThrough() throws Exception {
-        Map<String, List<String>> routes = Map.of(
-                "GET",
-                List.of(
-                        "/",
-                        "/board/live",
-                        "/events",
-                        "/incidents/0196-abc",
-                        "/incidents/0196-abc/postmortem",
-                        "/incidents/0196-abc/postmortem/json",
-                        "/metrics",
-                        "/subscriptions",
-                        "/subscriptions/" + SUBSCRIPTION,
-                        "/subscriptions/" + SUBSCRIPTION + "/delete"),
-                "POST",
-                List.of(
-                        "/incidents/0196-abc/acknowledge",
-                        "/incidents/0196-abc/resolve",
-                        "/subscriptions",
-                        "/subscriptions/" + SUBSCRIPTION + "/delete",
-                        "/subscriptions/" + SUBSCRIPTION + "/enable",
-                        "/subscriptions/" + SUBSCRIPTION + "/deliveries/41/redeliver"));
+        Map<String, List<String>> routes = SIGNED_IN_ROUTES;
         String foreign = DevTokens.generate().token("mallory", "default", List.of("admin"), Duration.ofHours(1));
         String expired = DevKeyResource.tokens.token("ada", "default", List.of("admin"), Duration.ofSeconds(-60));
         List<String> opened = new ArrayList<>();

@@ -51,6 +51,9 @@ public class ServiceApis {
         try {
             HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             int status = answer.statusCode();
+            if (status == 401) {
+                throw new SignInEnded("query service");
+            }
             String detail = status >= 200 && status < 300
                     ? null
                     : new ApiAnswer(
@@ -137,7 +140,12 @@ public class ServiceApis {
 
     private ApiAnswer send(String service, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest built = request.build();
+            HttpResponse<String> answer = http.send(built, HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 401
+                    && built.headers().firstValue("Authorization").isPresent()) {
+                throw new SignInEnded(service);
+            }
             return new ApiAnswer(
                     answer.statusCode(), parse(answer.body()), answer.headers().firstValue("ETag"));
         } catch (IOException e) {

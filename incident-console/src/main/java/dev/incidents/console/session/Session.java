@@ -2,6 +2,7 @@ package dev.incidents.console.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
@@ -23,16 +24,28 @@ public class Session {
 
     private JsonNode claims;
 
+    /**
+     * The token to forward: with an OIDC session, its access token (the identity also carries the ID token, which is
+     * for the console, not the services); with the development session, its one token.
+     */
     public String token() {
-        TokenCredential token = identity.getCredential(TokenCredential.class);
+        TokenCredential token = identity.getCredential(AccessTokenCredential.class);
+        if (token == null) {
+            token = identity.getCredential(TokenCredential.class);
+        }
         if (token == null) {
             throw new IllegalStateException("no token: this request is not signed in");
         }
         return token.getToken();
     }
 
+    /**
+     * The token's {@code preferred_username}, as the services read it (with OIDC the identity's principal comes from the
+     * ID token, which may name the person otherwise); the principal's name for a token without one.
+     */
     public String name() {
-        return identity.getPrincipal().getName();
+        String name = claims().path("preferred_username").asText("");
+        return name.isEmpty() ? identity.getPrincipal().getName() : name;
     }
 
     /** The token's tenant claim: the services answer for it alone. */

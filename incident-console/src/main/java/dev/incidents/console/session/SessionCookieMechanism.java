@@ -57,6 +57,10 @@ public class SessionCookieMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        if (devSignIn.oidc()) {
+            // The identity provider's mechanism (quarkus-oidc, a higher priority) sends people to sign in there.
+            return Uni.createFrom().nullItem();
+        }
         String accept = context.request().getHeader("Accept");
         boolean page = context.request().method() == HttpMethod.GET && accept != null && accept.contains("text/html");
         if (!page) {
