@@ -87,12 +87,15 @@ public class EventStore {
 
     /**
      * Appends the events of a whole batch and their outbox rows, one statement per table, each event linked into
-     * its incident's hash chain. A position another writer took first fails the statement with a unique violation,
-     * and the caller's transaction with it.
+     * its incident's hash chain. {@code heads}: the chain heads the caller knows (each incident's last stored event);
+     * the batch's own become the new heads. A position another writer took first fails the statement with a unique
+     * violation, and the caller's transaction with it.
      */
-    static void append(Connection c, List<EventEnvelope> unlinked, List<String> traceparents) throws SQLException {
+    static void append(
+            Connection c, List<EventEnvelope> unlinked, List<String> traceparents, Map<String, ChainHead> heads)
+            throws SQLException {
         List<Row> rows = new ArrayList<>(unlinked.size());
-        for (EventChain.Linked linked : linked(c, unlinked)) {
+        for (EventChain.Linked linked : linked(c, unlinked, heads)) {
             EventEnvelope e = linked.event();
             rows.add(new Row(
                     e.eventId().toString(),
@@ -200,17 +203,21 @@ public class EventStore {
 
     /**
      * The batch's events with their links ({@link EventChain}): each incident's first event in the batch follows the
-     * stored event before it, read in one statement for the whole batch. That predecessor is committed and never
-     * changes; if another writer appends at the same position meanwhile, the insert fails on the stream's unique key.
+     * stored event before it, known from {@code known} when that is the predecessor, else read (one statement for
+     * the whole batch). That predecessor is committed and never changes; if another writer appends at the same
+     * position meanwhile, the insert fails on the stream's unique key. {@code known} ends holding the batch's heads.
      */
-    private static List<EventChain.Linked> linked(Connection c, List<EventEnvelope> events) throws SQLException {
+    private static List<EventChain.Linked> linked(
+            Connection c, List<EventEnvelope> events, Map<String, ChainHead> known) throws SQLException {
         Map<String, String> heads = new HashMap<>();
         List<String> incidents = new ArrayList<>();
         List<Long> predecessors = new ArrayList<>();
         for (EventEnvelope e : events) {
             if (!heads.containsKey(e.incidentId())) {
-                heads.put(e.incidentId(), null);
-                if (e.sequence() > 1) {
+                ChainHead head = known.get(e.incidentId());
+                boolean predecessorKnown = head != null && head.sequence() == e.sequence() - 1;
+                heads.put(e.incidentId(), predecessorKnown ? head.hash() : null);
+                if (e.sequence() > 1 && !predecessorKnown) {
                     incidents.add(e.incidentId());
                     predecessors.add(e.sequence() - 1);
                 }
@@ -235,6 +242,7 @@ public class EventStore {
         for (EventEnvelope e : events) {
             EventChain.Linked linked = EventChain.linked(heads.get(e.incidentId()), e);
             heads.put(e.incidentId(), linked.event().chainHash());
+            known.put(e.incidentId(), new ChainHead(e.sequence(), linked.event().chainHash()));
             out.add(linked);
         }
         return out;

@@ -362,7 +362,7 @@ public final class GroupCommit {
             }
             p.append.end();
         }
-        remembered.rememberAll(writes.states());
+        remembered.rememberAll(writes.states(), writes.heads());
         observer.committed(batch.size(), writes.eventCount(), System.nanoTime() - start);
         afterCommit.run();
     }

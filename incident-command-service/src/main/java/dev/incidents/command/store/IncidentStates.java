@@ -5,30 +5,40 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The folded state of recently written incidents, as last committed: a write brings it up to date with the events
- * after it (usually none) instead of reading and folding the whole stream again. Bounded, least recently used
- * first out. Only the group commit's writer thread uses it.
+ * The folded state of recently written incidents, as last committed, with the head of each one's hash chain where
+ * known: a write brings the state up to date with the events after it (usually none) instead of reading and folding
+ * the whole stream again, and links its events without reading their predecessor. Bounded, least recently used first
+ * out. Only the group commit's writer thread uses it.
  */
 final class IncidentStates {
 
-    private final LinkedHashMap<String, IncidentState> states;
+    private record Remembered(IncidentState state, ChainHead head) {}
+
+    private final LinkedHashMap<String, Remembered> states;
 
     IncidentStates(int capacity) {
         this.states = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, IncidentState> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
                 return size() > capacity;
             }
         };
     }
 
     IncidentState get(String incidentId) {
-        return states.get(incidentId);
+        Remembered r = states.get(incidentId);
+        return r == null ? null : r.state();
     }
 
-    /** After a commit: what the batch left each incident it touched at. */
-    void rememberAll(Map<String, IncidentState> committed) {
-        states.putAll(committed);
+    /** The incident's chain head as last committed, or null when not known. */
+    ChainHead head(String incidentId) {
+        Remembered r = states.get(incidentId);
+        return r == null ? null : r.head();
+    }
+
+    /** After a commit: what the batch left each incident it touched at, and the chain heads it knows. */
+    void rememberAll(Map<String, IncidentState> committed, Map<String, ChainHead> heads) {
+        committed.forEach((id, state) -> states.put(id, new Remembered(state, heads.get(id))));
     }
 
     /** After a conflict: another writer got there first, so what we remember may be behind; read it again. */

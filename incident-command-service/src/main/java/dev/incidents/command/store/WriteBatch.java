@@ -87,6 +87,9 @@ public final class WriteBatch {
     private final Connection connection;
     private final IncidentStates remembered;
     private final Map<String, IncidentState> states = new HashMap<>();
+    /** Each touched incident's last stored event, where known: its events are linked without reading it. */
+    private final Map<String, ChainHead> heads = new HashMap<>();
+
     private final Map<RouteKey, Route> routes = new LinkedHashMap<>();
     private final Map<IdempotencyKey, Stored> idempotency = new LinkedHashMap<>();
     private final List<EventEnvelope> events = new ArrayList<>();
@@ -316,7 +319,7 @@ public final class WriteBatch {
         }
         writeRoutes();
         if (!events.isEmpty()) {
-            EventStore.append(connection, events, traceparents);
+            EventStore.append(connection, events, traceparents, heads);
         }
         writeIdempotencyKeys();
     }
@@ -324,6 +327,11 @@ public final class WriteBatch {
     /** What the batch knows of each incident it touched, to remember once the batch committed. */
     Map<String, IncidentState> states() {
         return states;
+    }
+
+    /** The chain heads the batch leaves, to remember with the states once it committed. */
+    Map<String, ChainHead> heads() {
+        return heads;
     }
 
     // ---- inside ----------------------------------------------------------------------------------------------
@@ -344,7 +352,9 @@ public final class WriteBatch {
             state = new IncidentState.NotDeclared(incidentId);
         }
         try {
-            state = IncidentFold.foldOnto(state, EventStore.loadAfter(connection, incidentId, state.sequence()));
+            List<EventEnvelope> newer = EventStore.loadAfter(connection, incidentId, state.sequence());
+            learnHead(incidentId, state.sequence(), newer);
+            state = IncidentFold.foldOnto(state, newer);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load incident " + incidentId, e);
         }
@@ -408,7 +418,24 @@ public final class WriteBatch {
         }
         for (Map.Entry<String, IncidentState> e : loaded.entrySet()) {
             List<EventEnvelope> events = newer.getOrDefault(e.getKey(), List.of());
+            learnHead(e.getKey(), e.getValue().sequence(), events);
             states.put(e.getKey(), IncidentFold.foldOnto(e.getValue(), events));
+        }
+    }
+
+    /**
+     * The incident's chain head as the store holds it: the last of the events just read after {@code sequence}, or,
+     * when there were none, the head remembered with that state (if it is the one at that sequence).
+     */
+    private void learnHead(String incidentId, long sequence, List<EventEnvelope> newer) {
+        if (!newer.isEmpty()) {
+            EventEnvelope last = newer.get(newer.size() - 1);
+            heads.put(incidentId, new ChainHead(last.sequence(), last.chainHash()));
+            return;
+        }
+        ChainHead head = remembered.head(incidentId);
+        if (head != null && head.sequence() == sequence) {
+            heads.put(incidentId, head);
         }
     }
 
