@@ -716,13 +716,7 @@ public final class LocalSystem implements AutoCloseable {
     public long awaitQuiet(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long backlog;
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                10_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                5_000))) {
+        try (Admin admin = admin()) {
             do {
                 try {
                     backlog = count("incident_command", "select count(*) from outbox")
@@ -756,13 +750,7 @@ public final class LocalSystem implements AutoCloseable {
         } catch (SQLException e) {
             out.append("outbox: ").append(e).append('\n');
         }
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                10_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                5_000))) {
+        try (Admin admin = admin()) {
             for (String group : List.of("incident-query-service", "notifier-service")) {
                 out.append(group).append(": lag ").append(lag(admin, group));
                 var members =
@@ -811,6 +799,17 @@ public final class LocalSystem implements AutoCloseable {
             }
         }
         return out.toString();
+    }
+
+    /** An admin client of this system's cluster that gives up on a moving cluster within seconds. */
+    private Admin admin() {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000));
     }
 
     private long count(String database, String sql) throws SQLException {
